@@ -1,0 +1,175 @@
+/*
+ * controllers.c: the page, registration, session and mission actions.
+ * Password hashing and checking go to the worker pool; the action resumes
+ * on the event loop when the result is back.
+ */
+#include "router.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "validate.h"
+
+void page_home(struct request *req)
+{
+	struct page page;
+	char csrf[CSRF_MASKED_MAX];
+	struct buf html;
+
+	buf_init(&html);
+	request_page(req, &page, "Home", csrf);
+	view_home(&html, &page);
+	render(req, 200, &html);
+	buf_release(&html);
+}
+
+/* ------------------------------------------------------------ registration */
+
+static void render_register(struct request *req, const char *email,
+			    const struct registration_errors *errors)
+{
+	struct page page;
+	char csrf[CSRF_MASKED_MAX];
+	struct buf html;
+
+	buf_init(&html);
+	request_page(req, &page, "Register", csrf);
+	view_register(&html, &page, email, errors);
+	render(req, 200, &html);
+	buf_release(&html);
+}
+
+void registration_new(struct request *req)
+{
+	render_register(req, "", NULL);
+}
+
+static void registration_hashed(struct request *req, struct password_job *job)
+{
+	struct registration_errors errors;
+	unsigned char token[USER_TOKEN_LEN];
+	long long id = 0;
+
+	memset(&errors, 0, sizeof(errors));
+	if (job->result < 0) {
+		response_text(req, 500, "Internal Server Error: cannot hash the password\n");
+		return;
+	}
+	int rc = accounts_insert_user(&req->app->accounts, req->stash, job->hash, &id);
+	if (rc == ACCOUNTS_TAKEN) {
+		field_errors_add(&errors.email, MSG_TAKEN);
+		render_register(req, req->stash, &errors);
+		return;
+	}
+	if (rc < 0 || accounts_generate_session_token(&req->app->accounts, id, token) < 0) {
+		response_text(req, 500, "Internal Server Error: cannot create the account\n");
+		return;
+	}
+	user_auth_log_in_user(req, token, 0, "Account created successfully!");
+}
+
+void registration_create(struct request *req)
+{
+	const char *email = form_get(&req->params, "user[email]");
+	const char *password = form_get(&req->params, "user[password]");
+	struct registration_errors errors;
+
+	validate_registration(email, password, &errors);
+	if (validate_email_ok(&errors)) {
+		int taken = accounts_email_taken(&req->app->accounts, email);
+		if (taken < 0) {
+			response_text(req, 500, "Internal Server Error: cannot check the email\n");
+			return;
+		}
+		if (taken)
+			field_errors_add(&errors.email, MSG_TAKEN);
+	}
+	validate_password_bytes(password, &errors);
+	if (!registration_valid(&errors)) {
+		render_register(req, email ? email : "", &errors);
+		return;
+	}
+	struct password_job *job = password_job_new(PASSWORD_HASH, password);
+	job->cost = req->app->bcrypt_cost;
+	free(req->stash);
+	req->stash = xstrdup(email);
+	request_await(req, job, registration_hashed);
+}
+
+/* ------------------------------------------------------------ log in, log out */
+
+static void render_log_in(struct request *req, const char *email, const char *error)
+{
+	struct page page;
+	char csrf[CSRF_MASKED_MAX];
+	struct buf html;
+
+	buf_init(&html);
+	request_page(req, &page, "Log in", csrf);
+	view_log_in(&html, &page, email, error);
+	render(req, 200, &html);
+	buf_release(&html);
+}
+
+void session_new(struct request *req)
+{
+	render_log_in(req, "", NULL);
+}
+
+static void session_checked(struct request *req, struct password_job *job)
+{
+	unsigned char token[USER_TOKEN_LEN];
+
+	if (job->result != 1 || req->stash_user_id == 0) {
+		/* the same answer for an unknown email and a wrong password */
+		render_log_in(req, req->stash, MSG_INVALID_LOGIN);
+		return;
+	}
+	if (accounts_generate_session_token(&req->app->accounts, req->stash_user_id, token) < 0) {
+		response_text(req, 500, "Internal Server Error: cannot create the session\n");
+		return;
+	}
+	user_auth_log_in_user(req, token, req->remember_me, "Welcome back!");
+}
+
+void session_create(struct request *req)
+{
+	const char *email = form_get(&req->params, "user[email]");
+	const char *password = form_get(&req->params, "user[password]");
+	const char *remember = form_get(&req->params, "user[remember_me]");
+
+	if (!email)
+		email = "";
+	struct user *user = accounts_get_user_by_email(&req->app->accounts, email);
+	struct password_job *job = password_job_new(PASSWORD_VERIFY, password ? password : "");
+	/* an unknown email is checked against the dummy hash: the same time either way */
+	snprintf(job->hash, sizeof(job->hash), "%s",
+		 user ? user->hashed_password : req->app->dummy_hash);
+	req->stash_user_id = user ? user->id : 0;
+	req->remember_me = remember && strcmp(remember, "true") == 0;
+	free(req->stash);
+	req->stash = xstrdup(email);
+	user_free(user);
+	request_await(req, job, session_checked);
+}
+
+void session_delete(struct request *req)
+{
+	user_auth_log_out_user(req);
+}
+
+/* ------------------------------------------------------------ mission */
+
+void mission_show(struct request *req)
+{
+	struct page page;
+	char csrf[CSRF_MASKED_MAX];
+	struct buf html;
+	const char *variant = request_variant(req);
+
+	buf_init(&html);
+	request_page(req, &page, "Mission", csrf);
+	view_mission(&html, &page, variant ? variant : "");
+	render(req, 200, &html);
+	buf_release(&html);
+}

@@ -1,0 +1,294 @@
+/*
+ * main.c: lvdemo's command line, start-up (listening socket, trace,
+ * database, secret, password workers) and the event loop, and a clean
+ * shutdown on SIGINT or SIGTERM with the trace flushed.
+ */
+#include "app.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct options {
+	const char *host;
+	int port;
+	const char *db_path;
+	const char *trace_path;
+	int bcrypt_cost;
+	const char *secret_file;
+};
+
+static volatile sig_atomic_t interrupted;
+static struct lws_context *signal_context;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+	if (signal_context)
+		lws_cancel_service(signal_context); /* a write to a pipe: safe here */
+}
+
+static void usage(FILE *out)
+{
+	fputs("usage: lvdemo [--host ADDR] [--port N] [--db PATH] [--trace PATH|-]\n"
+	      "              [--bcrypt-cost N] [--secret-file PATH]\n"
+	      "\n"
+	      "The lvtrace demo app: phx.gen.auth-style accounts and LiveView pages whose\n"
+	      "lifecycle phases and SQL statements are written to a JSON Lines trace.\n"
+	      "\n"
+	      "  --host ADDR         address to listen on (default 127.0.0.1)\n"
+	      "  --port N            port to listen on, 0 for any free port (default 4000)\n"
+	      "  --db PATH           SQLite database, created when missing (default lvdemo.db)\n"
+	      "  --trace PATH|-      where the trace goes, - for stdout (default -)\n"
+	      "  --bcrypt-cost N     bcrypt cost for new passwords, 4 to 31 (default 12)\n"
+	      "  --secret-file PATH  signing secret, created when missing (default: kept in\n"
+	      "                      the database)\n"
+	      "  --help              show this help\n"
+	      "  --version           show the version\n"
+	      "\n"
+	      "Once it accepts connections it prints 'lvdemo listening on http://HOST:PORT'\n"
+	      "on stdout, or on stderr when the trace goes to stdout.\n",
+	      out);
+}
+
+static int bad_usage(const char *what, const char *arg)
+{
+	fprintf(stderr, "lvdemo: %s '%s' (see lvdemo --help)\n", what, arg);
+	return 2;
+}
+
+static int parse_int(const char *s, long lo, long hi, int *out)
+{
+	char *end = NULL;
+
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{"host", required_argument, NULL, 'H'},
+		{"port", required_argument, NULL, 'p'},
+		{"db", required_argument, NULL, 'd'},
+		{"trace", required_argument, NULL, 't'},
+		{"bcrypt-cost", required_argument, NULL, 'c'},
+		{"secret-file", required_argument, NULL, 's'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	*o = (struct options){
+		.host = "127.0.0.1",
+		.port = 4000,
+		.db_path = "lvdemo.db",
+		.trace_path = "-",
+		.bcrypt_cost = 12,
+	};
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'H': o->host = optarg; break;
+		case 'd': o->db_path = optarg; break;
+		case 't': o->trace_path = optarg; break;
+		case 's': o->secret_file = optarg; break;
+		case 'p':
+			if (parse_int(optarg, 0, 65535, &o->port) < 0)
+				return bad_usage("--port takes a number from 0 to 65535, not", optarg);
+			break;
+		case 'c':
+			if (parse_int(optarg, 4, 31, &o->bcrypt_cost) < 0)
+				return bad_usage("--bcrypt-cost takes a number from 4 to 31, not", optarg);
+			break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("lvdemo %s\n", LVDEMO_VERSION); return 0;
+		case ':': return bad_usage("missing value for option", argv[optind - 1]);
+		default: return bad_usage("unknown option", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return bad_usage("unexpected argument", argv[optind]);
+	if (!o->host[0] || !o->db_path[0] || !o->trace_path[0])
+		return bad_usage("empty value for", !o->host[0] ? "--host" : !o->db_path[0] ? "--db" : "--trace");
+	return -1;
+}
+
+/* Read the secret from PATH (128 hex digits), creating it when missing. */
+static int load_secret_file(const char *path, unsigned char *key, char *err, size_t errlen)
+{
+	char hex[2 * SIGN_KEY_LEN + 2];
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 && errno == ENOENT) {
+		if (random_bytes(key, SIGN_KEY_LEN) < 0) {
+			snprintf(err, errlen, "cannot create secret '%s': no random bytes", path);
+			return -1;
+		}
+		for (int i = 0; i < SIGN_KEY_LEN; i++)
+			snprintf(hex + 2 * i, 3, "%02x", key[i]);
+		hex[2 * SIGN_KEY_LEN] = '\n';
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		if (fd < 0 || write(fd, hex, 2 * SIGN_KEY_LEN + 1) != 2 * SIGN_KEY_LEN + 1) {
+			snprintf(err, errlen, "cannot create secret '%s': %s", path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		close(fd);
+		return 0;
+	}
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open secret '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	ssize_t n = read(fd, hex, sizeof(hex));
+	close(fd);
+	if (n < 2 * SIGN_KEY_LEN || (n > 2 * SIGN_KEY_LEN && hex[2 * SIGN_KEY_LEN] != '\n')) {
+		snprintf(err, errlen, "%s:1:1: the secret must be %d hexadecimal digits", path,
+			 2 * SIGN_KEY_LEN);
+		return -1;
+	}
+	for (int i = 0; i < SIGN_KEY_LEN; i++) {
+		unsigned v;
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1 || !strchr("0123456789abcdefABCDEF", hex[2 * i]) ||
+		    !strchr("0123456789abcdefABCDEF", hex[2 * i + 1])) {
+			snprintf(err, errlen, "%s:1:%d: not a hexadecimal digit", path, 2 * i + 1);
+			return -1;
+		}
+		key[i] = (unsigned char)v;
+	}
+	return 0;
+}
+
+static void wake_loop(void *arg)
+{
+	lws_cancel_service(arg);
+}
+
+static const struct lws_protocols protocols[] = {
+	{
+		.name = "http",
+		.callback = http_callback,
+		.per_session_data_size = sizeof(void *),
+	},
+	{NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct app app;
+	char err[512];
+	int status = 1;
+
+	int rc = parse_options(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+
+	memset(&app, 0, sizeof(app));
+	app.bcrypt_cost = o.bcrypt_cost;
+	lws_set_log_level(LLL_ERR, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct lws_context_creation_info info = {
+		.port = o.port,
+		.iface = o.host,
+		.protocols = protocols,
+		.user = &app,
+		.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
+			   LWS_SERVER_OPTION_VALIDATE_UTF8,
+		.max_http_header_data = 8192,
+		.keepalive_timeout = 5,
+		.timeout_secs = 30,
+	};
+	app.lws = lws_create_context(&info);
+	if (!app.lws) {
+		fprintf(stderr, "lvdemo: cannot listen on %s:%d (address in use or not available)\n",
+			o.host, o.port);
+		return 1;
+	}
+	struct lws_vhost *vh = lws_get_vhost_by_name(app.lws, "default");
+	int port = vh ? lws_get_vhost_listen_port(vh) : o.port;
+	snprintf(app.url, sizeof(app.url), "http://%s:%d", o.host, port);
+
+	cJSON *start = cJSON_CreateObject();
+	cJSON_AddStringToObject(start, "url", app.url);
+	cJSON_AddNumberToObject(start, "pid", (double)getpid());
+	cJSON_AddNumberToObject(start, "bcrypt_cost", o.bcrypt_cost);
+	app.trace = trace_open(o.trace_path, "lvdemo " LVDEMO_VERSION, start, err, sizeof(err));
+	if (!app.trace) {
+		fprintf(stderr, "lvdemo: %s\n", err);
+		goto out;
+	}
+	if (db_open(&app.db, o.db_path, app.trace, err, sizeof(err)) < 0) {
+		fprintf(stderr, "lvdemo: %s\n", err);
+		goto out;
+	}
+	if (accounts_init(&app.accounts, &app.db) < 0) {
+		fprintf(stderr, "lvdemo: cannot prepare the accounts queries\n");
+		goto out;
+	}
+	if (o.secret_file) {
+		if (load_secret_file(o.secret_file, app.signer.key, err, sizeof(err)) < 0) {
+			fprintf(stderr, "lvdemo: %s\n", err);
+			goto out;
+		}
+	} else if (accounts_load_secret(&app.accounts, app.signer.key, SIGN_KEY_LEN) < 0) {
+		fprintf(stderr, "lvdemo: cannot read or store the secret in '%s'\n", o.db_path);
+		goto out;
+	}
+	if (password_hash("not a real password, only timing", o.bcrypt_cost, app.dummy_hash,
+			  sizeof(app.dummy_hash)) < 0) {
+		fprintf(stderr, "lvdemo: bcrypt is not available from libcrypt\n");
+		goto out;
+	}
+	app.passwords = password_pool_new(2, wake_loop, app.lws);
+	if (!app.passwords) {
+		fprintf(stderr, "lvdemo: cannot start the password workers\n");
+		goto out;
+	}
+
+	signal_context = app.lws;
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	FILE *msg = strcmp(o.trace_path, "-") == 0 ? stderr : stdout;
+	fprintf(msg, "lvdemo listening on %s\n", app.url);
+	fflush(msg);
+
+	while (!interrupted)
+		if (lws_service(app.lws, 0) < 0)
+			break;
+	status = 0;
+out:
+	signal_context = NULL;
+	/* workers stop first (no wake-up of a destroyed context), then the
+	 * connections close and their requests let go of pending jobs */
+	password_pool_stop(app.passwords);
+	lws_context_destroy(app.lws);
+	password_pool_free(app.passwords);
+	if (app.trace) {
+		cJSON *f = cJSON_CreateObject();
+		cJSON_AddNumberToObject(f, "statements", (double)app.db.statements);
+		trace_emit(app.trace, status == 0 ? "trace.stop" : "trace.abort", f);
+	}
+	db_close(&app.db);
+	trace_close(app.trace);
+	return status;
+}

@@ -1,0 +1,199 @@
+/*
+ * trace_write.c: writes trace events as JSON Lines with cJSON.
+ *
+ * Each event is one line, written with a single fwrite and flushed, so a
+ * crash leaves a valid prefix. Not thread-safe: one thread (lvdemo's event
+ * loop) emits. What an event means is left to the programs that emit it.
+ */
+#include "trace.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct trace {
+	FILE *fp;
+	int owns_fp;
+	long seq;
+	uint64_t start_us;
+	struct trace_context *ctx;
+	int failed;
+};
+
+uint64_t trace_clock_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+uint64_t trace_elapsed_us(const struct trace *t)
+{
+	return t ? trace_clock_us() - t->start_us : 0;
+}
+
+struct trace *trace_open(const char *path, const char *app, cJSON *start_fields, char *err,
+			 size_t errlen)
+{
+	struct trace *t = calloc(1, sizeof(*t));
+
+	if (!t) {
+		snprintf(err, errlen, "cannot open trace: out of memory");
+		cJSON_Delete(start_fields);
+		return NULL;
+	}
+	if (strcmp(path, "-") == 0) {
+		t->fp = stdout;
+	} else {
+		t->fp = fopen(path, "w");
+		t->owns_fp = 1;
+		if (!t->fp) {
+			snprintf(err, errlen, "cannot open trace '%s': %s", path, strerror(errno));
+			cJSON_Delete(start_fields);
+			free(t);
+			return NULL;
+		}
+	}
+	t->start_us = trace_clock_us();
+
+	cJSON *f = start_fields ? start_fields : cJSON_CreateObject();
+	cJSON *head = cJSON_CreateObject();
+	cJSON_AddStringToObject(head, "format", TRACE_FORMAT);
+	cJSON_AddNumberToObject(head, "version", TRACE_VERSION);
+	cJSON_AddStringToObject(head, "app", app);
+	/* head's members go first, then the caller's */
+	while (f && f->child) {
+		cJSON *item = cJSON_DetachItemViaPointer(f, f->child);
+		cJSON_AddItemToObject(head, item->string, item);
+	}
+	cJSON_Delete(f);
+	if (trace_emit(t, "trace.start", head) < 0) {
+		snprintf(err, errlen, "cannot write trace '%s': %s", path, strerror(errno));
+		trace_close(t);
+		return NULL;
+	}
+	return t;
+}
+
+void trace_close(struct trace *t)
+{
+	if (!t)
+		return;
+	fflush(t->fp);
+	if (t->owns_fp)
+		fclose(t->fp);
+	free(t);
+}
+
+void trace_set_context(struct trace *t, struct trace_context *ctx)
+{
+	if (t)
+		t->ctx = ctx;
+}
+
+struct trace_context *trace_get_context(struct trace *t)
+{
+	return t ? t->ctx : NULL;
+}
+
+void trace_context_init(struct trace_context *ctx, const char *kind, unsigned long id)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	snprintf(ctx->conn, sizeof(ctx->conn), "%s:%lu", kind, id);
+}
+
+const char *trace_current_phase(const struct trace *t)
+{
+	if (!t || !t->ctx || t->ctx->depth == 0)
+		return "startup";
+	return t->ctx->span[t->ctx->depth - 1].phase;
+}
+
+int trace_emit(struct trace *t, const char *event, cJSON *fields)
+{
+	if (!t) {
+		cJSON_Delete(fields);
+		return 0;
+	}
+	cJSON *line = cJSON_CreateObject();
+	if (!line) {
+		cJSON_Delete(fields);
+		return -1;
+	}
+	cJSON_AddNumberToObject(line, "seq", (double)++t->seq);
+	cJSON_AddNumberToObject(line, "t_us", (double)trace_elapsed_us(t));
+	cJSON_AddStringToObject(line, "event", event);
+	cJSON_AddStringToObject(line, "conn", t->ctx ? t->ctx->conn : "app");
+	if (t->ctx && t->ctx->variant[0])
+		cJSON_AddStringToObject(line, "variant", t->ctx->variant);
+	while (fields && fields->child) {
+		cJSON *item = cJSON_DetachItemViaPointer(fields, fields->child);
+		cJSON_AddItemToObject(line, item->string, item);
+	}
+	cJSON_Delete(fields);
+
+	char *text = cJSON_PrintUnformatted(line);
+	cJSON_Delete(line);
+	if (!text)
+		return -1;
+	size_t n = strlen(text);
+	text[n] = '\n'; /* replaces the NUL: one write for the whole line */
+	int rc = fwrite(text, 1, n + 1, t->fp) == n + 1 && fflush(t->fp) == 0 ? 0 : -1;
+	free(text);
+	if (rc < 0)
+		t->failed = 1;
+	return rc;
+}
+
+int trace_span_start(struct trace *t, const char *prefix, const char *phase, cJSON *fields)
+{
+	struct trace_context *c = t ? t->ctx : NULL;
+	char event[64];
+
+	if (!c) {
+		cJSON_Delete(fields);
+		return 0;
+	}
+	if (c->depth == TRACE_MAX_DEPTH) {
+		cJSON_Delete(fields);
+		return -1;
+	}
+	struct trace_span *s = &c->span[c->depth];
+	char full[TRACE_PHASE_MAX];
+	if (c->depth > 0)
+		snprintf(full, sizeof(full), "%s/%s", c->span[c->depth - 1].phase, phase);
+	else
+		snprintf(full, sizeof(full), "%s", phase);
+	memcpy(s->phase, full, sizeof(full));
+	snprintf(s->event, sizeof(s->event), "%s", prefix);
+	s->start_us = trace_clock_us();
+	c->depth++;
+
+	if (!fields)
+		fields = cJSON_CreateObject();
+	cJSON_AddStringToObject(fields, "phase", s->phase);
+	snprintf(event, sizeof(event), "%s.start", prefix);
+	return trace_emit(t, event, fields);
+}
+
+int trace_span_stop(struct trace *t, cJSON *fields)
+{
+	struct trace_context *c = t ? t->ctx : NULL;
+	char event[64];
+
+	if (!c || c->depth == 0) {
+		cJSON_Delete(fields);
+		return 0;
+	}
+	struct trace_span *s = &c->span[c->depth - 1];
+	if (!fields)
+		fields = cJSON_CreateObject();
+	cJSON_AddStringToObject(fields, "phase", s->phase);
+	cJSON_AddNumberToObject(fields, "duration_us", (double)(trace_clock_us() - s->start_us));
+	snprintf(event, sizeof(event), "%s.stop", s->event);
+	int rc = trace_emit(t, event, fields);
+	c->depth--;
+	return rc;
+}
