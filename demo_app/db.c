@@ -35,35 +35,69 @@ static const char *const schema[] = {
 	" value BLOB NOT NULL)",
 };
 
+static int is_word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* Read the word or quoted name at *P into OUT; advance *P. Returns its length. */
+static size_t read_name(const char **p, char *out, size_t outlen)
+{
+	const char *s = *p;
+	char quote = 0;
+	size_t n = 0;
+
+	if (*s == '"' || *s == '`' || *s == '[')
+		quote = *s == '[' ? ']' : *s, s++;
+	while (*s && (quote ? *s != quote : is_word_char(*s))) {
+		if (n + 1 < outlen)
+			out[n] = *s;
+		n++, s++;
+	}
+	if (quote && *s == quote)
+		s++;
+	*p = s;
+	if (n + 1 > outlen)
+		return 0;
+	out[n] = '\0';
+	return n;
+}
+
 int db_sql_source(const char *sql, char *out, size_t outlen)
 {
 	static const char *const keywords[] = {"FROM", "INTO", "UPDATE"};
 	const char *p = sql;
+	char word[16];
 
 	while (*p) {
-		if (!isalpha((unsigned char)*p)) {
+		if (!is_word_char(*p)) {
 			p++;
 			continue;
 		}
-		const char *word = p;
-		while (isalnum((unsigned char)*p) || *p == '_')
+		const char *start = p;
+		while (is_word_char(*p))
 			p++;
-		size_t wlen = (size_t)(p - word);
-		for (size_t k = 0; k < ARRAY_LEN(keywords); k++) {
-			if (wlen != strlen(keywords[k]) || strncasecmp(word, keywords[k], wlen) != 0)
-				continue;
+		size_t wlen = (size_t)(p - start);
+		int update = wlen == 6 && strncasecmp(start, "UPDATE", 6) == 0;
+		int match = update;
+		for (size_t k = 0; k < ARRAY_LEN(keywords) && !match; k++)
+			match = wlen == strlen(keywords[k]) && strncasecmp(start, keywords[k], wlen) == 0;
+		if (!match)
+			continue;
+		while (isspace((unsigned char)*p))
+			p++;
+		const char *save = p;
+		/* UPDATE OR IGNORE t: the conflict clause comes before the table */
+		if (update && read_name(&p, word, sizeof(word)) == 2 && strcasecmp(word, "OR") == 0) {
 			while (isspace((unsigned char)*p))
 				p++;
-			const char *name = p;
-			while (isalnum((unsigned char)*p) || *p == '_')
+			read_name(&p, word, sizeof(word));
+			while (isspace((unsigned char)*p))
 				p++;
-			size_t nlen = (size_t)(p - name);
-			if (nlen == 0 || nlen >= outlen)
-				return -1;
-			memcpy(out, name, nlen);
-			out[nlen] = '\0';
-			return 0;
+		} else {
+			p = save;
 		}
+		return read_name(&p, out, outlen) > 0 ? 0 : -1;
 	}
 	return -1;
 }

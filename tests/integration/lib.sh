@@ -1,0 +1,179 @@
+# Shell test library in the style of git's t/test-lib.sh, printing TAP.
+#
+#   . "$(dirname "$0")/lib.sh"
+#   start_lvdemo
+#   test_expect_success 'what it checks' '
+#           http GET / &&
+#           test "$STATUS" = 200
+#   '
+#   test_done
+#
+# Each suite gets its own trash directory and its own lvdemo on a free
+# loopback port with a temporary database; both go away on exit.
+
+set -u
+TEST_NAME=$(basename "$0" .sh)
+TEST_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+LVDEMO=${LVDEMO:-bin/lvdemo}
+case "$LVDEMO" in /*) ;; *) LVDEMO=$TEST_ROOT/$LVDEMO ;; esac
+mkdir -p "$TEST_ROOT/tests/trash"
+TRASH=$(mktemp -d "$TEST_ROOT/tests/trash/$TEST_NAME.XXXXXX")
+test_count=0
+test_failed=0
+LVDEMO_PID=
+TRACE=$TRASH/trace.jsonl
+JAR=$TRASH/cookies
+
+cleanup() {
+	stop_lvdemo
+	if [ "$test_failed" -eq 0 ]; then
+		rm -rf "$TRASH"
+	else
+		echo "# trash kept in $TRASH"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { echo "# $*"; }
+
+test_expect_success() {
+	local desc=$1 body=$2
+	test_count=$((test_count + 1))
+	local out
+	if out=$(cd "$TRASH" && eval "$body" 2>&1); then
+		echo "ok $test_count - $desc"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - $desc"
+		printf '%s\n' "$out" | sed 's/^/#   /'
+	fi
+}
+
+test_done() {
+	echo "1..$test_count"
+	[ "$test_failed" -eq 0 ]
+}
+
+# Run a command that must fail (non-zero, but not killed by a signal).
+test_must_fail() {
+	"$@"
+	local status=$?
+	if [ "$status" -eq 0 ]; then
+		echo "test_must_fail: '$*' succeeded" >&2
+		return 1
+	elif [ "$status" -gt 128 ]; then
+		echo "test_must_fail: '$*' died of signal $((status - 128))" >&2
+		return 1
+	fi
+	return 0
+}
+
+# Compare an expected file with the actual one, showing a diff.
+test_cmp() {
+	diff -u "$1" "$2"
+}
+
+# ---------------------------------------------------------------- lvdemo
+
+# start_lvdemo [extra flags...]: start lvdemo on a free port and wait until
+# it accepts connections (it prints its URL once listening; the FIFO makes
+# the wait a blocking read, with no polling).
+start_lvdemo() {
+	local fifo=$TRASH/ready.fifo line
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	"$LVDEMO" --port 0 --db "$TRASH/lvdemo.db" --trace "$TRACE" --bcrypt-cost 4 "$@" \
+		>"$fifo" 2>>"$TRASH/lvdemo.err" &
+	LVDEMO_PID=$!
+	if ! read -r -t 10 line <"$fifo"; then
+		echo "Bail out! lvdemo did not start: $(cat "$TRASH/lvdemo.err")"
+		exit 1
+	fi
+	rm -f "$fifo"
+	URL=${line#lvdemo listening on }
+	case "$URL" in http://127.0.0.1:[0-9]*) ;; *)
+		echo "Bail out! unexpected start line: $line"
+		exit 1
+		;;
+	esac
+}
+
+# stop_lvdemo: SIGTERM, then wait for the process to exit.
+stop_lvdemo() {
+	if [ -n "$LVDEMO_PID" ]; then
+		kill -TERM "$LVDEMO_PID" 2>/dev/null
+		wait "$LVDEMO_PID" 2>/dev/null
+		LVDEMO_STATUS=$?
+		LVDEMO_PID=
+	fi
+	return 0
+}
+
+# ---------------------------------------------------------------- HTTP
+
+# http METHOD PATH [curl args...]: one request with the cookie jar, no
+# redirects followed. Sets STATUS and LOCATION; the body is in $TRASH/body,
+# the headers in $TRASH/headers. With NOJAR=1 the jar is left alone (give
+# cookies with -b).
+http() {
+	local method=$1 path=$2 jar=()
+	shift 2
+	[ -n "${NOJAR:-}" ] || jar=(-b "$JAR" -c "$JAR")
+	STATUS=$(curl -sS -X "$method" "${jar[@]}" -o "$TRASH/body" -D "$TRASH/headers" \
+		-w '%{http_code}' "$@" "$URL$path") || return 1
+	LOCATION=$(sed -n 's/^[Ll]ocation: *\(.*\)\r$/\1/p' "$TRASH/headers")
+	return 0
+}
+
+# The masked CSRF token of the last page (its meta tag).
+csrf_token() {
+	sed -n 's/.*<meta name="csrf-token" content="\([^"]*\)".*/\1/p' "$TRASH/body"
+}
+
+# post_form PATH FIELD=VALUE...: GET nothing, POST the fields urlencoded with
+# the CSRF token of the last page.
+post_form() {
+	local path=$1 token
+	shift
+	token=$(csrf_token)
+	local args=(--data-urlencode "_csrf_token=$token")
+	local f
+	for f in "$@"; do
+		args+=(--data-urlencode "$f")
+	done
+	http POST "$path" "${args[@]}"
+}
+
+# register EMAIL PASSWORD: a fresh form, then the POST.
+register() {
+	http GET /users/register && post_form /users/register "user[email]=$1" "user[password]=$2"
+}
+
+# log_in EMAIL PASSWORD [remember]
+log_in() {
+	local extra=()
+	[ "${3:-}" = remember ] && extra=("user[remember_me]=true")
+	http GET /users/log_in && post_form /users/log_in "user[email]=$1" "user[password]=$2" "${extra[@]}"
+}
+
+# log_out: the browser's way, a POST with _method=delete from a page's form.
+log_out() {
+	http GET / && post_form /users/log_out "_method=delete"
+}
+
+# ---------------------------------------------------------------- trace
+
+# trace_mark: remember where the trace ends now; trace_since prints what
+# came after, one JSON object per line.
+trace_mark() {
+	MARK=$(wc -l <"$TRACE")
+}
+trace_since() {
+	tail -n +"$((MARK + 1))" "$TRACE"
+}
+
+# The repo.query lines since the mark, as "phase<TAB>sql".
+queries_since() {
+	trace_since | jq -r 'select(.event == "repo.query") | "\(.phase)\t\(.sql)"'
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# lvdemo's command line: help, version, bad flags, start-up and shutdown.
+. "$(dirname "$0")/lib.sh"
+
+test_expect_success '--help lists every option and exits 0' '
+	"$LVDEMO" --help >out &&
+	for opt in --host --port --db --trace --bcrypt-cost --secret-file --help --version; do
+		grep -q -- "$opt" out || { echo "missing $opt"; exit 1; }
+	done
+'
+
+test_expect_success '--version prints the version' '
+	"$LVDEMO" --version >out &&
+	grep -Eq "^lvdemo [0-9]+\.[0-9]+\.[0-9]+$" out
+'
+
+bad_flag() {
+	test_must_fail "$LVDEMO" "$@" >out 2>err
+	local status=$?
+	[ "$status" -eq 0 ] || return 1
+	"$LVDEMO" "$@" >/dev/null 2>&1
+	[ $? -eq 2 ] || { echo "exit status is not 2"; return 1; }
+	[ "$(wc -l <err)" -eq 1 ] || { echo "not one line:"; cat err; return 1; }
+	[ ! -s out ] || { echo "wrote to stdout"; return 1; }
+}
+
+test_expect_success 'bad flags: one line on stderr and exit status 2' '
+	bad_flag --frobnicate && grep -q "unknown option" err &&
+	bad_flag --port abc && grep -q -- "--port" err &&
+	bad_flag --port 65536 &&
+	bad_flag --bcrypt-cost 3 && grep -q "4 to 31" err &&
+	bad_flag --bcrypt-cost 32 &&
+	bad_flag --db && grep -q "missing value" err &&
+	bad_flag extra-argument && grep -q "unexpected argument" err &&
+	bad_flag --trace ""
+'
+
+test_expect_success '--port 0 prints the URL it listens on, and it answers there' '
+	start_lvdemo &&
+	http GET / && test "$STATUS" = 200 &&
+	head -n 1 "$TRACE" | jq -e --arg url "$URL" ".event == \"trace.start\" and .url == \$url and .format == \"lvtrace\" and .version == 1" &&
+	stop_lvdemo
+'
+
+test_expect_success 'SIGTERM stops it cleanly with the trace complete' '
+	start_lvdemo &&
+	http GET /users/log_in &&
+	stop_lvdemo &&
+	test "$LVDEMO_STATUS" = 0 &&
+	tail -n 1 "$TRACE" | jq -e ".event == \"trace.stop\"" &&
+	jq -e . "$TRACE" >/dev/null
+'
+
+test_expect_success 'with the trace on stdout the URL line goes to stderr' '
+	mkfifo err.fifo || exit 1
+	"$LVDEMO" --port 0 --db "$TRASH/stdout.db" --trace - --bcrypt-cost 4 >stdout.jsonl 2>err.fifo &
+	pid=$! &&
+	read -r -t 10 line <err.fifo &&
+	kill -TERM $pid && wait $pid &&
+	case "$line" in "lvdemo listening on http://127.0.0.1:"*) ;; *) false ;; esac &&
+	head -n 1 stdout.jsonl | jq -e ".event == \"trace.start\"" &&
+	tail -n 1 stdout.jsonl | jq -e ".event == \"trace.stop\"" &&
+	! grep -q "listening" stdout.jsonl
+'
+
+test_expect_success 'a port in use is an error, not a silent fallback' '
+	start_lvdemo &&
+	port=${URL##*:} &&
+	test_must_fail "$LVDEMO" --port "$port" --db "$TRASH/other.db" --trace "$TRASH/other.jsonl" 2>err &&
+	grep -q "cannot listen" err &&
+	stop_lvdemo
+'
+
+test_expect_success '--secret-file is created (mode 600) and keeps sessions valid across restarts' '
+	rm -f "$JAR" &&
+	start_lvdemo --secret-file "$TRASH/secret" &&
+	test "$(stat -c %a "$TRASH/secret")" = 600 &&
+	register agent@example.com "correct horse battery" && test "$STATUS" = 302 &&
+	stop_lvdemo &&
+	start_lvdemo --secret-file "$TRASH/secret" &&
+	http GET /assign_new/mission && test "$STATUS" = 200 &&
+	grep -q "agent@example.com" "$TRASH/body" &&
+	stop_lvdemo
+'
+
+test_expect_success 'a malformed secret file is reported with file:line:column' '
+	printf "not hex at all\n" >bad-secret &&
+	test_must_fail "$LVDEMO" --port 0 --db "$TRASH/x.db" --trace "$TRASH/x.jsonl" --secret-file bad-secret 2>err &&
+	grep -q "bad-secret:1:" err
+'
+
+test_done

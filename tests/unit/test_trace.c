@@ -1,0 +1,615 @@
+/*
+ * test_trace.c: writing a trace (trace_open, trace_emit, spans) and reading
+ * it back, and the reader's errors (trace.h).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "trace.h"
+
+#define MAX_EVENTS 64
+
+struct fixture {
+	char dir[64];
+	char path[128];
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	if (!fx)
+		return -1;
+	strcpy(fx->dir, "/tmp/lvdemo-test-trace-XXXXXX");
+	if (!mkdtemp(fx->dir)) {
+		free(fx);
+		return -1;
+	}
+	snprintf(fx->path, sizeof(fx->path), "%s/trace.jsonl", fx->dir);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	DIR *d = opendir(fx->dir);
+	struct dirent *e;
+	char p[512];
+
+	while (d && (e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", fx->dir, e->d_name);
+		unlink(p);
+	}
+	if (d)
+		closedir(d);
+	int rc = rmdir(fx->dir);
+	free(fx);
+	return rc;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
+	assert_int_equal(fclose(fp), 0);
+}
+
+static struct trace *open_trace(const char *path, const char *app, cJSON *fields)
+{
+	char err[256] = "";
+	struct trace *t = trace_open(path, app, fields, err, sizeof(err));
+
+	if (!t)
+		fail_msg("trace_open(%s): %s", path, err);
+	return t;
+}
+
+/* Read every event of PATH; fails the test on any reader error. */
+static int read_all(const char *path, struct trace_event *ev, int max)
+{
+	char err[512] = "";
+	struct trace_reader *r = trace_reader_open(path, err, sizeof(err));
+	int n = 0, rc;
+
+	if (!r)
+		fail_msg("trace_reader_open(%s): %s", path, err);
+	while ((rc = trace_reader_next(r, &ev[n], err, sizeof(err))) == 1) {
+		n++;
+		assert_true(n < max);
+	}
+	if (rc != 0)
+		fail_msg("trace_reader_next(%s): %s", path, err);
+	trace_reader_close(r);
+	return n;
+}
+
+static void release_all(struct trace_event *ev, int n)
+{
+	for (int i = 0; i < n; i++)
+		trace_event_release(&ev[i]);
+}
+
+static const cJSON *member(const struct trace_event *ev, const char *name)
+{
+	return cJSON_GetObjectItemCaseSensitive(ev->json, name);
+}
+
+static const char *string_member(const struct trace_event *ev, const char *name)
+{
+	const cJSON *v = member(ev, name);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/*
+ * Read PATH expecting the reader to fail at line LINE (after LINE - 1 good
+ * events); ERR gets the message, which must be "PATH:LINE:COLUMN: ...".
+ * Returns the column.
+ */
+static long expect_reader_error(const char *path, long line, char *err, size_t errlen)
+{
+	struct trace_reader *r = trace_reader_open(path, err, errlen);
+	struct trace_event ev;
+	long good = 0, col;
+	int rc;
+
+	assert_non_null(r);
+	while ((rc = trace_reader_next(r, &ev, err, errlen)) == 1) {
+		trace_event_release(&ev);
+		good++;
+	}
+	trace_reader_close(r);
+	if (rc != -1)
+		fail_msg("%s: reader returned %d after %ld events, expected an error at line %ld",
+			 path, rc, good, line);
+	assert_int_equal(good, line - 1);
+	assert_null(ev.json); /* nothing to release after an error */
+
+	char prefix[256];
+	snprintf(prefix, sizeof(prefix), "%s:%ld:", path, line);
+	if (strncmp(err, prefix, strlen(prefix)) != 0)
+		fail_msg("message \"%s\" does not start with \"%s\"", err, prefix);
+	char *end = NULL;
+	col = strtol(err + strlen(prefix), &end, 10);
+	if (end == err + strlen(prefix) || *end != ':' || col < 1)
+		fail_msg("message \"%s\" has no column after \"%s\"", err, prefix);
+	return col;
+}
+
+#define START_LINE "{\"seq\":1,\"t_us\":0,\"event\":\"trace.start\",\"conn\":\"app\"," \
+		   "\"format\":\"lvtrace\",\"version\":1,\"app\":\"test\"}\n"
+
+/* ------------------------------------------------------------ writing */
+
+static void test_start_line(void **state)
+{
+	struct fixture *fx = *state;
+	struct trace_event ev[MAX_EVENTS];
+	cJSON *extra = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(extra, "pid", 4242);
+	cJSON_AddStringToObject(extra, "db", "lvdemo.db");
+	struct trace *t = open_trace(fx->path, "lvdemo", extra);
+	trace_close(t);
+
+	int n = read_all(fx->path, ev, MAX_EVENTS);
+	assert_int_equal(n, 1);
+	assert_string_equal(ev[0].event, "trace.start");
+	assert_int_equal(ev[0].seq, 1);
+	assert_string_equal(ev[0].conn, "app");
+	assert_null(ev[0].variant);
+	assert_string_equal(string_member(&ev[0], "format"), "lvtrace");
+	assert_string_equal(string_member(&ev[0], "format"), TRACE_FORMAT);
+	assert_true(cJSON_IsNumber(member(&ev[0], "version")));
+	assert_int_equal(member(&ev[0], "version")->valueint, 1);
+	assert_int_equal(TRACE_VERSION, 1);
+	assert_string_equal(string_member(&ev[0], "app"), "lvdemo");
+	assert_int_equal(member(&ev[0], "pid")->valueint, 4242);
+	assert_string_equal(string_member(&ev[0], "db"), "lvdemo.db");
+	assert_true(cJSON_IsNumber(member(&ev[0], "t_us")));
+	release_all(ev, n);
+
+	/* and without extra fields */
+	t = open_trace(fx->path, "other", NULL);
+	trace_close(t);
+	n = read_all(fx->path, ev, MAX_EVENTS);
+	assert_int_equal(n, 1);
+	assert_string_equal(string_member(&ev[0], "app"), "other");
+	release_all(ev, n);
+}
+
+static void test_seq_and_members_of_every_line(void **state)
+{
+	struct fixture *fx = *state;
+	struct trace_event ev[MAX_EVENTS];
+	struct trace_context ctx;
+	struct trace *t = open_trace(fx->path, "lvdemo", NULL);
+
+	assert_int_equal(trace_emit(t, "app.ready", NULL), 0);
+	trace_context_init(&ctx, "http", 3);
+	trace_set_context(t, &ctx);
+	assert_int_equal(trace_span_start(t, "plug", "router", NULL), 0);
+	cJSON *f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "path", "/users/log_in");
+	assert_int_equal(trace_emit(t, "http.request", f), 0);
+	assert_int_equal(trace_span_stop(t, NULL), 0);
+	trace_set_context(t, NULL);
+	assert_int_equal(trace_emit(t, "app.stop", NULL), 0);
+	trace_close(t);
+
+	int n = read_all(fx->path, ev, MAX_EVENTS);
+	assert_int_equal(n, 6);
+	static const char *const want[] = {"trace.start", "app.ready", "plug.start",
+					   "http.request", "plug.stop", "app.stop"};
+	long long last_t = 0;
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(ev[i].seq, i + 1);
+		assert_string_equal(ev[i].event, want[i]);
+		/* every line has t_us, event and conn, first and in that order */
+		const cJSON *c = ev[i].json->child;
+		assert_string_equal(c->string, "seq");
+		assert_string_equal(c->next->string, "t_us");
+		assert_string_equal(c->next->next->string, "event");
+		assert_string_equal(c->next->next->next->string, "conn");
+		assert_true(cJSON_IsNumber(member(&ev[i], "t_us")));
+		assert_true(ev[i].t_us >= last_t);
+		last_t = ev[i].t_us;
+		assert_non_null(ev[i].conn);
+	}
+	assert_string_equal(ev[1].conn, "app");
+	assert_string_equal(ev[2].conn, "http:3");
+	assert_string_equal(ev[3].conn, "http:3");
+	assert_string_equal(string_member(&ev[3], "path"), "/users/log_in");
+	assert_string_equal(ev[4].conn, "http:3");
+	assert_string_equal(ev[5].conn, "app");
+	release_all(ev, n);
+}
+
+static void test_conn_and_variant_from_context(void **state)
+{
+	struct fixture *fx = *state;
+	struct trace_event ev[MAX_EVENTS];
+	struct trace_context a, b;
+	struct trace *t = open_trace(fx->path, "lvdemo", NULL);
+
+	trace_context_init(&a, "http", 7);
+	trace_context_init(&b, "ws", 12);
+	snprintf(b.variant, sizeof(b.variant), "%s", "B-eager");
+	assert_string_equal(a.conn, "http:7");
+	assert_int_equal(a.depth, 0);
+
+	assert_null(trace_get_context(t));
+	trace_set_context(t, &a);
+	assert_ptr_equal(trace_get_context(t), &a);
+	assert_int_equal(trace_emit(t, "one", NULL), 0);
+	trace_set_context(t, &b);
+	assert_int_equal(trace_emit(t, "two", NULL), 0);
+	trace_set_context(t, &a);
+	assert_int_equal(trace_emit(t, "three", NULL), 0);
+	trace_set_context(t, NULL);
+	assert_int_equal(trace_emit(t, "four", NULL), 0);
+	trace_close(t);
+
+	int n = read_all(fx->path, ev, MAX_EVENTS);
+	assert_int_equal(n, 5);
+	assert_string_equal(ev[1].conn, "http:7");
+	assert_null(ev[1].variant);
+	assert_null(member(&ev[1], "variant"));
+	assert_string_equal(ev[2].conn, "ws:12");
+	assert_non_null(ev[2].variant);
+	assert_string_equal(ev[2].variant, "B-eager");
+	/* variant comes right after conn */
+	assert_string_equal(member(&ev[2], "conn")->next->string, "variant");
+	assert_string_equal(ev[3].conn, "http:7");
+	assert_null(ev[3].variant);
+	assert_string_equal(ev[4].conn, "app");
+	assert_null(ev[4].variant);
+	release_all(ev, n);
+}
+
+static void test_nested_spans_compose_phases(void **state)
+{
+	struct fixture *fx = *state;
+	struct trace_event ev[MAX_EVENTS];
+	struct trace_context ctx;
+	struct trace *t = open_trace(fx->path, "lvdemo", NULL);
+
+	trace_context_init(&ctx, "ws", 1);
+	trace_set_context(t, &ctx);
+	assert_string_equal(trace_current_phase(t), "startup");
+	cJSON *f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "view", "MissionLive");
+	assert_int_equal(trace_span_start(t, "live", "mount:connected:MissionLive", f), 0);
+	assert_string_equal(trace_current_phase(t), "mount:connected:MissionLive");
+	assert_int_equal(trace_span_start(t, "plug", "fetch_current_user", NULL), 0);
+	assert_string_equal(trace_current_phase(t),
+			    "mount:connected:MissionLive/fetch_current_user");
+	assert_int_equal(trace_span_start(t, "db", "query", NULL), 0);
+	assert_string_equal(trace_current_phase(t),
+			    "mount:connected:MissionLive/fetch_current_user/query");
+	assert_int_equal(trace_emit(t, "inside", NULL), 0);
+	assert_int_equal(trace_span_stop(t, NULL), 0);
+	f = cJSON_CreateObject();
+	cJSON_AddNumberToObject(f, "status", 200);
+	assert_int_equal(trace_span_stop(t, f), 0);
+	assert_string_equal(trace_current_phase(t), "mount:connected:MissionLive");
+	assert_int_equal(trace_span_stop(t, NULL), 0);
+	assert_string_equal(trace_current_phase(t), "startup");
+	assert_int_equal(ctx.depth, 0);
+	trace_close(t);
+
+	int n = read_all(fx->path, ev, MAX_EVENTS);
+	assert_int_equal(n, 8);
+	assert_string_equal(ev[1].event, "live.start");
+	assert_string_equal(ev[1].phase, "mount:connected:MissionLive");
+	assert_string_equal(string_member(&ev[1], "view"), "MissionLive");
+	assert_null(member(&ev[1], "duration_us"));
+	assert_string_equal(ev[2].event, "plug.start");
+	assert_string_equal(ev[2].phase, "mount:connected:MissionLive/fetch_current_user");
+	assert_string_equal(ev[3].event, "db.start");
+	assert_string_equal(ev[3].phase, "mount:connected:MissionLive/fetch_current_user/query");
+	assert_string_equal(ev[4].event, "inside");
+	assert_string_equal(ev[5].event, "db.stop");
+	assert_string_equal(ev[5].phase, "mount:connected:MissionLive/fetch_current_user/query");
+	assert_string_equal(ev[6].event, "plug.stop");
+	assert_string_equal(ev[6].phase, "mount:connected:MissionLive/fetch_current_user");
+	assert_int_equal(member(&ev[6], "status")->valueint, 200);
+	assert_string_equal(ev[7].event, "live.stop");
+	assert_string_equal(ev[7].phase, "mount:connected:MissionLive");
+
+	/* every stop has a whole, non-negative duration; outer spans last longer */
+	double d[3];
+	for (int i = 0; i < 3; i++) {
+		const cJSON *dur = member(&ev[5 + i], "duration_us");
+		assert_true(cJSON_IsNumber(dur));
+		assert_true(dur->valuedouble >= 0);
+		assert_true(dur->valuedouble == (double)(long long)dur->valuedouble);
+		d[i] = dur->valuedouble;
+		assert_string_equal(ev[5 + i].conn, "ws:1");
+	}
+	assert_true(d[0] <= d[1]);
+	assert_true(d[1] <= d[2]);
+	/* a span cannot have lasted longer than the trace had, when it stopped */
+	assert_true(d[2] <= (double)ev[7].t_us);
+	release_all(ev, n);
+}
+
+static void test_span_stack_limit(void **state)
+{
+	struct fixture *fx = *state;
+	struct trace_context ctx;
+	struct trace *t = open_trace(fx->path, "lvdemo", NULL);
+
+	trace_context_init(&ctx, "http", 1);
+	trace_set_context(t, &ctx);
+	for (int i = 0; i < TRACE_MAX_DEPTH; i++)
+		assert_int_equal(trace_span_start(t, "s", "p", NULL), 0);
+	assert_int_equal(ctx.depth, TRACE_MAX_DEPTH);
+	assert_int_equal(trace_span_start(t, "s", "p", NULL), -1);
+	assert_int_equal(ctx.depth, TRACE_MAX_DEPTH);
+	for (int i = 0; i < TRACE_MAX_DEPTH; i++)
+		assert_int_equal(trace_span_stop(t, NULL), 0);
+	assert_int_equal(ctx.depth, 0);
+	trace_close(t);
+
+	struct trace_event ev[MAX_EVENTS];
+	int n = read_all(fx->path, ev, MAX_EVENTS);
+	assert_int_equal(n, 1 + 2 * TRACE_MAX_DEPTH);
+	release_all(ev, n);
+}
+
+static void test_event_without_context_is_app(void **state)
+{
+	struct fixture *fx = *state;
+	struct trace_event ev[MAX_EVENTS];
+	struct trace *t = open_trace(fx->path, "lvdemo", NULL);
+
+	cJSON *f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "listen", "127.0.0.1:4000");
+	assert_int_equal(trace_emit(t, "app.listen", f), 0);
+	assert_string_equal(trace_current_phase(t), "startup");
+	trace_close(t);
+	/* a NULL trace is a no-op */
+	assert_int_equal(trace_emit(NULL, "nothing", cJSON_CreateObject()), 0);
+	trace_close(NULL);
+
+	int n = read_all(fx->path, ev, MAX_EVENTS);
+	assert_int_equal(n, 2);
+	assert_string_equal(ev[1].event, "app.listen");
+	assert_string_equal(ev[1].conn, "app");
+	assert_null(ev[1].variant);
+	assert_null(ev[1].phase);
+	assert_string_equal(string_member(&ev[1], "listen"), "127.0.0.1:4000");
+	release_all(ev, n);
+}
+
+static void test_trace_open_failure(void **state)
+{
+	struct fixture *fx = *state;
+	char path[256], err[256] = "";
+
+	snprintf(path, sizeof(path), "%s/no/such/dir/trace.jsonl", fx->dir);
+	assert_null(trace_open(path, "lvdemo", cJSON_CreateObject(), err, sizeof(err)));
+	assert_non_null(strstr(err, path));
+	err[0] = '\0';
+	assert_null(trace_reader_open(path, err, sizeof(err)));
+	assert_non_null(strstr(err, path));
+}
+
+/* ------------------------------------------------------------ reading errors */
+
+static void test_reader_accepts_blank_lines_and_ends(void **state)
+{
+	struct fixture *fx = *state;
+	struct trace_event ev[MAX_EVENTS];
+
+	write_file(fx->path, START_LINE "\n"
+			     "{\"seq\":2,\"t_us\":10,\"event\":\"a\",\"conn\":\"http:1\",\"variant\":\"A\","
+			     "\"phase\":\"p\"}\r\n"
+			     "\n"
+			     "{\"seq\":5,\"t_us\":11,\"event\":\"b\",\"conn\":\"app\"}");
+	int n = read_all(fx->path, ev, MAX_EVENTS);
+	assert_int_equal(n, 3);
+	assert_int_equal(ev[1].seq, 2);
+	assert_int_equal(ev[1].t_us, 10);
+	assert_string_equal(ev[1].variant, "A");
+	assert_string_equal(ev[1].phase, "p");
+	assert_int_equal(ev[2].seq, 5);
+	assert_string_equal(ev[2].event, "b");
+	release_all(ev, n);
+}
+
+static void test_reader_first_line_not_trace_start(void **state)
+{
+	struct fixture *fx = *state;
+	char err[512];
+
+	write_file(fx->path, "{\"seq\":1,\"t_us\":0,\"event\":\"http.request\",\"conn\":\"app\"}\n" START_LINE);
+	expect_reader_error(fx->path, 1, err, sizeof(err));
+	assert_non_null(strstr(err, "trace.start"));
+
+	/* trace.start of another format */
+	write_file(fx->path, "{\"seq\":1,\"t_us\":0,\"event\":\"trace.start\",\"conn\":\"app\","
+			     "\"format\":\"other\",\"version\":1}\n");
+	expect_reader_error(fx->path, 1, err, sizeof(err));
+	assert_non_null(strstr(err, "lvtrace"));
+
+	/* a version this library does not read */
+	write_file(fx->path, "{\"seq\":1,\"t_us\":0,\"event\":\"trace.start\",\"conn\":\"app\","
+			     "\"format\":\"lvtrace\",\"version\":2}\n");
+	expect_reader_error(fx->path, 1, err, sizeof(err));
+	assert_non_null(strstr(err, "version 2"));
+}
+
+static void test_reader_malformed_json(void **state)
+{
+	struct fixture *fx = *state;
+	char err[512], text[512];
+	const char *bad = "{\"seq\":2,\"t_us\":5,\"event\":\"x\",\"conn\":\"app\",!}";
+
+	snprintf(text, sizeof(text), "%s%s\n", START_LINE, bad);
+	write_file(fx->path, text);
+	long col = expect_reader_error(fx->path, 2, err, sizeof(err));
+	assert_non_null(strstr(err, "JSON"));
+	/*
+	 * The column is where the JSON goes wrong. cJSON reports a bad member
+	 * name one character late (its string parser has moved past the
+	 * opening character), so allow the '!' or the character after it.
+	 */
+	long at = (long)(strchr(bad, '!') - bad) + 1;
+	if (col < at || col > at + 1)
+		fail_msg("column %ld in \"%s\", the error is at column %ld", col, err, at);
+
+	/* where cJSON locates the error exactly, the column is exact */
+	static const char *const exact[] = {
+		"{\"seq\":2 \"t_us\":5,\"event\":\"x\",\"conn\":\"app\"}", /* missing comma */
+		"{\"seq\":2,\"t_us\":@,\"event\":\"x\",\"conn\":\"app\"}", /* bad value */
+		"{\"seq\":2,\"t_us\":5,\"event\":\"x\",\"conn\":tru}",	  /* bad literal */
+	};
+	static const char *const marks[] = {"\"t_us\"", "@", "tru"};
+	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++) {
+		const char *p = strstr(exact[i], marks[i]);
+		assert_non_null(p);
+		snprintf(text, sizeof(text), "%s%s\n", START_LINE, exact[i]);
+		write_file(fx->path, text);
+		col = expect_reader_error(fx->path, 2, err, sizeof(err));
+		if (col != (long)(p - exact[i]) + 1)
+			fail_msg("\"%s\": column %ld in \"%s\", want %ld", exact[i], col, err,
+				 (long)(p - exact[i]) + 1);
+	}
+
+	/* text after the object: the column of that text */
+	const char *trailing = "{\"seq\":2,\"t_us\":5,\"event\":\"x\",\"conn\":\"app\"} junk";
+	snprintf(text, sizeof(text), "%s%s\n", START_LINE, trailing);
+	write_file(fx->path, text);
+	col = expect_reader_error(fx->path, 2, err, sizeof(err));
+	assert_int_equal(col, (long)(strstr(trailing, "junk") - trailing) + 1);
+
+	/* a truncated line (a crash mid-write would not leave one, but a cut file may) */
+	snprintf(text, sizeof(text), "%s{\"seq\":2,\"t_us\":5,\"ev\n", START_LINE);
+	write_file(fx->path, text);
+	expect_reader_error(fx->path, 2, err, sizeof(err));
+
+	/* not an object */
+	snprintf(text, sizeof(text), "%s[1,2,3]\n", START_LINE);
+	write_file(fx->path, text);
+	expect_reader_error(fx->path, 2, err, sizeof(err));
+	assert_non_null(strstr(err, "object"));
+
+	/* malformed first line */
+	write_file(fx->path, "not json at all\n");
+	expect_reader_error(fx->path, 1, err, sizeof(err));
+}
+
+static void test_reader_seq_must_increase(void **state)
+{
+	struct fixture *fx = *state;
+	char err[512];
+
+	write_file(fx->path, START_LINE
+		   "{\"seq\":2,\"t_us\":1,\"event\":\"a\",\"conn\":\"app\"}\n"
+		   "{\"seq\":2,\"t_us\":2,\"event\":\"b\",\"conn\":\"app\"}\n");
+	expect_reader_error(fx->path, 3, err, sizeof(err));
+	assert_non_null(strstr(err, "seq 2"));
+
+	write_file(fx->path, START_LINE
+		   "{\"seq\":3,\"t_us\":1,\"event\":\"a\",\"conn\":\"app\"}\n"
+		   "{\"seq\":4,\"t_us\":1,\"event\":\"a\",\"conn\":\"app\"}\n"
+		   "{\"seq\":2,\"t_us\":2,\"event\":\"b\",\"conn\":\"app\"}\n");
+	expect_reader_error(fx->path, 4, err, sizeof(err));
+	assert_non_null(strstr(err, "seq 2"));
+	assert_non_null(strstr(err, "4"));
+
+	/* seq 0 and fractional or negative seq are not whole numbers from 1 */
+	write_file(fx->path, START_LINE "{\"seq\":0,\"t_us\":1,\"event\":\"a\",\"conn\":\"app\"}\n");
+	expect_reader_error(fx->path, 2, err, sizeof(err));
+	assert_non_null(strstr(err, "seq"));
+	write_file(fx->path, START_LINE "{\"seq\":2.5,\"t_us\":1,\"event\":\"a\",\"conn\":\"app\"}\n");
+	expect_reader_error(fx->path, 2, err, sizeof(err));
+	assert_non_null(strstr(err, "seq"));
+	write_file(fx->path, START_LINE "{\"seq\":2,\"t_us\":-1,\"event\":\"a\",\"conn\":\"app\"}\n");
+	expect_reader_error(fx->path, 2, err, sizeof(err));
+	assert_non_null(strstr(err, "t_us"));
+}
+
+static void test_reader_missing_members(void **state)
+{
+	struct fixture *fx = *state;
+	char err[512], text[512];
+	static const char *const lines[][2] = {
+		{"{\"t_us\":1,\"event\":\"a\",\"conn\":\"app\"}", "seq"},
+		{"{\"seq\":2,\"event\":\"a\",\"conn\":\"app\"}", "t_us"},
+		{"{\"seq\":2,\"t_us\":1,\"conn\":\"app\"}", "event"},
+		{"{\"seq\":2,\"t_us\":1,\"event\":\"a\"}", "conn"},
+		{"{}", "seq"},
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		snprintf(text, sizeof(text), "%s%s\n", START_LINE, lines[i][0]);
+		write_file(fx->path, text);
+		expect_reader_error(fx->path, 2, err, sizeof(err));
+		char quoted[32];
+		snprintf(quoted, sizeof(quoted), "'%s'", lines[i][1]);
+		if (!strstr(err, quoted) || !strstr(err, "missing"))
+			fail_msg("\"%s\": message \"%s\" does not name %s as missing", lines[i][0],
+				 err, quoted);
+	}
+	/* present but of the wrong type */
+	snprintf(text, sizeof(text), "%s%s\n", START_LINE,
+		 "{\"seq\":2,\"t_us\":1,\"event\":7,\"conn\":\"app\"}");
+	write_file(fx->path, text);
+	expect_reader_error(fx->path, 2, err, sizeof(err));
+	assert_non_null(strstr(err, "event"));
+}
+
+static void test_reader_empty_file(void **state)
+{
+	struct fixture *fx = *state;
+	char err[512];
+
+	write_file(fx->path, "");
+	expect_reader_error(fx->path, 1, err, sizeof(err));
+	assert_non_null(strstr(err, "empty"));
+	/* a lone newline: line 1 is empty, which is no trace.start either */
+	write_file(fx->path, "\n");
+	expect_reader_error(fx->path, 1, err, sizeof(err));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_start_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_seq_and_members_of_every_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_conn_and_variant_from_context, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nested_spans_compose_phases, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_span_stack_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_without_context_is_app, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trace_open_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_accepts_blank_lines_and_ends, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_reader_first_line_not_trace_start, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_reader_malformed_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_seq_must_increase, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_missing_members, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_empty_file, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("trace: writing and reading lvtrace files", tests, NULL,
+					   NULL);
+}
