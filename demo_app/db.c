@@ -287,6 +287,7 @@ int db_exec_at(struct db *db, const char *sql, char *err, size_t errlen, const c
 	if (rc != SQLITE_DONE && err)
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db->sql));
 	db_call_end(&call);
+	db->finalized_runs += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_RUN, 0);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
@@ -328,6 +329,16 @@ int db_open(struct db *db, const char *path, struct trace *trace, char *err, siz
 fail:
 	db_close(db);
 	return -1;
+}
+
+long db_statements_run(struct db *db)
+{
+	long runs = db->finalized_runs;
+
+	for (sqlite3_stmt *st = db->sql ? sqlite3_next_stmt(db->sql, NULL) : NULL; st;
+	     st = sqlite3_next_stmt(db->sql, st))
+		runs += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_RUN, 0);
+	return runs;
 }
 
 void db_close(struct db *db)

@@ -38,6 +38,7 @@ struct db {
 	struct trace *trace;
 	struct db_call *active; /* calls between begin and end, innermost first */
 	long statements;	/* statements SQLite reported as executed */
+	long finalized_runs;	/* runs of statements already finalized */
 };
 
 /*
@@ -70,6 +71,13 @@ void db_call_end(struct db_call *call);
 #define db_exec(db, sql, err, errlen) db_exec_at(db, sql, err, errlen, __FILE__, __LINE__, __func__)
 int db_exec_at(struct db *db, const char *sql, char *err, size_t errlen, const char *file,
 	       int line, const char *func);
+
+/*
+ * How many statement executions SQLite itself counted (SQLITE_STMTSTATUS_RUN
+ * over every statement, finalized ones included): an independent check of
+ * the number of repo.query events.
+ */
+long db_statements_run(struct db *db);
 
 /* The main table of SQL: the name after the first FROM, INTO or UPDATE; NULL when none. */
 int db_sql_source(const char *sql, char *out, size_t outlen);

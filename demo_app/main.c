@@ -286,6 +286,7 @@ out:
 	if (app.trace) {
 		cJSON *f = cJSON_CreateObject();
 		cJSON_AddNumberToObject(f, "statements", (double)app.db.statements);
+		cJSON_AddNumberToObject(f, "sqlite_runs", (double)db_statements_run(&app.db));
 		trace_emit(app.trace, status == 0 ? "trace.stop" : "trace.abort", f);
 	}
 	db_close(&app.db);

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# The trace: format, and the exact queries (count, phase, SQL) of each request.
+. "$(dirname "$0")/lib.sh"
+start_lvdemo
+
+PASSWORD="correct horse battery"
+TOKEN_SQL="SELECT u.id, u.email, u.hashed_password, u.inserted_at FROM users_tokens AS t JOIN users AS u ON u.id = t.user_id WHERE t.token = ?1 AND t.context = 'session' AND t.inserted_at > datetime('now', '-60 days')"
+
+# expect_queries: compare queries_since with the lines given (phase<TAB>sql).
+expect_queries() {
+	printf "%s\n" "$@" | sed "/^$/d" >expected
+	queries_since >actual
+	test_cmp expected actual
+}
+
+test_expect_success 'the first line is trace.start with format, version, app and url' '
+	head -n 1 "$TRACE" | jq -e --arg url "$URL" "
+		.seq == 1 and .event == \"trace.start\" and .format == \"lvtrace\" and .version == 1
+		and (.app | startswith(\"lvdemo \")) and .url == \$url and .conn == \"app\"" >/dev/null
+'
+
+test_expect_success 'start-up statements are traced in phase "startup"' '
+	jq -r "select(.event == \"repo.query\") | .phase" "$TRACE" | sort -u >phases &&
+	test "$(cat phases)" = startup &&
+	grep -q "PRAGMA journal_mode = WAL" "$TRACE" &&
+	grep -q "CREATE TABLE IF NOT EXISTS users_tokens" "$TRACE"
+'
+
+test_expect_success 'a guest page costs no query and names its plugs' '
+	trace_mark && rm -f "$JAR" &&
+	http GET /users/log_in && test "$STATUS" = 200 &&
+	expect_queries "" &&
+	trace_since | jq -r "select(.event == \"plug.start\") | .plug" >actual &&
+	printf "%s\n" fetch_session fetch_live_flash protect_from_forgery put_secure_browser_headers \
+		fetch_current_user redirect_if_user_is_authenticated >expected &&
+	test_cmp expected actual
+'
+
+test_expect_success 'registration: uniqueness SELECT, INSERT user, INSERT token, in the controller' '
+	trace_mark &&
+	register agent@example.com "$PASSWORD" && test "$STATUS" = 302 &&
+	expect_queries \
+		"controller:UserRegistration.create	SELECT 1 FROM users AS u WHERE u.email = ?1 LIMIT 1" \
+		"controller:UserRegistration.create	INSERT INTO users (email, hashed_password, inserted_at, updated_at) VALUES (?1, ?2, datetime('"'"'now'"'"'), datetime('"'"'now'"'"'))" \
+		"controller:UserRegistration.create	INSERT INTO users_tokens (user_id, token, context, inserted_at) VALUES (?1, ?2, '"'"'session'"'"', datetime('"'"'now'"'"'))"
+'
+
+test_expect_success 'an invalid registration with a valid email: only the uniqueness SELECT' '
+	rm -f "$JAR" && http GET /users/register && trace_mark &&
+	post_form /users/register "user[email]=new@example.com" "user[password]=short" &&
+	test "$STATUS" = 200 &&
+	expect_queries "controller:UserRegistration.create	SELECT 1 FROM users AS u WHERE u.email = ?1 LIMIT 1"
+'
+
+test_expect_success 'an invalid email: no query at all' '
+	rm -f "$JAR" && http GET /users/register && trace_mark &&
+	post_form /users/register "user[email]=nope" "user[password]=$PASSWORD" &&
+	test "$STATUS" = 200 && expect_queries ""
+'
+
+test_expect_success 'a protected page with a session token: ONE query, in plug:fetch_current_user' '
+	rm -f "$JAR" && log_in agent@example.com "$PASSWORD" && trace_mark &&
+	http GET /assign_new/mission && test "$STATUS" = 200 &&
+	expect_queries "plug:fetch_current_user	$TOKEN_SQL" &&
+	trace_since | jq -e -s "map(select(.event == \"repo.query\"))[0] |
+		.source == \"users_tokens\" and .params == [\"<32 bytes>\"] and .rows == 1
+		and (.caller | test(\"^accounts.c:[0-9]+ accounts_get_user_by_session_token$\"))
+		and (.total_us | type == \"number\")" >/dev/null
+'
+
+test_expect_success 'every event of a variant route carries the variant' '
+	trace_mark && http GET /on_mount/mission && test "$STATUS" = 200 &&
+	trace_since | jq -e -s "length > 5 and all(.variant == \"on_mount\")" >/dev/null
+'
+
+test_expect_success 'a logged-out protected GET: no query, 302 to log in, redirect event' '
+	rm -f "$JAR" && trace_mark &&
+	http GET /assign_new/mission && test "$STATUS" = 302 &&
+	expect_queries "" &&
+	trace_since | jq -e -s "any(.event == \"redirect\" and .to == \"/users/log_in\")
+		and any(.event == \"endpoint.stop\" and .status == 302)" >/dev/null
+'
+
+test_expect_success 'log in: SELECT by email, INSERT token' '
+	rm -f "$JAR" && http GET /users/log_in && trace_mark &&
+	post_form /users/log_in "user[email]=agent@example.com" "user[password]=$PASSWORD" &&
+	test "$STATUS" = 302 &&
+	expect_queries \
+		"controller:UserSession.create	SELECT u.id, u.email, u.hashed_password, u.inserted_at FROM users AS u WHERE u.email = ?1" \
+		"controller:UserSession.create	INSERT INTO users_tokens (user_id, token, context, inserted_at) VALUES (?1, ?2, '"'"'session'"'"', datetime('"'"'now'"'"'))"
+'
+
+test_expect_success 'a failed log in: the SELECT only' '
+	rm -f "$JAR" && http GET /users/log_in && trace_mark &&
+	post_form /users/log_in "user[email]=agent@example.com" "user[password]=wrong password" &&
+	test "$STATUS" = 200 &&
+	expect_queries "controller:UserSession.create	SELECT u.id, u.email, u.hashed_password, u.inserted_at FROM users AS u WHERE u.email = ?1"
+'
+
+test_expect_success 'log out: the plug SELECT, then DELETE of the token' '
+	rm -f "$JAR" && log_in agent@example.com "$PASSWORD" && http GET / && trace_mark &&
+	post_form /users/log_out "_method=delete" && test "$STATUS" = 302 &&
+	expect_queries \
+		"plug:fetch_current_user	$TOKEN_SQL" \
+		"controller:UserSession.delete	DELETE FROM users_tokens WHERE token = ?1 AND context = '"'"'session'"'"'"
+'
+
+test_expect_success 'remember me without a session token: one plug query' '
+	rm -f "$JAR" && log_in agent@example.com "$PASSWORD" remember &&
+	grep -v "_lvdemo_key" "$JAR" >jar2 && mv jar2 "$JAR" && trace_mark &&
+	http GET /assign_new/mission && test "$STATUS" = 200 &&
+	expect_queries "plug:fetch_current_user	$TOKEN_SQL"
+'
+
+test_expect_success 'each request is one conn, opened by endpoint.start, closed by endpoint.stop' '
+	trace_mark && http GET / && http GET /users/log_in &&
+	trace_since | jq -r "select(.event | startswith(\"endpoint.\")) | \"\(.conn) \(.event)\"" >actual &&
+	test "$(wc -l <actual)" = 4 &&
+	a=$(sed -n 1p actual | cut -d" " -f1) && b=$(sed -n 3p actual | cut -d" " -f1) &&
+	test "$a" != "$b" &&
+	printf "%s\n" "$a endpoint.start" "$a endpoint.stop" "$b endpoint.start" "$b endpoint.stop" >expected &&
+	test_cmp expected actual
+'
+
+test_expect_success 'spans nest: each plug.start has its plug.stop with a duration' '
+	jq -e -s "
+		(map(select(.event == \"plug.start\")) | length) ==
+		(map(select(.event == \"plug.stop\" and (.duration_us | type == \"number\"))) | length)" "$TRACE" >/dev/null
+'
+
+test_expect_success 'no line ever shows a token: blobs appear as <N bytes>' '
+	jq -r "select(.event == \"repo.query\") | .params[] | strings" "$TRACE" | grep "^<" | sort -u >actual &&
+	printf "%s\n" "<32 bytes>" "<64 bytes>" >expected &&
+	test_cmp expected actual
+'
+
+test_expect_success 'after shutdown: seq strictly increases, and the query count is what SQLite ran' '
+	stop_lvdemo &&
+	jq -s -e "[.[].seq] == [range(1; length + 1)]" "$TRACE" >/dev/null &&
+	queries=$(jq -s "map(select(.event == \"repo.query\")) | length" "$TRACE") &&
+	runs=$(tail -n 1 "$TRACE" | jq -e "select(.event == \"trace.stop\") | .sqlite_runs") &&
+	test "$queries" -gt 20 &&
+	test "$queries" = "$runs"
+'
+
+test_done

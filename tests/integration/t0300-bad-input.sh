@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Bad requests get a clear HTTP status, never a crash, a hang or half-written data.
+. "$(dirname "$0")/lib.sh"
+start_lvdemo
+
+PASSWORD="correct horse battery"
+
+# raw_request TEXT: send TEXT as is over TCP, print the status line's code.
+raw_request() {
+	local hostport=${URL#http://}
+	exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}" || return 1
+	printf "%b" "$1" >&3
+	local line
+	read -r -t 5 line <&3 || { exec 3<&-; return 1; }
+	cat <&3 >raw-rest &
+	local reader=$!
+	exec 3<&-
+	wait $reader 2>/dev/null
+	echo "$line" | cut -d" " -f2
+}
+
+users_count() {
+	sqlite3 "$TRASH/lvdemo.db" "SELECT count(*) FROM users"
+}
+
+test_expect_success 'a body over 64 KiB gets 413 with Connection: close' '
+	http GET /users/register && token=$(csrf_token) &&
+	head -c 70000 /dev/zero | tr "\0" "a" >big &&
+	http POST /users/register --data-binary @big -H "Content-Type: application/x-www-form-urlencoded" &&
+	test "$STATUS" = 413 &&
+	grep -qi "^connection: close" headers
+'
+
+test_expect_success '413 is decided from Content-Length, before the body is read' '
+	code=$(raw_request "POST /users/log_in HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 99999999\r\n\r\nuser") &&
+	test "$code" = 413
+'
+
+test_expect_success 'a POST without Content-Length gets 411' '
+	code=$(raw_request "POST /users/log_in HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") &&
+	test "$code" = 411
+'
+
+test_expect_success 'malformed percent escapes get 400 and write nothing' '
+	before=$(users_count) &&
+	http GET /users/register && token=$(csrf_token) &&
+	http POST /users/register --data-raw "_csrf_token=$token&user%5Bemail%5D=x%zz@y.z&user%5Bpassword%5D=$PASSWORD" &&
+	test "$STATUS" = 400 &&
+	http POST /users/register --data-raw "_csrf_token=$token&user[email]=a@b.c&user[password]=abc%4" &&
+	test "$STATUS" = 400 &&
+	test "$(users_count)" = "$before"
+'
+
+test_expect_success 'invalid UTF-8 gets 400 and writes nothing' '
+	before=$(users_count) &&
+	http GET /users/register && token=$(csrf_token) &&
+	http POST /users/register --data-raw "_csrf_token=$token&user[email]=a%FF@b.c&user[password]=correct+horse+battery" &&
+	test "$STATUS" = 400 &&
+	http POST /users/register --data-raw "_csrf_token=$token&user[email]=a%C0%AF@b.c&user[password]=correct+horse+battery" &&
+	test "$STATUS" = 400 &&
+	http GET "/users/log_in?x=%FF" && test "$STATUS" = 400 &&
+	test "$(users_count)" = "$before"
+'
+
+test_expect_success 'a body that is not a urlencoded form gets 415' '
+	http GET /users/register && token=$(csrf_token) &&
+	http POST /users/register -H "Content-Type: application/json" --data-raw "{\"user\":1}" &&
+	test "$STATUS" = 415
+'
+
+test_expect_success 'unknown paths get 404, with the path escaped' '
+	http GET /no/such/page && test "$STATUS" = 404 &&
+	grep -q "/no/such/page" body &&
+	http GET "/<script>" && test "$STATUS" = 404 && ! grep -q "<script>" body
+'
+
+test_expect_success 'a method the server does not speak is refused (libwebsockets closes)' '
+	code=$(raw_request "BREW / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n") || code=closed &&
+	test "$code" != 200 &&
+	http OPTIONS / && test "$STATUS" = 405
+'
+
+test_expect_success 'a request cut off mid-body is dropped: endpoint.stop aborted, nothing written' '
+	before=$(users_count) &&
+	http GET /users/register && token=$(csrf_token) && trace_mark &&
+	hostport=${URL#http://} &&
+	exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}" &&
+	printf "POST /users/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\n_csrf_token=$token&user" >&3 &&
+	exec 3>&- &&
+	http GET / && test "$STATUS" = 200 &&
+	trace_since | jq -e -s "any(.event == \"endpoint.stop\" and .aborted == true)" >/dev/null &&
+	test "$(users_count)" = "$before"
+'
+
+test_expect_success 'after all that the server still answers' '
+	http GET / && test "$STATUS" = 200 &&
+	register survivor@example.com "$PASSWORD" && test "$STATUS" = 302
+'
+
+test_done
