@@ -51,6 +51,17 @@ test_expect_success() {
 }
 
 test_done() {
+	# the last check of every suite: each lvdemo it started exited cleanly
+	# (a sanitizer report or a leak makes the exit status non-zero)
+	stop_lvdemo
+	test_count=$((test_count + 1))
+	if [ ! -s "$TRASH/lvdemo-exits" ]; then
+		echo "ok $test_count - every lvdemo exited with status 0"
+	else
+		test_failed=$((test_failed + 1))
+		echo "not ok $test_count - every lvdemo exited with status 0 (got: $(tr "\n" " " <"$TRASH/lvdemo-exits"))"
+		sed 's/^/#   /' "$TRASH/lvdemo.err" | head -n 40
+	fi
 	echo "1..$test_count"
 	[ "$test_failed" -eq 0 ]
 }
@@ -99,12 +110,15 @@ start_lvdemo() {
 	esac
 }
 
-# stop_lvdemo: SIGTERM, then wait for the process to exit.
+# stop_lvdemo: SIGTERM, then wait for the process to exit. Call it in the
+# shell that started lvdemo (only that shell can wait for it).
 stop_lvdemo() {
 	if [ -n "$LVDEMO_PID" ]; then
 		kill -TERM "$LVDEMO_PID" 2>/dev/null
 		wait "$LVDEMO_PID" 2>/dev/null
 		LVDEMO_STATUS=$?
+		# kept in a file: test bodies run in subshells
+		[ "$LVDEMO_STATUS" -eq 0 ] || echo "$LVDEMO_STATUS" >>"$TRASH/lvdemo-exits"
 		LVDEMO_PID=
 	fi
 	return 0

@@ -134,8 +134,8 @@ test_expect_success 'no line ever shows a token: blobs appear as <N bytes>' '
 	test_cmp expected actual
 '
 
+stop_lvdemo
 test_expect_success 'after shutdown: seq strictly increases, and the query count is what SQLite ran' '
-	stop_lvdemo &&
 	jq -s -e "[.[].seq] == [range(1; length + 1)]" "$TRACE" >/dev/null &&
 	queries=$(jq -s "map(select(.event == \"repo.query\")) | length" "$TRACE") &&
 	runs=$(tail -n 1 "$TRACE" | jq -e "select(.event == \"trace.stop\") | .sqlite_runs") &&
