@@ -28,7 +28,9 @@ BIN := bin
 SAN :=
 endif
 
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Itracer -Idemo_app $(PKG_CFLAGS) $(SAN) $(CFLAGS)
+ASSETS_DIR := $(CURDIR)/build/assets
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Itracer -Idemo_app $(PKG_CFLAGS) $(SAN) \
+	-DLVDEMO_ASSETS_DIR='"$(ASSETS_DIR)"' $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
 TRACE_SRC := tracer/trace_write.c tracer/trace_read.c
@@ -44,7 +46,26 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 .PHONY: all deps test-deps run test check asan install uninstall clean unit-tests
 .DEFAULT_GOAL := all
 
-all: $(BIN)/lvdemo
+ASSETS := build/assets/app.js build/assets/phoenix.mjs build/assets/phoenix_live_view.esm.js
+
+all: $(BIN)/lvdemo $(ASSETS)
+
+# LiveView's own JavaScript client, pinned in package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json | deps
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+build/assets/app.js: demo_app/assets/app.js
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+build/assets/phoenix.mjs: node_modules/.package-lock.json
+	@mkdir -p $(dir $@)
+	cp node_modules/phoenix/priv/static/phoenix.mjs $@
+
+build/assets/phoenix_live_view.esm.js: node_modules/.package-lock.json
+	@mkdir -p $(dir $@)
+	cp node_modules/phoenix_live_view/priv/static/phoenix_live_view.esm.js $@
 
 deps:
 	@scripts/ensure-deps build
@@ -84,13 +105,15 @@ asan:
 	$(MAKE) SANITIZE=1 all
 
 install: all
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PREFIX)/share/lvdemo/assets
 	install -m 755 $(BIN)/lvdemo $(DESTDIR)$(BINDIR)/lvdemo
+	install -m 644 $(ASSETS) $(DESTDIR)$(PREFIX)/share/lvdemo/assets/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/lvdemo
+	rm -rf $(DESTDIR)$(PREFIX)/share/lvdemo
 
 clean:
-	rm -rf build bin tests/trash
+	rm -rf build bin tests/trash node_modules
 
 -include $(TRACE_OBJ:.o=.d) $(DEMO_OBJ:.o=.d) $(BUILD)/demo_app/main.d

@@ -31,6 +31,9 @@ struct app {
 	int bcrypt_cost;
 	char dummy_hash[PASSWORD_HASH_MAX]; /* checked for unknown emails */
 	char url[128];
+	const char *assets_dir; /* LiveView's JavaScript client and app.js */
+	struct live_socket *sockets; /* every open LiveView socket (live_socket.c) */
+	unsigned long next_socket_id;
 	unsigned long next_request_id;
 };
 
@@ -89,6 +92,7 @@ struct request {
 
 /* ---- responses (http_server.c) ---- */
 void response_header(struct request *req, const char *name, const char *value);
+void response_send(struct request *req, int status, const char *type, const void *data, size_t len);
 void response_html(struct request *req, int status, const char *html);
 void response_text(struct request *req, int status, const char *text);
 void response_redirect(struct request *req, const char *to);
@@ -106,5 +110,7 @@ void router_finish(struct request *req);
 /* ---- the lws protocol (http_server.c) ---- */
 int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
 		  size_t len);
+/* The one protocol lvdemo serves (HTTP, and LiveView's socket after an upgrade). */
+extern const struct lws_protocols http_protocols[];
 
 #endif

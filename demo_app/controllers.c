@@ -157,19 +157,3 @@ void session_delete(struct request *req)
 {
 	user_auth_log_out_user(req);
 }
-
-/* ------------------------------------------------------------ mission */
-
-void mission_show(struct request *req)
-{
-	struct page page;
-	char csrf[CSRF_MASKED_MAX];
-	struct buf html;
-	const char *variant = request_variant(req);
-
-	buf_init(&html);
-	request_page(req, &page, "Mission", csrf);
-	view_mission(&html, &page, variant ? variant : "");
-	render(req, 200, &html);
-	buf_release(&html);
-}

@@ -5,6 +5,7 @@
  * composes from the WRITEABLE callback. What a route does is router.c's.
  */
 #include "app.h"
+#include "live_socket.h"
 #include "router.h"
 
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 /* The lws per-transaction data: just a pointer, the request lives on the heap. */
 struct http_pss {
 	struct request *req;
+	struct live_socket *sock; /* after an upgrade to /live/websocket */
 };
 
 static char *header_copy(struct lws *wsi, enum lws_token_indexes h)
@@ -87,23 +89,23 @@ void response_header(struct request *req, const char *name, const char *value)
 	req->nheaders++;
 }
 
-static void respond(struct request *req, int status, const char *type, const char *body)
+void response_send(struct request *req, int status, const char *type, const void *data, size_t len)
 {
 	req->status = status;
 	req->responded = 1;
 	buf_reset(&req->resp);
-	buf_adds(&req->resp, body);
+	buf_add(&req->resp, data, len);
 	response_header(req, "content-type", type);
 }
 
 void response_html(struct request *req, int status, const char *html)
 {
-	respond(req, status, "text/html; charset=utf-8", html);
+	response_send(req, status, "text/html; charset=utf-8", html, strlen(html));
 }
 
 void response_text(struct request *req, int status, const char *text)
 {
-	respond(req, status, "text/plain; charset=utf-8", text);
+	response_send(req, status, "text/plain; charset=utf-8", text, strlen(text));
 }
 
 void response_redirect(struct request *req, const char *to)
@@ -114,7 +116,7 @@ void response_redirect(struct request *req, const char *to)
 	buf_adds(&body, "<html><body>You are being <a href=\"");
 	buf_add_html(&body, to);
 	buf_adds(&body, "\">redirected</a>.</body></html>");
-	respond(req, 302, "text/html; charset=utf-8", buf_str(&body));
+	response_html(req, 302, buf_str(&body));
 	buf_release(&body);
 	response_header(req, "location", to);
 	cJSON *f = cJSON_CreateObject();
@@ -436,8 +438,60 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		take_password_results(app);
 		return 0;
 
+	/* lws 4.1.6 hands an upgrade without a subprotocol to this default
+	 * protocol whatever its path: the checks are live_socket.c's */
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: {
+		/* no per-session data exists yet: the socket's state waits in the
+		 * registry (app->sockets) until ESTABLISHED finds it by wsi */
+		struct live_socket *s = NULL;
+		if (!in || strcmp(in, "websocket") != 0)
+			return lws_return_http_status(wsi, 400, "only websocket upgrades"), 1;
+		return live_socket_confirm(wsi, app, &s);
+	}
+
+	case LWS_CALLBACK_ESTABLISHED:
+		pss->sock = live_socket_of(app, wsi);
+		if (pss->sock)
+			live_socket_established(pss->sock);
+		return pss->sock ? 0 : -1;
+
+	case LWS_CALLBACK_WSI_DESTROY: {
+		/* an upgrade that was confirmed but never established */
+		struct live_socket *s = live_socket_of(app, wsi);
+		if (s && !live_socket_is_established(s))
+			live_socket_closed(s);
+		return 0;
+	}
+
+	case LWS_CALLBACK_RECEIVE:
+		return pss && pss->sock ? live_socket_receive(pss->sock, in, len) : -1;
+
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return pss && pss->sock ? live_socket_writeable(pss->sock) : 0;
+
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		if (pss && pss->sock)
+			live_socket_peer_close(pss->sock, in, len);
+		return 0;
+
+	case LWS_CALLBACK_CLOSED:
+		if (pss && pss->sock)
+			live_socket_closed(pss->sock);
+		if (pss)
+			pss->sock = NULL;
+		return 0;
+
 	default:
 		break;
 	}
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
 }
+
+const struct lws_protocols http_protocols[] = {
+	{
+		.name = "http",
+		.callback = http_callback,
+		.per_session_data_size = sizeof(struct http_pss),
+	},
+	{NULL, NULL, 0, 0, 0, NULL, 0},
+};

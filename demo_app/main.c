@@ -22,6 +22,7 @@ struct options {
 	const char *trace_path;
 	int bcrypt_cost;
 	const char *secret_file;
+	const char *assets;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -50,6 +51,8 @@ static void usage(FILE *out)
 	      "  --bcrypt-cost N     bcrypt cost for new passwords, 4 to 31 (default 12)\n"
 	      "  --secret-file PATH  signing secret, created when missing (default: kept in\n"
 	      "                      the database)\n"
+	      "  --assets DIR        LiveView's JavaScript client and app.js (default: the\n"
+	      "                      installed share/lvdemo/assets, else the build tree's)\n"
 	      "  --help              show this help\n"
 	      "  --version           show the version\n"
 	      "\n"
@@ -86,6 +89,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"trace", required_argument, NULL, 't'},
 		{"bcrypt-cost", required_argument, NULL, 'c'},
 		{"secret-file", required_argument, NULL, 's'},
+		{"assets", required_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -106,6 +110,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'd': o->db_path = optarg; break;
 		case 't': o->trace_path = optarg; break;
 		case 's': o->secret_file = optarg; break;
+		case 'a': o->assets = optarg; break;
 		case 'p':
 			if (parse_int(optarg, 0, 65535, &o->port) < 0)
 				return bad_usage("--port takes a number from 0 to 65535, not", optarg);
@@ -174,19 +179,32 @@ static int load_secret_file(const char *path, unsigned char *key, char *err, siz
 	return 0;
 }
 
+/* The installed assets (BIN/../share/lvdemo/assets) when there are, else the build tree's. */
+static const char *default_assets_dir(void)
+{
+	static char dir[4200];
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(dir, sizeof(dir), "%s/../share/lvdemo/assets", exe);
+			char probe[4300];
+			snprintf(probe, sizeof(probe), "%s/app.js", dir);
+			if (access(probe, R_OK) == 0)
+				return dir;
+		}
+	}
+	return LVDEMO_ASSETS_DIR;
+}
+
 static void wake_loop(void *arg)
 {
 	lws_cancel_service(arg);
 }
-
-static const struct lws_protocols protocols[] = {
-	{
-		.name = "http",
-		.callback = http_callback,
-		.per_session_data_size = sizeof(void *),
-	},
-	{NULL, NULL, 0, 0, 0, NULL, 0},
-};
 
 int main(int argc, char **argv)
 {
@@ -201,13 +219,14 @@ int main(int argc, char **argv)
 
 	memset(&app, 0, sizeof(app));
 	app.bcrypt_cost = o.bcrypt_cost;
+	app.assets_dir = o.assets ? o.assets : default_assets_dir();
 	lws_set_log_level(LLL_ERR, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	struct lws_context_creation_info info = {
 		.port = o.port,
 		.iface = o.host,
-		.protocols = protocols,
+		.protocols = http_protocols,
 		.user = &app,
 		.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
 			   LWS_SERVER_OPTION_VALIDATE_UTF8,

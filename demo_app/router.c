@@ -11,6 +11,8 @@
 #include <time.h>
 
 #include "csrf.h"
+#include "live_page.h"
+#include "live_view.h"
 #include "variant.h"
 
 /* ------------------------------------------------------------ plugs */
@@ -101,7 +103,6 @@ static const struct route routes[] = {
 	{HTTP_GET, "/users/log_in", GUESTS_ONLY, "UserSession", "new", session_new},
 	{HTTP_POST, "/users/log_in", GUESTS_ONLY, "UserSession", "create", session_create},
 	{HTTP_DELETE, "/users/log_out", PUBLIC, "UserSession", "delete", session_delete},
-	{HTTP_GET, "/:variant/mission", AUTHENTICATED, "Mission", "show", mission_show},
 };
 
 const char *request_variant(const struct request *req)
@@ -207,10 +208,27 @@ static void action_done(struct request *req)
 void router_dispatch(struct request *req)
 {
 	const struct route *r = route_find(req);
+	const struct variant *variant = NULL;
+	const struct live_view_def *live = NULL;
+
+	/* Plug.Static: assets are served by the endpoint, before the router */
+	if ((req->method == HTTP_GET || req->method == HTTP_HEAD) &&
+	    strncmp(req->path, "/assets/", 8) == 0) {
+		live_page_asset(req, req->app->assets_dir);
+		goto done;
+	}
+	if (!r && (req->method == HTTP_GET || req->method == HTTP_HEAD))
+		live = live_view_route(req->path, &variant);
 
 	for (size_t i = 0; i < ARRAY_LEN(browser_pipeline); i++)
 		if (run_plug(req, browser_pipeline[i].name, browser_pipeline[i].run))
 			goto done;
+	if (live) {
+		/* live "/V/mission", MissionLive: every LiveView route needs an agent */
+		if (!run_plug(req, "require_authenticated_user", plug_require_authenticated_user))
+			live_page_render(req, live, variant);
+		goto done;
+	}
 	if (!r) {
 		not_found(req);
 		goto done;

@@ -28,7 +28,6 @@ void registration_create(struct request *req);
 void session_new(struct request *req);
 void session_create(struct request *req);
 void session_delete(struct request *req);
-void mission_show(struct request *req);
 
 /* ---- router.c helpers for the above ---- */
 void put_flash(struct request *req, const char *kind, const char *msg);

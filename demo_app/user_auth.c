@@ -3,6 +3,7 @@
  * require_authenticated_user and redirect_if_user_is_authenticated plugs,
  * and logging in and out. The queries themselves are accounts.c's.
  */
+#include "live_socket.h"
 #include "router.h"
 
 #include <stdlib.h>
@@ -101,6 +102,9 @@ void user_auth_log_out_user(struct request *req)
 {
 	if (req->session.has_user_token)
 		accounts_delete_session_token(&req->app->accounts, req->session.user_token);
+	/* every LiveView socket of this login is closed */
+	if (req->session.live_socket_id)
+		live_socket_disconnect_all(req->app, req->session.live_socket_id);
 	session_clear(&req->session);
 	req->session_dirty = 1;
 	struct buf c;

@@ -1,6 +1,6 @@
 /*
- * variant.c: the table of variants. What each does in mount is the
- * LiveView layer's; this file only names and describes them.
+ * variant.c: the table of variants. What a variant's choices mean in mount
+ * is live_view.c's business; this file only states them.
  */
 #include "variant.h"
 
@@ -9,10 +9,14 @@
 #include "util.h"
 
 const struct variant variants[] = {
-	{"assign", "mount calls assign(socket, :current_user, ...): a query on every mount"},
-	{"assign_new", "mount calls assign_new: the dead mount reuses conn.assigns"},
-	{"on_mount", "a live_session on_mount hook does the assign_new (Phoenix 1.7)"},
-	{"on_mount_assign", "the hook AND a naive assign in mount: the user loaded twice"},
+	{"assign", "mount calls assign(socket, :current_user, ...): a query on every mount", 0,
+	 MOUNT_ASSIGN},
+	{"assign_new", "mount calls assign_new: the dead mount reuses conn.assigns", 0,
+	 MOUNT_ASSIGN_NEW},
+	{"on_mount", "a live_session on_mount hook does the assign_new (Phoenix 1.7)", 1,
+	 MOUNT_ASSIGN_NEW},
+	{"on_mount_assign", "the hook AND a naive assign in mount: the user loaded twice", 1,
+	 MOUNT_ASSIGN},
 };
 const size_t variant_count = ARRAY_LEN(variants);
 

@@ -1,15 +1,24 @@
 /*
  * variant.h: the four ways of loading current_user that lvdemo compares.
- * One table, so that pages, routes and (later) LiveViews are made from data.
+ * One table: routes, pages and the LiveView lifecycle read it, so a
+ * variant is data, not a copy of code.
  */
 #ifndef LVDEMO_VARIANT_H
 #define LVDEMO_VARIANT_H
 
 #include <stddef.h>
 
+/* What mount itself does with current_user. */
+enum mount_user {
+	MOUNT_ASSIGN,	  /* assign(socket, :current_user, get_user_by_session_token(...)) */
+	MOUNT_ASSIGN_NEW, /* assign_new(socket, :current_user, fn -> ... end) */
+};
+
 struct variant {
-	const char *name;    /* route prefix and trace "variant", e.g. "assign_new" */
+	const char *name;    /* route prefix, live_session and trace "variant" */
 	const char *summary; /* one line for the landing page */
+	int on_mount_hook;   /* the live_session runs {UserAuth, :mount_current_user} */
+	enum mount_user mount_user;
 };
 
 extern const struct variant variants[];

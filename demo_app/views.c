@@ -30,7 +30,10 @@ void view_layout(struct buf *out, const struct page *page, const char *content)
 	buf_add_html(out, page->title);
 	buf_adds(out, " · lvdemo</title><style>");
 	buf_adds(out, style);
-	buf_adds(out, "</style></head><body><header><a href=\"/\">lvdemo: top-secret mission</a><nav>");
+	buf_adds(out, "</style>");
+	if (page->live)
+		buf_adds(out, "<script type=\"module\" src=\"/assets/app.js\"></script>");
+	buf_adds(out, "</head><body><header><a href=\"/\">lvdemo: top-secret mission</a><nav>");
 	if (page->user_email) {
 		buf_adds(out, "<span class=\"agent\">");
 		buf_add_html(out, page->user_email);
@@ -157,21 +160,6 @@ void view_log_in(struct buf *out, const struct page *page, const char *email, co
 		buf_adds(&c, "</p>");
 	}
 	account_form(&c, page, "/users/log_in", email, NULL, 1, "Log in");
-	view_layout(out, page, buf_str(&c));
-	buf_release(&c);
-}
-
-void view_mission(struct buf *out, const struct page *page, const char *variant)
-{
-	struct buf c;
-
-	buf_init(&c);
-	buf_adds(&c, "<h1>Your mission</h1><p>Good morning, agent <strong>");
-	buf_add_html(&c, page->user_email ? page->user_email : "");
-	buf_adds(&c, "</strong>. Your mission, should you choose to accept it, is to count the "
-		     "queries.</p><p>Variant: <code>");
-	buf_add_html(&c, variant);
-	buf_adds(&c, "</code></p>");
 	view_layout(out, page, buf_str(&c));
 	buf_release(&c);
 }

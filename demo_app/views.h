@@ -16,6 +16,7 @@ struct page {
 	const char *user_email; /* NULL when logged out */
 	const char *flash_info;
 	const char *flash_error;
+	int live; /* loads LiveView's JavaScript client */
 };
 
 /* Wrap CONTENT in the layout into OUT. */
@@ -25,7 +26,6 @@ void view_home(struct buf *out, const struct page *page);
 void view_register(struct buf *out, const struct page *page, const char *email,
 		   const struct registration_errors *errors);
 void view_log_in(struct buf *out, const struct page *page, const char *email, const char *error);
-void view_mission(struct buf *out, const struct page *page, const char *variant);
 void view_not_found(struct buf *out, const struct page *page, const char *path);
 
 #endif
