@@ -170,6 +170,7 @@ void request_page(struct request *req, struct page *page, const char *title, cha
 	}
 	if (csrf_mask(req->session.csrf_token, csrf) < 0)
 		csrf[0] = '\0';
+	memset(page, 0, sizeof(*page));
 	page->title = title;
 	page->csrf_token = csrf;
 	page->user_email = req->current_user ? req->current_user->email : NULL;

@@ -1,0 +1,115 @@
+// Drives lvdemo's pages with LiveView's own JavaScript client in headless
+// Chromium (Debian's, through playwright-core): register, wait for
+// phx-connected, click, patch, navigate, open the nested child, lose the
+// socket and rejoin, log out elsewhere. Usage: node live_browser.mjs URL VARIANT
+// Prints one line per step; exits non-zero at the first failure.
+import {chromium} from "playwright-core"
+
+const [base, variant] = process.argv.slice(2)
+if (!base || !variant) {
+  console.error("usage: node live_browser.mjs URL VARIANT")
+  process.exit(2)
+}
+const email = `agent-${variant}-${process.pid}@example.com`
+const password = "correct horse battery"
+const timeout = 10000
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+})
+const errors = []
+let step = "start"
+function ok(what) { console.log(`step ok: ${what}`) }
+
+async function connected(page) {
+  await page.waitForSelector("[data-phx-main].phx-connected", {timeout})
+}
+async function text(page, sel) {
+  return (await page.textContent(sel, {timeout})).trim()
+}
+async function waitText(page, sel, want) {
+  await page.waitForFunction(([s, w]) => document.querySelector(s)?.textContent.trim() === w,
+                             [sel, want], {timeout})
+}
+
+try {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  page.on("pageerror", e => errors.push(String(e)))
+
+  step = "register"
+  await page.goto(`${base}/users/register`)
+  await page.fill("#user_email", email)
+  await page.fill("#user_password", password)
+  await Promise.all([page.waitForURL(`${base}/`, {timeout}), page.click("button[type=submit]")])
+  if (!(await page.content()).includes(email)) throw new Error("not logged in after registering")
+  ok("registered and redirected to / as logged in")
+
+  step = "mission"
+  await page.goto(`${base}/${variant}/mission`)
+  await connected(page)
+  if ((await text(page, ".mission strong")) !== email) throw new Error("mission does not greet the agent")
+  ok("mission page joined: phx-connected")
+
+  step = "click"
+  await page.click("#reveal")
+  await waitText(page, "#clue-number", "1")
+  ok("phx-click reveal: handle_event, diff applied")
+
+  step = "patch"
+  await page.click("#patch-3")
+  await waitText(page, "#clue-number", "3")
+  if (!page.url().endsWith(`/${variant}/mission?clue=3`)) throw new Error(`patch URL is ${page.url()}`)
+  ok("live_patch to ?clue=3: handle_params, URL pushed")
+
+  step = "navigate"
+  await page.click("text=Open your dossier")
+  await page.waitForSelector("section.dossier", {timeout})
+  await connected(page)
+  if (!page.url().endsWith(`/${variant}/dossier`)) throw new Error(`navigate URL is ${page.url()}`)
+  ok("live navigation to the dossier: a new join on the same socket")
+
+  step = "hq"
+  await page.goto(`${base}/${variant}/hq`)
+  await connected(page)
+  await page.waitForSelector("#countdown.phx-connected, #countdown [id=seconds]", {timeout})
+  await page.click("#tick")
+  await waitText(page, "#seconds", "4")
+  ok("headquarters with its nested CountdownLive: the child joined and handles events")
+
+  step = "reconnect"
+  await page.evaluate(() => window.liveSocket.disconnect())
+  await page.waitForSelector("[data-phx-main]:not(.phx-connected)", {timeout})
+  await page.evaluate(() => window.liveSocket.connect())
+  await connected(page)
+  await page.click("#tick")
+  await waitText(page, "#seconds", "4")
+  ok("socket dropped and rejoined: a fresh connected mount (the countdown restarted)")
+
+  step = "archive"
+  await page.goto(`${base}/${variant}/mission`)
+  await connected(page)
+  await Promise.all([
+    page.waitForURL(`${base}/${variant}/archive`, {timeout}),
+    page.click("text=Search the archive"),
+  ])
+  await page.waitForSelector("section.archive", {timeout})
+  await connected(page)
+  ok("navigation into another live_session: refused, then a full page load")
+
+  step = "log out elsewhere"
+  const other = await context.newPage()
+  await other.goto(`${base}/`)
+  await Promise.all([other.waitForURL(`${base}/`, {timeout}), other.click("text=Log out")])
+  await page.waitForURL(`${base}/users/log_in`, {timeout})
+  ok("logged out in another tab: this tab's socket closed, rejoin refused, sent to log in")
+
+  if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`)
+  await browser.close()
+} catch (e) {
+  console.log(`step failed: ${step}: ${e.message.split("\n")[0]}`)
+  await browser.close()
+  process.exit(1)
+}
