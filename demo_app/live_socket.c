@@ -649,7 +649,7 @@ int live_socket_disconnect_all(struct app *app, const char *live_socket_id)
 	}
 	cJSON *f = cJSON_CreateObject();
 	cJSON_AddStringToObject(f, "topic", live_socket_id);
-	cJSON_AddStringToObject(f, "event", "disconnect");
+	cJSON_AddStringToObject(f, "message", "disconnect");
 	cJSON_AddNumberToObject(f, "sockets", n);
 	trace_emit(app->trace, "broadcast", f);
 	return n;

@@ -130,6 +130,12 @@ int trace_emit(struct trace *t, const char *event, cJSON *fields)
 		cJSON_AddStringToObject(line, "variant", t->ctx->variant);
 	while (fields && fields->child) {
 		cJSON *item = cJSON_DetachItemViaPointer(fields, fields->child);
+		/* the members every line has are the writer's: a field may not
+		 * shadow them (a second "event" would win in most readers) */
+		if (cJSON_GetObjectItemCaseSensitive(line, item->string)) {
+			cJSON_Delete(item);
+			continue;
+		}
 		cJSON_AddItemToObject(line, item->string, item);
 	}
 	cJSON_Delete(fields);

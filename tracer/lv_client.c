@@ -1,0 +1,1747 @@
+/*
+ * lv_client.c: a synchronous HTTP and WebSocket client for lvdemo on
+ * libwebsockets' client API, with a cookie jar, form encoding and the few
+ * HTML readers a LiveView page needs. Each call services the lvc's own
+ * lws_context until done or out of time. What a scenario does with the
+ * pages and messages is left to the caller (lvtrace's runner, the tests).
+ */
+#include "lv_client.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <libwebsockets.h>
+
+/* ================================================================ buffers */
+
+/* A growable NUL-terminated byte string; FAILED sticks once memory ran out
+ * or the limit was passed. */
+struct sbuf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t limit; /* 0: none */
+	int failed;
+};
+
+static int sbuf_add(struct sbuf *b, const void *p, size_t n)
+{
+	if (b->failed)
+		return -1;
+	if (n > SIZE_MAX / 2 - b->len - 1 || (b->limit && b->len + n > b->limit)) {
+		b->failed = 1;
+		return -1;
+	}
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *d = realloc(b->data, cap);
+		if (!d) {
+			b->failed = 1;
+			return -1;
+		}
+		b->data = d;
+		b->cap = cap;
+	}
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+static int sbuf_adds(struct sbuf *b, const char *s)
+{
+	return sbuf_add(b, s, strlen(s));
+}
+
+static void sbuf_release(struct sbuf *b)
+{
+	free(b->data);
+	*b = (struct sbuf){.limit = b->limit};
+}
+
+/* Hand the string over to the caller ("" when nothing was added). */
+static char *sbuf_take(struct sbuf *b)
+{
+	if (!b->data && sbuf_add(b, "", 0) < 0)
+		return NULL;
+	char *s = b->data;
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return s;
+}
+
+static char *str_ndup(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+/* ================================================================ state */
+
+struct cookie {
+	char *name;
+	char *value;
+};
+
+struct lvc {
+	struct lws_context *ctx;
+	char address[256];     /* what lws connects to: "127.0.0.1", "::1" */
+	int port;
+	char host_header[300]; /* "127.0.0.1:4000", as a browser sends Host */
+	char origin[310];      /* "http://127.0.0.1:4000" */
+	int timeout_ms;
+	struct cookie *cookies;
+	size_t ncookies;
+	size_t capcookies;
+	struct lvc_socket *sockets; /* open sockets, freed by lvc_free */
+	lws_sorted_usec_list_t deadline;
+	int deadline_hit;
+};
+
+/* What a wsi's opaque user data points to: an HTTP transaction or a socket. */
+enum conn_kind { CONN_HTTP = 1, CONN_WS };
+
+struct conn {
+	enum conn_kind kind;
+	struct lvc *c;
+	struct lws *wsi; /* NULL once lws destroyed it */
+	const char *origin; /* during the handshake only: Origin to send, NULL for none */
+	const char *const *extra_headers;
+};
+
+struct txn {
+	struct conn conn;
+	const char *form;
+	size_t form_len;
+	size_t form_sent;
+	int done;
+	int failed;
+	char err[256];
+	int status;
+	char *location;
+	struct sbuf body;
+};
+
+struct out_msg {
+	struct out_msg *next;
+	size_t len;
+	unsigned char data[]; /* LWS_PRE bytes of headroom, then the text */
+};
+
+struct msg_node {
+	struct msg_node *next;
+	cJSON *msg;
+};
+
+struct msg_queue {
+	struct msg_node *head;
+	struct msg_node **tail;
+};
+
+struct lvc_socket {
+	struct conn conn;
+	int established;
+	int failed;	 /* the upgrade did not happen */
+	int closed;	 /* the connection is gone */
+	int closing;	 /* we asked to close */
+	int http_status; /* of the upgrade response */
+	int close_code;
+	char err[256];
+	unsigned long next_ref;
+	unsigned long malformed;
+	struct sbuf rx;
+	struct out_msg *out;
+	struct out_msg **out_tail;
+	struct msg_queue replies;
+	struct msg_queue pushes;
+	struct lvc_socket *next; /* c->sockets */
+};
+
+/* ================================================================ service */
+
+static void deadline_fired(lws_sorted_usec_list_t *sul)
+{
+	struct lvc *c = lws_container_of(sul, struct lvc, deadline);
+	c->deadline_hit = 1;
+}
+
+/* Service C's context until DONE(ARG) holds or TIMEOUT_MS passed.
+ * Returns 0 when done, -1 on timeout. */
+static int lvc_run(struct lvc *c, int (*done)(void *), void *arg, int timeout_ms)
+{
+	if (done(arg))
+		return 0;
+	if (timeout_ms <= 0) {
+		lws_service(c->ctx, -1); /* what is already there, without waiting */
+		return done(arg) ? 0 : -1;
+	}
+	c->deadline_hit = 0;
+	lws_sul_schedule(c->ctx, 0, &c->deadline, deadline_fired,
+			 (lws_usec_t)timeout_ms * LWS_US_PER_MS);
+	while (!done(arg) && !c->deadline_hit)
+		if (lws_service(c->ctx, 0) < 0)
+			break;
+	lws_sul_cancel(&c->deadline);
+	return done(arg) ? 0 : -1;
+}
+
+/* Let go of a wsi we no longer follow: lws closes it at its next service. */
+static void conn_detach(struct conn *cn)
+{
+	if (!cn->wsi)
+		return;
+	lws_set_opaque_user_data(cn->wsi, NULL);
+	lws_set_timeout(cn->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+	cn->wsi = NULL;
+}
+
+/* ================================================================ cookies */
+
+static int is_token_char(unsigned char ch)
+{
+	return ch > 32 && ch < 127 && !strchr("()<>@,;:\\\"/[]?={}", ch);
+}
+
+static int cookie_name_ok(const char *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!is_token_char((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/* RFC 6265 cookie-octet, plus what browsers accept except separators. */
+static int cookie_value_ok(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch <= 32 || ch == 127 || ch == ';' || ch == ',' || ch == '"' || ch == '\\')
+			return 0;
+	}
+	return 1;
+}
+
+static struct cookie *cookie_find(const struct lvc *c, const char *name, size_t n)
+{
+	for (size_t i = 0; i < c->ncookies; i++)
+		if (strlen(c->cookies[i].name) == n && memcmp(c->cookies[i].name, name, n) == 0)
+			return &c->cookies[i];
+	return NULL;
+}
+
+static void cookie_delete(struct lvc *c, const char *name, size_t n)
+{
+	struct cookie *k = cookie_find(c, name, n);
+	if (!k)
+		return;
+	free(k->name);
+	free(k->value);
+	size_t i = (size_t)(k - c->cookies);
+	memmove(&c->cookies[i], &c->cookies[i + 1], (c->ncookies - i - 1) * sizeof(*k));
+	c->ncookies--;
+}
+
+/* Set NAME (N bytes) to VALUE (VN bytes), both already checked. */
+static int cookie_store(struct lvc *c, const char *name, size_t n, const char *value, size_t vn)
+{
+	char *v = str_ndup(value, vn);
+	if (!v)
+		return -1;
+	struct cookie *k = cookie_find(c, name, n);
+	if (k) {
+		free(k->value);
+		k->value = v;
+		return 0;
+	}
+	if (c->ncookies == c->capcookies) {
+		size_t cap = c->capcookies ? 2 * c->capcookies : 8;
+		struct cookie *a = realloc(c->cookies, cap * sizeof(*a));
+		if (!a) {
+			free(v);
+			return -1;
+		}
+		c->cookies = a;
+		c->capcookies = cap;
+	}
+	char *nm = str_ndup(name, n);
+	if (!nm) {
+		free(v);
+		return -1;
+	}
+	c->cookies[c->ncookies++] = (struct cookie){.name = nm, .value = v};
+	return 0;
+}
+
+const char *lvc_cookie_get(const struct lvc *c, const char *name)
+{
+	if (!c || !name)
+		return NULL;
+	struct cookie *k = cookie_find(c, name, strlen(name));
+	return k ? k->value : NULL;
+}
+
+int lvc_cookie_set(struct lvc *c, const char *name, const char *value)
+{
+	if (!c || !name || !cookie_name_ok(name, strlen(name)))
+		return -1;
+	if (!value) {
+		cookie_delete(c, name, strlen(name));
+		return 0;
+	}
+	if (!cookie_value_ok(value, strlen(value)))
+		return -1;
+	return cookie_store(c, name, strlen(name), value, strlen(value));
+}
+
+size_t lvc_cookie_count(const struct lvc *c)
+{
+	return c ? c->ncookies : 0;
+}
+
+char *lvc_cookie_header(const struct lvc *c)
+{
+	struct sbuf b = {0};
+
+	if (!c || !c->ncookies)
+		return NULL;
+	for (size_t i = 0; i < c->ncookies; i++) {
+		if (i)
+			sbuf_adds(&b, "; ");
+		sbuf_adds(&b, c->cookies[i].name);
+		sbuf_adds(&b, "=");
+		sbuf_adds(&b, c->cookies[i].value);
+	}
+	if (b.failed) {
+		sbuf_release(&b);
+		return NULL;
+	}
+	return sbuf_take(&b);
+}
+
+static int is_space(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* Trim blanks around [*s, *s + *n). */
+static void trim(const char **s, size_t *n)
+{
+	while (*n && is_space(**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n && is_space((*s)[*n - 1]))
+		(*n)--;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's method). */
+static long long days_from_civil(long long y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	long long era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
+static int date_delim(unsigned char ch)
+{
+	return ch == 0x09 || (ch >= 0x20 && ch <= 0x2f) || (ch >= 0x3b && ch <= 0x40) ||
+	       (ch >= 0x5b && ch <= 0x60) || (ch >= 0x7b && ch <= 0x7e);
+}
+
+/* Read 1 to MAXD digits at S (N bytes); returns how many, value in *V. */
+static size_t read_digits(const char *s, size_t n, size_t maxd, int *v)
+{
+	size_t i = 0;
+	*v = 0;
+	while (i < n && i < maxd && s[i] >= '0' && s[i] <= '9')
+		*v = *v * 10 + (s[i++] - '0');
+	return i;
+}
+
+/*
+ * An Expires date, the way RFC 6265 section 5.1.1 reads it (any of the
+ * three HTTP date formats, in any locale-free spelling). Returns 0 with
+ * seconds since the epoch in *OUT, or -1.
+ */
+static int cookie_date(const char *s, size_t n, long long *out)
+{
+	static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
+	int have_time = 0, have_day = 0, have_month = 0, have_year = 0;
+	int hh = 0, mm = 0, ss = 0, day = 0, month = 0, year = 0;
+	size_t i = 0;
+
+	while (i < n) {
+		while (i < n && date_delim((unsigned char)s[i]))
+			i++;
+		size_t start = i;
+		while (i < n && !date_delim((unsigned char)s[i]))
+			i++;
+		const char *t = s + start;
+		size_t tn = i - start;
+		if (!tn)
+			continue;
+		int a, b, c2;
+		size_t k;
+		if (!have_time && (k = read_digits(t, tn, 2, &a)) > 0 && k < tn && t[k] == ':') {
+			size_t k2 = read_digits(t + k + 1, tn - k - 1, 2, &b);
+			size_t p = k + 1 + k2;
+			if (k2 && p < tn && t[p] == ':') {
+				size_t k3 = read_digits(t + p + 1, tn - p - 1, 2, &c2);
+				if (k3 && (p + 1 + k3 == tn || !(t[p + 1 + k3] >= '0' && t[p + 1 + k3] <= '9'))) {
+					have_time = 1;
+					hh = a;
+					mm = b;
+					ss = c2;
+					continue;
+				}
+			}
+		}
+		if (!have_day && (k = read_digits(t, tn, 2, &a)) > 0 &&
+		    (k == tn || !(t[k] >= '0' && t[k] <= '9'))) {
+			have_day = 1;
+			day = a;
+			continue;
+		}
+		if (!have_month && tn >= 3) {
+			for (int m = 0; m < 12; m++)
+				if (strncasecmp(t, months + 3 * m, 3) == 0) {
+					have_month = 1;
+					month = m + 1;
+					break;
+				}
+			if (have_month)
+				continue;
+		}
+		if (!have_year && (k = read_digits(t, tn, 4, &a)) >= 2 &&
+		    (k == tn || !(t[k] >= '0' && t[k] <= '9'))) {
+			have_year = 1;
+			year = a;
+			continue;
+		}
+	}
+	if (have_year && year >= 70 && year <= 99)
+		year += 1900;
+	else if (have_year && year <= 69)
+		year += 2000;
+	if (!have_time || !have_day || !have_month || !have_year || day < 1 || day > 31 ||
+	    year < 1601 || hh > 23 || mm > 59 || ss > 59)
+		return -1;
+	*out = days_from_civil(year, (unsigned)month, (unsigned)day) * 86400 + hh * 3600 +
+	       mm * 60 + ss;
+	return 0;
+}
+
+int lvc_cookie_apply(struct lvc *c, const char *sc, long long now)
+{
+	if (!c || !sc)
+		return 0;
+	const char *semi = strchr(sc, ';');
+	size_t pair_len = semi ? (size_t)(semi - sc) : strlen(sc);
+	const char *eq = memchr(sc, '=', pair_len);
+	if (!eq)
+		return 0; /* a nameless cookie: ignored */
+	const char *name = sc, *value = eq + 1;
+	size_t nlen = (size_t)(eq - sc), vlen = pair_len - nlen - 1;
+	trim(&name, &nlen);
+	trim(&value, &vlen);
+	if (vlen >= 2 && value[0] == '"' && value[vlen - 1] == '"') {
+		value++;
+		vlen -= 2;
+	}
+	if (!cookie_name_ok(name, nlen) || !cookie_value_ok(value, vlen))
+		return 0;
+
+	int have_max_age = 0, have_expires = 0;
+	long long max_age = 0, expires = 0;
+	const char *p = semi;
+	while (p && *p) {
+		p++; /* the ';' */
+		const char *end = strchr(p, ';');
+		size_t alen = end ? (size_t)(end - p) : strlen(p);
+		const char *aeq = memchr(p, '=', alen);
+		const char *an = p, *av = aeq ? aeq + 1 : p + alen;
+		size_t anl = aeq ? (size_t)(aeq - p) : alen, avl = aeq ? alen - anl - 1 : 0;
+		trim(&an, &anl);
+		trim(&av, &avl);
+		if (anl == 7 && strncasecmp(an, "max-age", 7) == 0) {
+			/* a leading '-' or digits only, else the attribute is ignored */
+			size_t i = av[0] == '-' ? 1 : 0;
+			if (avl > i && avl - i <= 18) {
+				long long v = 0;
+				size_t j = i;
+				while (j < avl && av[j] >= '0' && av[j] <= '9')
+					v = v * 10 + (av[j++] - '0');
+				if (j == avl) {
+					have_max_age = 1;
+					max_age = i ? -v : v;
+				}
+			} else if (avl > i + 18 && av[i] >= '0' && av[i] <= '9' && av[0] != '-') {
+				have_max_age = 1; /* absurdly long: forever */
+				max_age = 1;
+			}
+		} else if (anl == 7 && strncasecmp(an, "expires", 7) == 0) {
+			long long t;
+			if (cookie_date(av, avl, &t) == 0) {
+				have_expires = 1;
+				expires = t;
+			}
+		}
+		p = end;
+	}
+	if ((have_max_age && max_age <= 0) || (!have_max_age && have_expires && expires <= now)) {
+		cookie_delete(c, name, nlen);
+		return 1;
+	}
+	return cookie_store(c, name, nlen, value, vlen) == 0 ? 1 : 0;
+}
+
+/* ================================================================ forms */
+
+char *lvc_urlencode(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (!s)
+		return NULL;
+	size_t n = strlen(s);
+	if (n > (SIZE_MAX - 1) / 3)
+		return NULL;
+	char *out = malloc(3 * n + 1), *q = out;
+	if (!out)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (isalnum(*p) && *p < 128)
+			*q++ = (char)*p;
+		else if (*p == '*' || *p == '-' || *p == '.' || *p == '_')
+			*q++ = (char)*p;
+		else if (*p == ' ')
+			*q++ = '+';
+		else {
+			*q++ = '%';
+			*q++ = hex[*p >> 4];
+			*q++ = hex[*p & 15];
+		}
+	}
+	*q = '\0';
+	return out;
+}
+
+/*
+ * Not lws_urlencode: it truncates silently when the output buffer is too
+ * small (the caller cannot size it without encoding first) and escapes
+ * "-._*" that browsers leave alone, so the bodies would not be the ones a
+ * browser posts. Encoding is the few lines above.
+ */
+int lvc_form_add(char **form, const char *name, const char *value)
+{
+	if (!form || !name || !value)
+		return -1;
+	char *n = lvc_urlencode(name), *v = lvc_urlencode(value);
+	size_t old = *form ? strlen(*form) : 0;
+	char *f = NULL;
+	if (n && v)
+		f = realloc(*form, old + 1 + strlen(n) + 1 + strlen(v) + 1);
+	if (!f) {
+		free(n);
+		free(v);
+		return -1;
+	}
+	snprintf(f + old, strlen(n) + strlen(v) + 3, "%s%s=%s", old ? "&" : "", n, v);
+	*form = f;
+	free(n);
+	free(v);
+	return 0;
+}
+
+/* ================================================================ HTML */
+
+#define HTML_MAX_ATTRS 64
+
+struct html_attr {
+	const char *name;
+	size_t name_len;
+	const char *value; /* raw, still escaped; NULL when the attribute has no value */
+	size_t value_len;
+};
+
+struct html_tag {
+	const char *name;
+	size_t name_len;
+	struct html_attr attr[HTML_MAX_ATTRS];
+	size_t nattr;
+};
+
+/* Case-insensitive search for the ASCII string NEEDLE in S. */
+static const char *find_ci(const char *s, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; *s; s++)
+		if (strncasecmp(s, needle, n) == 0)
+			return s;
+	return NULL;
+}
+
+static int html_space(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f';
+}
+
+/*
+ * The next start tag at or after P, into T. Comments, doctypes, end tags
+ * and the text of <script> and <style> are skipped. Returns where to go on
+ * from, or NULL when there is no further complete tag.
+ */
+static const char *html_next_tag(const char *p, struct html_tag *t)
+{
+	for (;;) {
+		p = strchr(p, '<');
+		if (!p)
+			return NULL;
+		if (strncmp(p, "<!--", 4) == 0) {
+			const char *e = strstr(p + 4, "-->");
+			if (!e)
+				return NULL;
+			p = e + 3;
+			continue;
+		}
+		if (!isalpha((unsigned char)p[1])) {
+			if (p[1] == '!' || p[1] == '?' || p[1] == '/') {
+				const char *e = strchr(p, '>');
+				if (!e)
+					return NULL;
+				p = e + 1;
+			} else {
+				p++;
+			}
+			continue;
+		}
+		break;
+	}
+	p++;
+	t->name = p;
+	while (*p && !html_space(*p) && *p != '/' && *p != '>')
+		p++;
+	t->name_len = (size_t)(p - t->name);
+	t->nattr = 0;
+	for (;;) {
+		while (html_space(*p) || *p == '/')
+			p++;
+		if (*p == '>')
+			break;
+		if (!*p)
+			return NULL;
+		const char *an = p;
+		p++; /* a name may start with '=' in HTML */
+		while (*p && !html_space(*p) && *p != '/' && *p != '>' && *p != '=')
+			p++;
+		size_t anl = (size_t)(p - an);
+		const char *av = NULL;
+		size_t avl = 0;
+		const char *q = p;
+		while (html_space(*q))
+			q++;
+		if (*q == '=') {
+			q++;
+			while (html_space(*q))
+				q++;
+			if (*q == '"' || *q == '\'') {
+				const char *e = strchr(q + 1, *q);
+				if (!e)
+					return NULL;
+				av = q + 1;
+				avl = (size_t)(e - av);
+				p = e + 1;
+			} else {
+				av = q;
+				while (*q && !html_space(*q) && *q != '>')
+					q++;
+				avl = (size_t)(q - av);
+				p = q;
+			}
+		}
+		if (t->nattr < HTML_MAX_ATTRS)
+			t->attr[t->nattr++] = (struct html_attr){an, anl, av, avl};
+	}
+	p++; /* the '>' */
+	static const char *const raw[] = {"script", "style"};
+	for (size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++) {
+		size_t rl = strlen(raw[i]);
+		if (t->name_len == rl && strncasecmp(t->name, raw[i], rl) == 0) {
+			char close[16];
+			snprintf(close, sizeof(close), "</%s", raw[i]);
+			const char *e = find_ci(p, close);
+			p = e ? e : p + strlen(p);
+		}
+	}
+	return p;
+}
+
+static int tag_is(const struct html_tag *t, const char *name)
+{
+	size_t n = strlen(name);
+	return t->name_len == n && strncasecmp(t->name, name, n) == 0;
+}
+
+/* The first attribute called NAME (ASCII case-insensitive), or NULL. */
+static const struct html_attr *tag_attr(const struct html_tag *t, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; i < t->nattr; i++)
+		if (t->attr[i].name_len == n && strncasecmp(t->attr[i].name, name, n) == 0)
+			return &t->attr[i];
+	return NULL;
+}
+
+static size_t utf8_put(char *out, unsigned long cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* A numeric reference "#39;" or "#x27;" at S (N bytes left): its length
+ * and code point, or 0 when it is not one. */
+static size_t numeric_ref(const char *s, size_t n, unsigned long *cp)
+{
+	size_t i = 1;
+	int base = 10;
+	unsigned long v = 0;
+
+	if (n < 3 || s[0] != '#')
+		return 0;
+	if (s[1] == 'x' || s[1] == 'X') {
+		base = 16;
+		i = 2;
+	}
+	size_t start = i;
+	while (i < n && i - start < 8 && isxdigit((unsigned char)s[i]) &&
+	       (base == 16 || isdigit((unsigned char)s[i]))) {
+		int d = isdigit((unsigned char)s[i]) ? s[i] - '0' : (tolower((unsigned char)s[i]) - 'a' + 10);
+		v = v * (unsigned long)base + (unsigned long)d;
+		i++;
+	}
+	if (i == start || i >= n || s[i] != ';')
+		return 0;
+	if (v == 0 || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return i + 1;
+}
+
+/* A copy of S (N bytes) with character references replaced; unknown ones stay. */
+static char *html_unescape(const char *s, size_t n)
+{
+	static const struct {
+		const char *name;
+		char ch;
+	} named[] = {{"amp;", '&'}, {"quot;", '"'}, {"apos;", '\''}, {"lt;", '<'}, {"gt;", '>'}};
+	char *out = malloc(n + 1), *q = out;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		if (s[i] != '&') {
+			*q++ = s[i++];
+			continue;
+		}
+		size_t left = n - i - 1, k;
+		unsigned long cp;
+		int done = 0;
+		for (size_t j = 0; j < sizeof(named) / sizeof(named[0]); j++) {
+			size_t l = strlen(named[j].name);
+			if (left >= l && memcmp(s + i + 1, named[j].name, l) == 0) {
+				*q++ = named[j].ch;
+				i += 1 + l;
+				done = 1;
+				break;
+			}
+		}
+		if (done)
+			continue;
+		if ((k = numeric_ref(s + i + 1, left, &cp)) > 0) {
+			/* never longer than the reference: "&#1;" is 4 bytes, U+10000 needs "&#65536;" */
+			q += utf8_put(q, cp);
+			i += 1 + k;
+			continue;
+		}
+		*q++ = s[i++];
+	}
+	*q = '\0';
+	return out;
+}
+
+static char *attr_value(const struct html_attr *a)
+{
+	return a && a->value ? html_unescape(a->value, a->value_len) : NULL;
+}
+
+char *lvc_html_csrf_token(const char *html)
+{
+	struct html_tag *t = malloc(sizeof(*t));
+	char *token = NULL;
+
+	if (!html || !t) {
+		free(t);
+		return NULL;
+	}
+	for (const char *p = html; !token && (p = html_next_tag(p, t));) {
+		if (!tag_is(t, "meta"))
+			continue;
+		const struct html_attr *name = tag_attr(t, "name"), *content = tag_attr(t, "content");
+		if (!name || !name->value || !content || !content->value)
+			continue;
+		char *nv = attr_value(name);
+		if (nv && strcmp(nv, "csrf-token") == 0)
+			token = attr_value(content);
+		free(nv);
+	}
+	free(t);
+	return token;
+}
+
+void lvc_containers_free(struct lvc_container *v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].id);
+		free(v[i].session);
+		free(v[i].static_token);
+		free(v[i].parent_id);
+	}
+	free(v);
+}
+
+int lvc_html_containers(const char *html, struct lvc_container **out, size_t *n)
+{
+	struct lvc_container *v = NULL;
+	size_t count = 0, cap = 0;
+	struct html_tag *t = malloc(sizeof(*t));
+
+	if (out)
+		*out = NULL;
+	if (n)
+		*n = 0;
+	if (!html || !out || !n || !t)
+		goto fail;
+	for (const char *p = html; (p = html_next_tag(p, t));) {
+		const struct html_attr *session = tag_attr(t, "data-phx-session");
+		if (!session)
+			continue;
+		if (count == cap) {
+			size_t nc = cap ? 2 * cap : 4;
+			struct lvc_container *nv = realloc(v, nc * sizeof(*nv));
+			if (!nv)
+				goto fail;
+			v = nv;
+			cap = nc;
+		}
+		struct lvc_container *k = &v[count++];
+		*k = (struct lvc_container){
+			.id = attr_value(tag_attr(t, "id")),
+			.session = session->value ? attr_value(session) : str_ndup("", 0),
+			.static_token = attr_value(tag_attr(t, "data-phx-static")),
+			.parent_id = attr_value(tag_attr(t, "data-phx-parent-id")),
+			.main = tag_attr(t, "data-phx-main") != NULL,
+		};
+		if (!k->session)
+			goto fail;
+	}
+	free(t);
+	*out = v;
+	*n = count;
+	return 0;
+fail:
+	free(t);
+	lvc_containers_free(v, count);
+	return -1;
+}
+
+/* ================================================================ callback */
+
+static void txn_fail(struct txn *t, const char *fmt, const char *detail)
+{
+	if (!t->done) {
+		t->failed = 1;
+		snprintf(t->err, sizeof(t->err), fmt, detail ? detail : "");
+	}
+	t->done = 1;
+}
+
+/* Apply every Set-Cookie of the response on WSI. lws 4.1.6 keeps a repeated
+ * header as a chain of fragments, each after the first starting with blanks. */
+static void take_set_cookies(struct lvc *c, struct lws *wsi)
+{
+	for (int i = 0;; i++) {
+		int n = lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_SET_COOKIE, i);
+		if (n <= 0) {
+			/* an empty fragment still may be followed by others */
+			if (lws_hdr_copy_fragment(wsi, (char[1]){0}, 1, WSI_TOKEN_HTTP_SET_COOKIE, i) < 0)
+				break;
+			continue;
+		}
+		char *v = malloc((size_t)n + 1);
+		if (!v)
+			break;
+		if (lws_hdr_copy_fragment(wsi, v, n + 1, WSI_TOKEN_HTTP_SET_COOKIE, i) >= 0) {
+			const char *s = v;
+			while (is_space(*s))
+				s++;
+			lvc_cookie_apply(c, s, (long long)time(NULL));
+		}
+		free(v);
+	}
+}
+
+static char *header_dup(struct lws *wsi, enum lws_token_indexes h)
+{
+	int n = lws_hdr_total_length(wsi, h);
+	if (n <= 0)
+		return NULL;
+	char *s = malloc((size_t)n + 1);
+	if (s && lws_hdr_copy(wsi, s, n + 1, h) < 0) {
+		free(s);
+		s = NULL;
+	}
+	return s;
+}
+
+/* Cookie, Origin (sockets), the caller's headers and the form's. */
+static int append_headers(struct conn *cn, struct lws *wsi, unsigned char **p, unsigned char *end)
+{
+	char *cookie = lvc_cookie_header(cn->c);
+	int bad = 0;
+
+	if (cookie)
+		bad |= lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_COOKIE, (unsigned char *)cookie,
+						    (int)strlen(cookie), p, end);
+	free(cookie);
+	if (cn->origin)
+		bad |= lws_add_http_header_by_token(wsi, WSI_TOKEN_ORIGIN,
+						    (const unsigned char *)cn->origin,
+						    (int)strlen(cn->origin), p, end);
+	for (const char *const *h = cn->extra_headers; !bad && h && *h; h++) {
+		const char *colon = strchr(*h, ':');
+		char name[128];
+		size_t nl = (size_t)(colon - *h);
+		if (nl + 2 > sizeof(name))
+			return -1;
+		memcpy(name, *h, nl + 1);
+		name[nl + 1] = '\0';
+		const char *v = colon + 1;
+		while (is_space(*v))
+			v++;
+		bad |= lws_add_http_header_by_name(wsi, (unsigned char *)name, (const unsigned char *)v,
+						   (int)strlen(v), p, end);
+	}
+	if (cn->kind == CONN_HTTP) {
+		struct txn *t = (struct txn *)cn;
+		if (t->form) {
+			char len[32];
+			static const char type[] = "application/x-www-form-urlencoded";
+			int ln = snprintf(len, sizeof(len), "%zu", t->form_len);
+			bad |= lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE,
+							    (const unsigned char *)type,
+							    (int)sizeof(type) - 1, p, end);
+			bad |= lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH,
+							    (unsigned char *)len, ln, p, end);
+			if (!bad && t->form_len) {
+				lws_client_http_body_pending(wsi, 1);
+				lws_callback_on_writable(wsi);
+			}
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+static int http_event(struct txn *t, struct lws *wsi, enum lws_callback_reasons reason, void *in,
+		      size_t len)
+{
+	switch (reason) {
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+		txn_fail(t, "%s", in ? (const char *)in : "connection failed");
+		return 0;
+
+	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
+		if (append_headers(&t->conn, wsi, (unsigned char **)in, *(unsigned char **)in + len) < 0) {
+			txn_fail(t, "request headers too large%s", NULL);
+			return -1;
+		}
+		return 0;
+
+	case LWS_CALLBACK_CLIENT_HTTP_WRITEABLE: {
+		unsigned char buf[LWS_PRE + 4096];
+		size_t n = t->form_len - t->form_sent;
+		if (!t->form || n == 0)
+			return 0;
+		if (n > sizeof(buf) - LWS_PRE)
+			n = sizeof(buf) - LWS_PRE;
+		memcpy(buf + LWS_PRE, t->form + t->form_sent, n);
+		int final = t->form_sent + n == t->form_len;
+		if (final)
+			lws_client_http_body_pending(wsi, 0);
+		if (lws_write(wsi, buf + LWS_PRE, n, final ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) !=
+		    (int)n) {
+			txn_fail(t, "cannot send the request body%s", NULL);
+			return -1;
+		}
+		t->form_sent += n;
+		if (!final)
+			lws_callback_on_writable(wsi);
+		return 0;
+	}
+
+	case LWS_CALLBACK_ESTABLISHED_CLIENT_HTTP:
+		t->status = (int)lws_http_client_http_response(wsi);
+		free(t->location);
+		t->location = header_dup(wsi, WSI_TOKEN_HTTP_LOCATION);
+		take_set_cookies(t->conn.c, wsi);
+		return 0;
+
+	case LWS_CALLBACK_RECEIVE_CLIENT_HTTP: {
+		char buf[LWS_PRE + 16384], *p = buf + LWS_PRE;
+		int n = (int)sizeof(buf) - LWS_PRE;
+		if (lws_http_client_read(wsi, &p, &n) < 0) {
+			if (!t->done)
+				txn_fail(t, "connection lost while reading the response%s", NULL);
+			return -1;
+		}
+		return 0;
+	}
+
+	case LWS_CALLBACK_RECEIVE_CLIENT_HTTP_READ:
+		if (sbuf_add(&t->body, in, len) < 0) {
+			txn_fail(t, "%s", t->body.len + len > t->body.limit ? "response body too large"
+									  : "out of memory");
+			return -1;
+		}
+		return 0;
+
+	case LWS_CALLBACK_COMPLETED_CLIENT_HTTP:
+		t->done = 1;
+		return 0;
+
+	case LWS_CALLBACK_CLOSED_CLIENT_HTTP:
+		txn_fail(t, "connection closed before the response was complete%s", NULL);
+		return 0;
+
+	default:
+		return 0;
+	}
+}
+
+static void queue_put(struct msg_queue *q, struct msg_node *m)
+{
+	m->next = NULL;
+	*q->tail = m;
+	q->tail = &m->next;
+}
+
+static void queue_clear(struct msg_queue *q)
+{
+	while (q->head) {
+		struct msg_node *m = q->head;
+		q->head = m->next;
+		cJSON_Delete(m->msg);
+		free(m);
+	}
+	q->tail = &q->head;
+}
+
+/* A whole message came: queue it as a reply or a push, or count it as malformed. */
+static void socket_message(struct lvc_socket *s)
+{
+	cJSON *msg = cJSON_ParseWithLength(s->rx.data ? s->rx.data : "", s->rx.len);
+	sbuf_release(&s->rx);
+	cJSON *ref = cJSON_GetArrayItem(msg, 1), *event = cJSON_GetArrayItem(msg, 3);
+	cJSON *jref = cJSON_GetArrayItem(msg, 0);
+	if (!cJSON_IsArray(msg) || cJSON_GetArraySize(msg) != 5 ||
+	    !(cJSON_IsNull(jref) || cJSON_IsString(jref)) ||
+	    !(cJSON_IsNull(ref) || cJSON_IsString(ref)) || !cJSON_IsString(cJSON_GetArrayItem(msg, 2)) ||
+	    !cJSON_IsString(event)) {
+		s->malformed++;
+		cJSON_Delete(msg);
+		return;
+	}
+	struct msg_node *m = malloc(sizeof(*m));
+	if (!m) {
+		s->malformed++;
+		cJSON_Delete(msg);
+		return;
+	}
+	m->msg = msg;
+	if (cJSON_IsString(ref) && strcmp(event->valuestring, "phx_reply") == 0)
+		queue_put(&s->replies, m);
+	else
+		queue_put(&s->pushes, m);
+}
+
+static int ws_event(struct lvc_socket *s, struct lws *wsi, enum lws_callback_reasons reason,
+		    void *in, size_t len)
+{
+	switch (reason) {
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+		if (!s->established) {
+			s->failed = 1;
+			if (s->http_status && s->http_status != 101)
+				snprintf(s->err, sizeof(s->err), "upgrade refused with HTTP %d",
+					 s->http_status);
+			else
+				snprintf(s->err, sizeof(s->err), "%s",
+					 in ? (const char *)in : "connection failed");
+		}
+		s->closed = 1;
+		return 0;
+
+	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
+		if (append_headers(&s->conn, wsi, (unsigned char **)in, *(unsigned char **)in + len) < 0) {
+			snprintf(s->err, sizeof(s->err), "request headers too large");
+			return -1;
+		}
+		return 0;
+
+	case LWS_CALLBACK_ESTABLISHED_CLIENT_HTTP:
+		/* the upgrade's answer, 101 or a refusal */
+		s->http_status = (int)lws_http_client_http_response(wsi);
+		take_set_cookies(s->conn.c, wsi);
+		return 0;
+
+	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		s->established = 1;
+		s->conn.origin = NULL;
+		s->conn.extra_headers = NULL;
+		return 0;
+
+	case LWS_CALLBACK_CLIENT_RECEIVE:
+		if (s->closing)
+			return 0;
+		if (sbuf_add(&s->rx, in, len) < 0) {
+			static const char why[] = "message too big";
+			lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)why,
+					 sizeof(why) - 1);
+			snprintf(s->err, sizeof(s->err), "incoming %s", why);
+			return -1;
+		}
+		if (lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi))
+			socket_message(s);
+		return 0;
+
+	case LWS_CALLBACK_CLIENT_WRITEABLE:
+		if (s->closing) {
+			lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, NULL, 0);
+			return -1;
+		}
+		if (s->out) {
+			struct out_msg *m = s->out;
+			if (lws_write(wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT) < (int)m->len) {
+				snprintf(s->err, sizeof(s->err), "cannot send a message");
+				return -1;
+			}
+			s->out = m->next;
+			if (!s->out)
+				s->out_tail = &s->out;
+			free(m);
+			if (s->out)
+				lws_callback_on_writable(wsi);
+		}
+		return 0;
+
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE: {
+		const unsigned char *b = in;
+		s->close_code = len >= 2 ? (b[0] << 8) | b[1] : 1005;
+		return 0;
+	}
+
+	case LWS_CALLBACK_CLIENT_CLOSED:
+		s->closed = 1;
+		if (!s->close_code && !s->closing)
+			s->close_code = 1006;
+		return 0;
+
+	default:
+		return 0;
+	}
+}
+
+static int lvc_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+			size_t len)
+{
+	(void)user;
+	switch (reason) {
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
+	case LWS_CALLBACK_CLIENT_HTTP_WRITEABLE:
+	case LWS_CALLBACK_ESTABLISHED_CLIENT_HTTP:
+	case LWS_CALLBACK_RECEIVE_CLIENT_HTTP:
+	case LWS_CALLBACK_RECEIVE_CLIENT_HTTP_READ:
+	case LWS_CALLBACK_COMPLETED_CLIENT_HTTP:
+	case LWS_CALLBACK_CLOSED_CLIENT_HTTP:
+	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+	case LWS_CALLBACK_CLIENT_RECEIVE:
+	case LWS_CALLBACK_CLIENT_WRITEABLE:
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+	case LWS_CALLBACK_CLIENT_CLOSED:
+	case LWS_CALLBACK_WSI_DESTROY:
+		break;
+	default:
+		return 0;
+	}
+	struct conn *cn = wsi ? lws_get_opaque_user_data(wsi) : NULL;
+	if (!cn) {
+		/* a wsi we let go of: drain what it reads, do nothing else */
+		if (reason == LWS_CALLBACK_RECEIVE_CLIENT_HTTP) {
+			char buf[LWS_PRE + 4096], *p = buf + LWS_PRE;
+			int n = (int)sizeof(buf) - LWS_PRE;
+			return lws_http_client_read(wsi, &p, &n) < 0 ? -1 : 0;
+		}
+		return 0;
+	}
+	if (reason == LWS_CALLBACK_WSI_DESTROY) {
+		cn->wsi = NULL;
+		if (cn->kind == CONN_HTTP) {
+			txn_fail((struct txn *)cn, "connection closed before the response was complete%s",
+				 NULL);
+		} else {
+			struct lvc_socket *s = (struct lvc_socket *)cn;
+			if (!s->established && !s->failed) {
+				s->failed = 1;
+				if (!s->err[0])
+					snprintf(s->err, sizeof(s->err), "connection closed during the upgrade");
+			}
+			if (!s->closed && !s->close_code && !s->closing)
+				s->close_code = 1006;
+			s->closed = 1;
+		}
+		return 0;
+	}
+	return cn->kind == CONN_HTTP ? http_event((struct txn *)cn, wsi, reason, in, len)
+				     : ws_event((struct lvc_socket *)cn, wsi, reason, in, len);
+}
+
+static const struct lws_protocols lvc_protocols[] = {
+	{
+		.name = "lvc",
+		.callback = lvc_callback,
+		.per_session_data_size = 0,
+		.rx_buffer_size = 0,
+	},
+	{.name = NULL, .callback = NULL},
+};
+
+/* ================================================================ client */
+
+/* Split "http://HOST[:PORT][/]" into C. Returns 0 or -1 with a message. */
+static int parse_base_url(struct lvc *c, const char *url, char *err, size_t errlen)
+{
+	const char *p, *h, *he;
+
+	if (!url || strncasecmp(url, "http://", 7) != 0)
+		goto bad;
+	h = url + 7;
+	if (*h == '[') {
+		he = strchr(h, ']');
+		if (!he)
+			goto bad;
+		h++;
+		p = he + 1;
+		for (const char *q = h; q < he; q++)
+			if (!isxdigit((unsigned char)*q) && *q != ':' && *q != '.')
+				goto bad;
+	} else {
+		he = h;
+		while (isalnum((unsigned char)*he) || *he == '.' || *he == '-')
+			he++;
+		p = he;
+	}
+	if (he == h || (size_t)(he - h) >= 200)
+		goto bad;
+	c->port = 80;
+	if (*p == ':') {
+		long port = 0;
+		p++;
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		while (isdigit((unsigned char)*p) && port <= 65535)
+			port = port * 10 + (*p++ - '0');
+		if (port < 1 || port > 65535)
+			goto bad;
+		c->port = (int)port;
+	}
+	if (*p == '/')
+		p++;
+	if (*p)
+		goto bad;
+	snprintf(c->address, sizeof(c->address), "%.*s", (int)(he - h), h);
+	int v6 = h[-1] == '[';
+	if (c->port == 80)
+		snprintf(c->host_header, sizeof(c->host_header), "%s%s%s", v6 ? "[" : "", c->address,
+			 v6 ? "]" : "");
+	else
+		snprintf(c->host_header, sizeof(c->host_header), "%s%s%s:%d", v6 ? "[" : "",
+			 c->address, v6 ? "]" : "", c->port);
+	snprintf(c->origin, sizeof(c->origin), "http://%s", c->host_header);
+	return 0;
+bad:
+	snprintf(err, errlen, "bad base url '%.200s': expected http://HOST[:PORT]", url ? url : "(null)");
+	return -1;
+}
+
+struct lvc *lvc_new(const char *base_url, char *err, size_t errlen)
+{
+	struct lvc *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		snprintf(err, errlen, "cannot create a client: out of memory");
+		return NULL;
+	}
+	if (parse_base_url(c, base_url, err, errlen) < 0) {
+		free(c);
+		return NULL;
+	}
+	c->timeout_ms = LVC_DEFAULT_TIMEOUT_MS;
+	struct lws_context_creation_info info = {
+		.port = CONTEXT_PORT_NO_LISTEN,
+		.protocols = lvc_protocols,
+		.user = c,
+		.gid = -1,
+		.uid = -1,
+		/* one context per client: a handful of connections at a time,
+		 * not one fd slot per possible descriptor */
+		.fd_limit_per_thread = 64,
+		.pt_serv_buf_size = 32768,
+		.max_http_header_data = 16384,
+	};
+	c->ctx = lws_create_context(&info);
+	if (!c->ctx) {
+		snprintf(err, errlen, "cannot create a client for '%s': lws_create_context failed",
+			 base_url);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void socket_free(struct lvc_socket *s);
+
+void lvc_free(struct lvc *c)
+{
+	if (!c)
+		return;
+	/* lws closes the sockets' connections, calling back into them */
+	lws_context_destroy(c->ctx);
+	while (c->sockets) {
+		struct lvc_socket *s = c->sockets;
+		c->sockets = s->next;
+		socket_free(s);
+	}
+	for (size_t i = 0; i < c->ncookies; i++) {
+		free(c->cookies[i].name);
+		free(c->cookies[i].value);
+	}
+	free(c->cookies);
+	free(c);
+}
+
+void lvc_set_timeout(struct lvc *c, int timeout_ms)
+{
+	if (c)
+		c->timeout_ms = timeout_ms > 0 ? timeout_ms : 1;
+}
+
+const char *lvc_origin(const struct lvc *c)
+{
+	return c ? c->origin : NULL;
+}
+
+/* ================================================================ HTTP */
+
+static int txn_done(void *arg)
+{
+	return ((struct txn *)arg)->done;
+}
+
+/* METHOD is a token, PATH starts with '/' and has only visible ASCII,
+ * headers are "name: value" without line breaks. */
+static int request_ok(const char *method, const char *path, const char *const *headers,
+		      char *err, size_t errlen)
+{
+	if (!method || !*method || strlen(method) > 16) {
+		snprintf(err, errlen, "bad method '%.20s'", method ? method : "(null)");
+		return -1;
+	}
+	for (const char *p = method; *p; p++)
+		if (!is_token_char((unsigned char)*p)) {
+			snprintf(err, errlen, "bad method '%.20s'", method);
+			return -1;
+		}
+	if (!path || path[0] != '/' || strlen(path) > 1900) {
+		snprintf(err, errlen, "bad path '%.60s': it must start with '/' and be shorter than 1900 bytes",
+			 path ? path : "(null)");
+		return -1;
+	}
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p <= 32 || *p >= 127) {
+			snprintf(err, errlen, "bad path '%.60s': spaces and control characters must be percent-encoded",
+				 path);
+			return -1;
+		}
+	for (const char *const *h = headers; h && *h; h++) {
+		const char *colon = strchr(*h, ':');
+		if (!colon || colon == *h || strpbrk(*h, "\r\n")) {
+			snprintf(err, errlen, "bad header '%.60s': expected 'name: value'", *h);
+			return -1;
+		}
+		for (const char *p = *h; p < colon; p++)
+			if (!is_token_char((unsigned char)*p)) {
+				snprintf(err, errlen, "bad header name in '%.60s'", *h);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+int lvc_request(struct lvc *c, const char *method, const char *path, const char *form,
+		const char *const *extra_headers, struct lvc_response *out, char *err,
+		size_t errlen)
+{
+	if (out)
+		*out = (struct lvc_response){0};
+	if (!c || !out) {
+		snprintf(err, errlen, "no client or no response given");
+		return -1;
+	}
+	if (request_ok(method, path, extra_headers, err, errlen) < 0)
+		return -1;
+
+	struct txn t = {
+		.conn = {.kind = CONN_HTTP, .c = c, .extra_headers = extra_headers},
+		.form = form,
+		.form_len = form ? strlen(form) : 0,
+		.body = {.limit = LVC_MAX_BODY_BYTES},
+	};
+	struct lws_client_connect_info i = {
+		.context = c->ctx,
+		.address = c->address,
+		.port = c->port,
+		.path = path,
+		.host = c->host_header,
+		.method = method,
+		.ssl_connection = LCCSCF_HTTP_NO_FOLLOW_REDIRECT,
+		.opaque_user_data = &t.conn,
+	};
+	t.conn.wsi = lws_client_connect_via_info(&i);
+	if (!t.conn.wsi && !t.done)
+		txn_fail(&t, "cannot start a connection%s", NULL);
+	int timed_out = lvc_run(c, txn_done, &t, c->timeout_ms) < 0;
+	conn_detach(&t.conn);
+
+	if (timed_out || t.failed) {
+		if (timed_out)
+			snprintf(err, errlen, "%s %s on %s: no complete response within %d ms", method, path,
+				 c->host_header, c->timeout_ms);
+		else
+			snprintf(err, errlen, "%s %s on %s: %s", method, path, c->host_header, t.err);
+		free(t.location);
+		sbuf_release(&t.body);
+		return -1;
+	}
+	out->status = t.status;
+	out->location = t.location;
+	out->body_len = t.body.len;
+	out->body = sbuf_take(&t.body);
+	if (!out->body) {
+		free(out->location);
+		*out = (struct lvc_response){0};
+		snprintf(err, errlen, "%s %s: out of memory", method, path);
+		return -1;
+	}
+	return 0;
+}
+
+void lvc_response_release(struct lvc_response *r)
+{
+	if (!r)
+		return;
+	free(r->location);
+	free(r->body);
+	*r = (struct lvc_response){0};
+}
+
+/* ================================================================ WebSocket */
+
+static void socket_free(struct lvc_socket *s)
+{
+	while (s->out) {
+		struct out_msg *m = s->out;
+		s->out = m->next;
+		free(m);
+	}
+	queue_clear(&s->replies);
+	queue_clear(&s->pushes);
+	sbuf_release(&s->rx);
+	free(s);
+}
+
+static void socket_unlink(struct lvc_socket *s)
+{
+	for (struct lvc_socket **pp = &s->conn.c->sockets; *pp; pp = &(*pp)->next)
+		if (*pp == s) {
+			*pp = s->next;
+			return;
+		}
+}
+
+static int socket_settled(void *arg)
+{
+	struct lvc_socket *s = arg;
+	return s->established || s->failed || s->closed;
+}
+
+struct lvc_socket *lvc_socket_open(struct lvc *c, const char *path_and_query, const char *origin,
+				   int *http_status, char *err, size_t errlen)
+{
+	if (http_status)
+		*http_status = 0;
+	if (!c) {
+		snprintf(err, errlen, "no client given");
+		return NULL;
+	}
+	if (request_ok("GET", path_and_query, NULL, err, errlen) < 0)
+		return NULL;
+	if (origin && strpbrk(origin, "\r\n")) {
+		snprintf(err, errlen, "bad origin: line breaks");
+		return NULL;
+	}
+	struct lvc_socket *s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errlen, "cannot open a socket: out of memory");
+		return NULL;
+	}
+	s->conn = (struct conn){
+		.kind = CONN_WS,
+		.c = c,
+		.origin = !origin ? c->origin : origin[0] ? origin : NULL,
+	};
+	s->rx.limit = LVC_MAX_MESSAGE_BYTES;
+	s->out_tail = &s->out;
+	s->replies.tail = &s->replies.head;
+	s->pushes.tail = &s->pushes.head;
+	s->next = c->sockets;
+	c->sockets = s;
+
+	struct lws_client_connect_info i = {
+		.context = c->ctx,
+		.address = c->address,
+		.port = c->port,
+		.path = path_and_query,
+		.host = c->host_header,
+		.ietf_version_or_minus_one = -1,
+		.opaque_user_data = &s->conn,
+	};
+	s->conn.wsi = lws_client_connect_via_info(&i);
+	if (!s->conn.wsi && !s->failed) {
+		s->failed = 1;
+		snprintf(s->err, sizeof(s->err), "cannot start a connection");
+	}
+	int timed_out = lvc_run(c, socket_settled, s, c->timeout_ms) < 0;
+	s->conn.origin = NULL; /* it may point to the caller's string */
+	if (timed_out || !s->established || s->closed) {
+		if (timed_out)
+			snprintf(err, errlen, "websocket %s on %s: no upgrade within %d ms", path_and_query,
+				 c->host_header, c->timeout_ms);
+		else
+			snprintf(err, errlen, "websocket %s on %s: %s", path_and_query, c->host_header,
+				 s->err[0] ? s->err : "closed at once");
+		if (http_status && s->http_status != 101)
+			*http_status = s->http_status;
+		conn_detach(&s->conn);
+		socket_unlink(s);
+		socket_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int socket_sent(void *arg)
+{
+	struct lvc_socket *s = arg;
+	return !s->out || s->closed;
+}
+
+int lvc_socket_push(struct lvc_socket *s, const char *join_ref, const char *topic,
+		    const char *event, cJSON *payload, char *ref_out)
+{
+	char ref[16];
+
+	if (ref_out)
+		ref_out[0] = '\0';
+	if (!s || !topic || !event || s->closed || s->closing || !s->conn.wsi) {
+		cJSON_Delete(payload);
+		return -1;
+	}
+	snprintf(ref, sizeof(ref), "%lu", ++s->next_ref);
+	cJSON *msg = cJSON_CreateArray();
+	cJSON_AddItemToArray(msg, join_ref ? cJSON_CreateString(join_ref) : cJSON_CreateNull());
+	cJSON_AddItemToArray(msg, cJSON_CreateString(ref));
+	cJSON_AddItemToArray(msg, cJSON_CreateString(topic));
+	cJSON_AddItemToArray(msg, cJSON_CreateString(event));
+	cJSON_AddItemToArray(msg, payload ? payload : cJSON_CreateObject());
+	char *text = msg ? cJSON_PrintUnformatted(msg) : NULL;
+	cJSON_Delete(msg);
+	if (!text)
+		return -1;
+	size_t n = strlen(text);
+	struct out_msg *m = malloc(sizeof(*m) + LWS_PRE + n);
+	if (!m) {
+		free(text);
+		return -1;
+	}
+	m->next = NULL;
+	m->len = n;
+	memcpy(m->data + LWS_PRE, text, n);
+	free(text);
+	*s->out_tail = m;
+	s->out_tail = &m->next;
+	lws_callback_on_writable(s->conn.wsi);
+	if (lvc_run(s->conn.c, socket_sent, s, s->conn.c->timeout_ms) < 0 || s->out)
+		return -1;
+	if (ref_out)
+		snprintf(ref_out, 16, "%s", ref);
+	return 0;
+}
+
+struct reply_wait {
+	struct lvc_socket *s;
+	const char *ref;
+	cJSON *found;
+};
+
+static int reply_came(void *arg)
+{
+	struct reply_wait *w = arg;
+	struct msg_queue *q = &w->s->replies;
+
+	for (struct msg_node **pp = &q->head; *pp; pp = &(*pp)->next) {
+		cJSON *ref = cJSON_GetArrayItem((*pp)->msg, 1);
+		if (strcmp(ref->valuestring, w->ref) == 0) {
+			struct msg_node *m = *pp;
+			*pp = m->next;
+			if (!*pp)
+				q->tail = pp;
+			w->found = m->msg;
+			free(m);
+			return 1;
+		}
+	}
+	return w->s->closed;
+}
+
+cJSON *lvc_socket_await_reply(struct lvc_socket *s, const char *ref, int timeout_ms)
+{
+	struct reply_wait w = {.s = s, .ref = ref};
+
+	if (!s || !ref)
+		return NULL;
+	if (reply_came(&w) && !w.found)
+		return NULL; /* closed, and no such reply came before */
+	if (!w.found)
+		lvc_run(s->conn.c, reply_came, &w, timeout_ms);
+	return w.found;
+}
+
+static int push_came(void *arg)
+{
+	struct lvc_socket *s = arg;
+	return s->pushes.head || s->closed;
+}
+
+cJSON *lvc_socket_next_push(struct lvc_socket *s, int timeout_ms)
+{
+	if (!s)
+		return NULL;
+	if (!s->pushes.head && !s->closed)
+		lvc_run(s->conn.c, push_came, s, timeout_ms);
+	struct msg_node *m = s->pushes.head;
+	if (!m)
+		return NULL;
+	s->pushes.head = m->next;
+	if (!m->next)
+		s->pushes.tail = &s->pushes.head;
+	cJSON *msg = m->msg;
+	free(m);
+	return msg;
+}
+
+static int socket_gone(void *arg)
+{
+	return ((struct lvc_socket *)arg)->closed;
+}
+
+int lvc_socket_await_close(struct lvc_socket *s, int timeout_ms)
+{
+	if (!s)
+		return -1;
+	return lvc_run(s->conn.c, socket_gone, s, timeout_ms);
+}
+
+int lvc_socket_closed(const struct lvc_socket *s)
+{
+	return !s || s->closed;
+}
+
+int lvc_socket_close_code(const struct lvc_socket *s)
+{
+	return s ? s->close_code : 0;
+}
+
+unsigned long lvc_socket_malformed(const struct lvc_socket *s)
+{
+	return s ? s->malformed : 0;
+}
+
+void lvc_socket_close(struct lvc_socket *s)
+{
+	if (!s)
+		return;
+	if (!s->closed && s->conn.wsi) {
+		s->closing = 1;
+		lws_callback_on_writable(s->conn.wsi);
+		lvc_run(s->conn.c, socket_gone, s, 1000);
+	}
+	conn_detach(&s->conn);
+	socket_unlink(s);
+	socket_free(s);
+}
