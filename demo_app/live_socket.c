@@ -38,6 +38,7 @@ struct live_socket {
 	unsigned long id;
 	struct trace_context tctx;
 	int established;
+	int connect_emitted;
 	const char *session_state; /* "ok", "none", "csrf_mismatch" */
 	int has_session;	   /* a cookie session whose CSRF token matched */
 	char *live_socket_id;
@@ -49,6 +50,8 @@ struct live_socket {
 	int peer_close_code;
 	struct live_socket *next; /* app->sockets */
 };
+
+static void emit_connect(struct live_socket *s);
 
 /* ------------------------------------------------------------ upgrade */
 
@@ -329,7 +332,6 @@ static void channel_join(struct live_socket *s, const char *join_ref, const char
 	struct live_channel *old = channel_find(s, topic);
 	if (old)
 		channel_remove(s, old, "rejoined");
-	s->tctx.variant[0] = '\0';
 
 	const char *session = json_str(payload, "session");
 	const char *static_token = json_str(payload, "static");
@@ -501,6 +503,7 @@ static void handle_message(struct live_socket *s, const char *text, size_t len)
 	    !cJSON_IsString(ev = cJSON_GetArrayItem(msg, 3)) ||
 	    !cJSON_IsObject(pl = cJSON_GetArrayItem(msg, 4))) {
 		/* nothing to address a reply to: say so in the trace, drop it */
+		emit_connect(s);
 		protocol_error(s, "malformed message: not [join_ref, ref, topic, event, payload]");
 		cJSON_Delete(msg);
 		return;
@@ -509,6 +512,14 @@ static void handle_message(struct live_socket *s, const char *text, size_t len)
 	const char *ref = cJSON_IsString(rf) ? rf->valuestring : NULL;
 	const char *topic = tp->valuestring;
 	const char *event = ev->valuestring;
+
+	if (!s->connect_emitted) {
+		struct lv_token tok;
+		const char *session = strcmp(event, "phx_join") == 0 ? json_str(pl, "session") : NULL;
+		if (session && lv_session_verify(s->app, session, &tok) == 0)
+			snprintf(s->tctx.variant, sizeof(s->tctx.variant), "%s", tok.variant);
+		emit_connect(s);
+	}
 
 	if (strcmp(topic, "phoenix") == 0) {
 		if (strcmp(event, "heartbeat") == 0)
@@ -582,12 +593,22 @@ int live_socket_is_established(const struct live_socket *s)
 void live_socket_established(struct live_socket *s)
 {
 	s->established = 1;
-	trace_set_context(s->app->trace, &s->tctx);
+}
+
+/*
+ * socket.connect is written when the socket's first message arrives (or
+ * when it closes without one): by then the first join tells which variant
+ * the socket serves, and every event of the socket can carry it.
+ */
+static void emit_connect(struct live_socket *s)
+{
+	if (s->connect_emitted)
+		return;
+	s->connect_emitted = 1;
 	cJSON *f = cJSON_CreateObject();
 	cJSON_AddStringToObject(f, "result", "ok");
 	cJSON_AddStringToObject(f, "session", s->session_state);
 	trace_emit(s->app->trace, "socket.connect", f);
-	trace_set_context(s->app->trace, NULL);
 }
 
 void live_socket_peer_close(struct live_socket *s, const void *in, size_t len)
@@ -604,10 +625,11 @@ void live_socket_closed(struct live_socket *s)
 	struct app *app = s->app;
 
 	trace_set_context(app->trace, &s->tctx);
+	if (s->established)
+		emit_connect(s);
 	while (s->channels)
 		channel_remove(s, s->channels, "socket closed");
 	if (s->established) {
-		s->tctx.variant[0] = '\0';
 		cJSON *f = cJSON_CreateObject();
 		cJSON_AddStringToObject(f, "reason", s->close_reason ? s->close_reason : "connection lost");
 		if (s->peer_close_code)

@@ -63,6 +63,9 @@ struct trace *trace_open(const char *path, const char *app, cJSON *start_fields,
 	cJSON_AddStringToObject(head, "format", TRACE_FORMAT);
 	cJSON_AddNumberToObject(head, "version", TRACE_VERSION);
 	cJSON_AddStringToObject(head, "app", app);
+	/* t_us 0 on the system-wide monotonic clock: lets a reader line up
+	 * several traces of one machine (lvtrace run merges them) */
+	cJSON_AddNumberToObject(head, "clock_us", (double)t->start_us);
 	/* head's members go first, then the caller's */
 	while (f && f->child) {
 		cJSON *item = cJSON_DetachItemViaPointer(f, f->child);
