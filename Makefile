@@ -33,7 +33,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Itracer -Idemo_app $(PKG_CFLAGS) $(
 	-DLVDEMO_ASSETS_DIR='"$(ASSETS_DIR)"' $(CFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
-TRACE_SRC := tracer/trace_write.c tracer/trace_read.c
+TRACE_SRC := tracer/trace_write.c tracer/trace_read.c tracer/scenario.c
 DEMO_SRC := $(filter-out demo_app/main.c,$(wildcard demo_app/*.c))
 TRACE_OBJ := $(TRACE_SRC:%.c=$(BUILD)/%.o)
 DEMO_OBJ := $(DEMO_SRC:%.c=$(BUILD)/%.o)
@@ -93,11 +93,52 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBDEMO) $(LIBTRACE) | test-deps
 
 unit-tests: $(UNIT_BIN)
 
+# The client library (tracer/lv_client.h): a synchronous HTTP and WebSocket
+# "browser" for lvtrace's scenario runner and the tests. Its own archive, so
+# that what links libtrace alone needs no lws client code.
+CLIENT_SRC := tracer/lv_client.c
+CLIENT_OBJ := $(CLIENT_SRC:%.c=$(BUILD)/%.o)
+LIBCLIENT := $(BUILD)/libclient.a
+LVC_DRIVE := $(BUILD)/tests/tools/lvc_drive
+LVC_FAKE := $(BUILD)/tests/tools/lvc_fake_server
+
+$(LIBCLIENT): $(CLIENT_OBJ)
+	$(AR) rcs $@ $^
+
+# the unit tests link it too: a prerequisite added here joins $^ of their rule
+$(UNIT_BIN): $(LIBCLIENT)
+
+# the driver behind tests/integration/t0400-client.sh (BUILD_DIR tells it where)
+$(LVC_DRIVE): tests/tools/lvc_drive.c $(LIBCLIENT) | test-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# a server with the odd answers lvdemo never gives, for the same test
+$(LVC_FAKE): tests/tools/lvc_fake_server.c | test-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+test: $(LVC_DRIVE) $(LVC_FAKE)
+
+-include $(CLIENT_OBJ:.o=.d)
+
+# lvtrace: the scenario runner and checker
+LVTRACE_SRC := tracer/lvtrace.c tracer/runner.c tracer/report.c
+LVTRACE_OBJ := $(LVTRACE_SRC:%.c=$(BUILD)/%.o)
+
+$(BIN)/lvtrace: $(LVTRACE_OBJ) $(LIBCLIENT) $(LIBTRACE)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+all: $(BIN)/lvtrace
+
+-include $(LVTRACE_OBJ:.o=.d)
+
 run: all
 	$(BIN)/lvdemo --trace -
 
 test: test-deps all unit-tests
-	@LVDEMO=$(BIN)/lvdemo UNIT_DIR=$(BUILD)/tests tests/run
+	@LVDEMO=$(BIN)/lvdemo UNIT_DIR=$(BUILD)/tests BUILD_DIR=$(BUILD) tests/run
 
 check: test
 
@@ -107,10 +148,11 @@ asan:
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PREFIX)/share/lvdemo/assets
 	install -m 755 $(BIN)/lvdemo $(DESTDIR)$(BINDIR)/lvdemo
+	install -m 755 $(BIN)/lvtrace $(DESTDIR)$(BINDIR)/lvtrace
 	install -m 644 $(ASSETS) $(DESTDIR)$(PREFIX)/share/lvdemo/assets/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/lvdemo
+	rm -f $(DESTDIR)$(BINDIR)/lvdemo $(DESTDIR)$(BINDIR)/lvtrace
 	rm -rf $(DESTDIR)$(PREFIX)/share/lvdemo
 
 clean:

@@ -126,6 +126,7 @@ struct txn {
 	const char *form;
 	size_t form_len;
 	size_t form_sent;
+	int head; /* a HEAD request: no body follows the headers */
 	int done;
 	int failed;
 	char err[256];
@@ -175,6 +176,9 @@ static void deadline_fired(lws_sorted_usec_list_t *sul)
 {
 	struct lvc *c = lws_container_of(sul, struct lvc, deadline);
 	c->deadline_hit = 1;
+	/* lws runs ripe timers before it polls, in the same lws_service():
+	 * without this wake-up it would go on to wait for socket activity */
+	lws_cancel_service(c->ctx);
 }
 
 /* Service C's context until DONE(ARG) holds or TIMEOUT_MS passed.
@@ -310,6 +314,17 @@ int lvc_cookie_set(struct lvc *c, const char *name, const char *value)
 size_t lvc_cookie_count(const struct lvc *c)
 {
 	return c ? c->ncookies : 0;
+}
+
+int lvc_cookie_at(const struct lvc *c, size_t i, const char **name, const char **value)
+{
+	if (!c || i >= c->ncookies)
+		return -1;
+	if (name)
+		*name = c->cookies[i].name;
+	if (value)
+		*value = c->cookies[i].value;
+	return 0;
 }
 
 char *lvc_cookie_header(const struct lvc *c)
@@ -892,11 +907,25 @@ fail:
 
 /* ================================================================ callback */
 
-static void txn_fail(struct txn *t, const char *fmt, const char *detail)
+/* The reason lws gives for a failed connection (IN, may be NULL), in our
+ * words, written to BUF and returned. */
+static const char *connection_error(const void *in, char *buf, size_t len)
+{
+	const char *why = in ? in : "";
+
+	if (strcmp(why, "Unable to connect") == 0)
+		snprintf(buf, len, "cannot connect (refused or unreachable)");
+	else
+		snprintf(buf, len, "connection failed: %s", why[0] ? why : "no reason given");
+	return buf;
+}
+
+/* Finish T with the reason WHY, unless it finished already. */
+static void txn_fail(struct txn *t, const char *why)
 {
 	if (!t->done) {
 		t->failed = 1;
-		snprintf(t->err, sizeof(t->err), fmt, detail ? detail : "");
+		snprintf(t->err, sizeof(t->err), "%s", why);
 	}
 	t->done = 1;
 }
@@ -991,13 +1020,15 @@ static int http_event(struct txn *t, struct lws *wsi, enum lws_callback_reasons 
 		      size_t len)
 {
 	switch (reason) {
-	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-		txn_fail(t, "%s", in ? (const char *)in : "connection failed");
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
+		char why[200];
+		txn_fail(t, connection_error(in, why, sizeof(why)));
 		return 0;
+	}
 
 	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
 		if (append_headers(&t->conn, wsi, (unsigned char **)in, *(unsigned char **)in + len) < 0) {
-			txn_fail(t, "request headers too large%s", NULL);
+			txn_fail(t, "request headers too large");
 			return -1;
 		}
 		return 0;
@@ -1015,7 +1046,7 @@ static int http_event(struct txn *t, struct lws *wsi, enum lws_callback_reasons 
 			lws_client_http_body_pending(wsi, 0);
 		if (lws_write(wsi, buf + LWS_PRE, n, final ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) !=
 		    (int)n) {
-			txn_fail(t, "cannot send the request body%s", NULL);
+			txn_fail(t, "connection broke while sending the request body");
 			return -1;
 		}
 		t->form_sent += n;
@@ -1029,6 +1060,8 @@ static int http_event(struct txn *t, struct lws *wsi, enum lws_callback_reasons 
 		free(t->location);
 		t->location = header_dup(wsi, WSI_TOKEN_HTTP_LOCATION);
 		take_set_cookies(t->conn.c, wsi);
+		if (t->head)
+			t->done = 1; /* lws would wait for the Content-Length bytes */
 		return 0;
 
 	case LWS_CALLBACK_RECEIVE_CLIENT_HTTP: {
@@ -1036,7 +1069,7 @@ static int http_event(struct txn *t, struct lws *wsi, enum lws_callback_reasons 
 		int n = (int)sizeof(buf) - LWS_PRE;
 		if (lws_http_client_read(wsi, &p, &n) < 0) {
 			if (!t->done)
-				txn_fail(t, "connection lost while reading the response%s", NULL);
+				txn_fail(t, "connection lost while reading the response");
 			return -1;
 		}
 		return 0;
@@ -1044,8 +1077,8 @@ static int http_event(struct txn *t, struct lws *wsi, enum lws_callback_reasons 
 
 	case LWS_CALLBACK_RECEIVE_CLIENT_HTTP_READ:
 		if (sbuf_add(&t->body, in, len) < 0) {
-			txn_fail(t, "%s", t->body.len + len > t->body.limit ? "response body too large"
-									  : "out of memory");
+			txn_fail(t, t->body.len + len > t->body.limit ? "response body too large"
+								    : "out of memory");
 			return -1;
 		}
 		return 0;
@@ -1055,7 +1088,7 @@ static int http_event(struct txn *t, struct lws *wsi, enum lws_callback_reasons 
 		return 0;
 
 	case LWS_CALLBACK_CLOSED_CLIENT_HTTP:
-		txn_fail(t, "connection closed before the response was complete%s", NULL);
+		txn_fail(t, "connection closed before the response was complete");
 		return 0;
 
 	default:
@@ -1120,8 +1153,7 @@ static int ws_event(struct lvc_socket *s, struct lws *wsi, enum lws_callback_rea
 				snprintf(s->err, sizeof(s->err), "upgrade refused with HTTP %d",
 					 s->http_status);
 			else
-				snprintf(s->err, sizeof(s->err), "%s",
-					 in ? (const char *)in : "connection failed");
+				connection_error(in, s->err, sizeof(s->err));
 		}
 		s->closed = 1;
 		return 0;
@@ -1232,8 +1264,7 @@ static int lvc_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
 	if (reason == LWS_CALLBACK_WSI_DESTROY) {
 		cn->wsi = NULL;
 		if (cn->kind == CONN_HTTP) {
-			txn_fail((struct txn *)cn, "connection closed before the response was complete%s",
-				 NULL);
+			txn_fail((struct txn *)cn, "connection closed before the response was complete");
 		} else {
 			struct lvc_socket *s = (struct lvc_socket *)cn;
 			if (!s->established && !s->failed) {
@@ -1259,6 +1290,13 @@ static const struct lws_protocols lvc_protocols[] = {
 		.rx_buffer_size = 0,
 	},
 	{.name = NULL, .callback = NULL},
+};
+
+/* No idle pings or hang-ups of our own (lws' default pings after 300 s and
+ * hangs up 10 s later): a scenario decides when a socket is idle. */
+static const lws_retry_bo_t lvc_no_keepalive = {
+	.secs_since_valid_ping = 0,
+	.secs_since_valid_hangup = 0,
 };
 
 /* ================================================================ client */
@@ -1338,8 +1376,8 @@ struct lvc *lvc_new(const char *base_url, char *err, size_t errlen)
 		.user = c,
 		.gid = -1,
 		.uid = -1,
-		/* one context per client: a handful of connections at a time,
-		 * not one fd slot per possible descriptor */
+		/* one context per client: a few dozen connections at a time
+		 * (each request and socket is one), not a slot per possible fd */
 		.fd_limit_per_thread = 64,
 		.pt_serv_buf_size = 32768,
 		.max_http_header_data = 16384,
@@ -1450,6 +1488,7 @@ int lvc_request(struct lvc *c, const char *method, const char *path, const char 
 		.conn = {.kind = CONN_HTTP, .c = c, .extra_headers = extra_headers},
 		.form = form,
 		.form_len = form ? strlen(form) : 0,
+		.head = strcmp(method, "HEAD") == 0,
 		.body = {.limit = LVC_MAX_BODY_BYTES},
 	};
 	struct lws_client_connect_info i = {
@@ -1459,12 +1498,16 @@ int lvc_request(struct lvc *c, const char *method, const char *path, const char 
 		.path = path,
 		.host = c->host_header,
 		.method = method,
+		/* lws 4.1.6 hands body data only to a protocol bound by name:
+		 * without this, RECEIVE_CLIENT_HTTP_READ never comes ("swallowed read") */
+		.local_protocol_name = lvc_protocols[0].name,
 		.ssl_connection = LCCSCF_HTTP_NO_FOLLOW_REDIRECT,
 		.opaque_user_data = &t.conn,
+		.retry_and_idle_policy = &lvc_no_keepalive,
 	};
 	t.conn.wsi = lws_client_connect_via_info(&i);
 	if (!t.conn.wsi && !t.done)
-		txn_fail(&t, "cannot start a connection%s", NULL);
+		txn_fail(&t, "cannot start a connection");
 	int timed_out = lvc_run(c, txn_done, &t, c->timeout_ms) < 0;
 	conn_detach(&t.conn);
 
@@ -1569,7 +1612,9 @@ struct lvc_socket *lvc_socket_open(struct lvc *c, const char *path_and_query, co
 		.path = path_and_query,
 		.host = c->host_header,
 		.ietf_version_or_minus_one = -1,
+		.local_protocol_name = lvc_protocols[0].name, /* .protocol NULL: no subprotocol header */
 		.opaque_user_data = &s->conn,
+		.retry_and_idle_policy = &lvc_no_keepalive,
 	};
 	s->conn.wsi = lws_client_connect_via_info(&i);
 	if (!s->conn.wsi && !s->failed) {
@@ -1578,7 +1623,7 @@ struct lvc_socket *lvc_socket_open(struct lvc *c, const char *path_and_query, co
 	}
 	int timed_out = lvc_run(c, socket_settled, s, c->timeout_ms) < 0;
 	s->conn.origin = NULL; /* it may point to the caller's string */
-	if (timed_out || !s->established || s->closed) {
+	if (timed_out || !s->established) {
 		if (timed_out)
 			snprintf(err, errlen, "websocket %s on %s: no upgrade within %d ms", path_and_query,
 				 c->host_header, c->timeout_ms);

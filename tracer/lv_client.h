@@ -13,8 +13,9 @@
  * quiet sets lws_set_log_level() itself.
  *
  * Errors: functions return -1 or NULL and, where they take ERR, write a
- * lowercase message there ("cannot connect to 127.0.0.1:4000: connection
- * refused"). Strings returned are owned by the caller unless said otherwise.
+ * message there that names the request and the reason ("GET / on
+ * 127.0.0.1:4000: no complete response within 5000 ms"). Strings returned
+ * are owned by the caller unless said otherwise.
  */
 #ifndef LVTRACE_LV_CLIENT_H
 #define LVTRACE_LV_CLIENT_H
@@ -34,8 +35,9 @@ struct lvc_socket;
 
 /*
  * A client for BASE_URL, "http://HOST[:PORT]" (a trailing "/" is allowed;
- * no other path, no https). The jar starts empty. NULL with a message in
- * ERR when the URL is not of that form or lws cannot start.
+ * no other path, no https). The jar starts empty. Its context has room for
+ * about 60 connections at once (each open socket is one). NULL with a
+ * message in ERR when the URL is not of that form or lws cannot start.
  */
 struct lvc *lvc_new(const char *base_url, char *err, size_t errlen);
 
@@ -98,8 +100,11 @@ const char *lvc_cookie_get(const struct lvc *c, const char *name);
  * control characters (the jar is unchanged then). */
 int lvc_cookie_set(struct lvc *c, const char *name, const char *value);
 
-/* Number of cookies in the jar. */
+/* Number of cookies in the jar, and the I-th of them (in the order they
+ * were first set): 0 with *NAME and *VALUE pointing into the jar, or -1
+ * when I is out of range. */
 size_t lvc_cookie_count(const struct lvc *c);
+int lvc_cookie_at(const struct lvc *c, size_t i, const char **name, const char **value);
 
 /*
  * Apply one Set-Cookie header value to the jar, as lvc_request does.
@@ -163,9 +168,10 @@ void lvc_containers_free(struct lvc_container *v, size_t n);
  * "/live/websocket?vsn=2.0.0&_csrf_token=..."), with the jar's cookies and
  * no subprotocol. ORIGIN: NULL sends lvc_origin(c), "" sends no Origin,
  * anything else is sent as it is. Waits for the upgrade, up to the lvc's
- * timeout. Returns the socket, or NULL with a message; *HTTP_STATUS (may
- * be NULL) is set to the server's status when it answered the upgrade
- * with something other than 101, else to 0.
+ * timeout. Returns the socket (the lvc owns it too: lvc_free frees it; it
+ * may already be closed when the server closed it at once), or NULL with a
+ * message; *HTTP_STATUS (may be NULL) is set to the server's status when
+ * it answered the upgrade with something other than 101, else to 0.
  */
 struct lvc_socket *lvc_socket_open(struct lvc *c, const char *path_and_query, const char *origin,
 				   int *http_status, char *err, size_t errlen);

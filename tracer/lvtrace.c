@@ -35,7 +35,7 @@ static void on_signal(int sig)
 static void usage(FILE *out)
 {
 	fputs("usage: lvtrace run FILE.scenario [-o TRACE.jsonl] [--lvdemo PATH]\n"
-	      "       lvtrace check [FILE.scenario | DIR]... [--junit FILE] [-v] [--lvdemo PATH]\n"
+	      "       lvtrace check [FILE.scenario | DIR]... [--junit FILE] [-v] [--tap] [--lvdemo PATH]\n"
 	      "       lvtrace --help | --version\n"
 	      "\n"
 	      "Runs LiveView lifecycle scenarios against lvdemo, one lvdemo per variant, side\n"
@@ -50,6 +50,7 @@ static void usage(FILE *out)
 	      "  -o, --output FILE   where `run` writes the merged trace (- for stdout)\n"
 	      "  --junit FILE        `check` also writes a JUnit XML report\n"
 	      "  -v, --verbose       `check` lists the queries of every expectation\n"
+	      "  --tap               `check` prints TAP (ok / not ok lines, # diagnostics)\n"
 	      "  --lvdemo PATH       the lvdemo to run (default: $LVDEMO, else the lvdemo\n"
 	      "                      next to lvtrace)\n"
 	      "\n"
@@ -216,12 +217,13 @@ static int cmd_check(int argc, char **argv)
 	static const struct option opts[] = {
 		{"junit", required_argument, NULL, 'j'},
 		{"verbose", no_argument, NULL, 'v'},
+		{"tap", no_argument, NULL, 't'},
 		{"lvdemo", required_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *junit = NULL, *lvdemo = default_lvdemo();
-	int verbose = 0, c;
+	int verbose = 0, tap = 0, c;
 	char **files = NULL;
 	size_t nfiles = 0;
 	char err[4096];
@@ -232,6 +234,7 @@ static int cmd_check(int argc, char **argv)
 		switch (c) {
 		case 'j': junit = optarg; break;
 		case 'v': verbose = 1; break;
+		case 't': tap = 1; break;
 		case 'L': lvdemo = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case ':': return bad_usage("missing value for option", argv[optind - 1]);
@@ -293,17 +296,26 @@ static int cmd_check(int argc, char **argv)
 		}
 		fclose(mem);
 		double secs = ((long long)trace_clock_us() - t0) / 1e6;
-		printf("%s %s  %s (%d expectation%s, %zu variant%s, %.2fs)\n", ok ? "ok  " : "FAIL",
-		       scs[i].path, scs[i].title, passed + failed, passed + failed == 1 ? "" : "s",
-		       scs[i].nvariants, scs[i].nvariants == 1 ? "" : "s", secs);
-		if (tlen)
+		if (tap)
+			printf("%s %zu - %s  %s (%d expectations, %.2fs)\n", ok ? "ok" : "not ok", i + 1,
+			       scs[i].path, scs[i].title, passed + failed, secs);
+		else
+			printf("%s %s  %s (%d expectation%s, %zu variant%s, %.2fs)\n", ok ? "ok  " : "FAIL",
+			       scs[i].path, scs[i].title, passed + failed, passed + failed == 1 ? "" : "s",
+			       scs[i].nvariants, scs[i].nvariants == 1 ? "" : "s", secs);
+		if (jf && run.sc)
+			report_junit_case(jf, &run, secs, ok ? NULL : text);
+		if (tlen && tap) {
+			/* TAP: the explanation as diagnostics */
+			for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+				printf("# %s\n", line);
+		} else if (tlen) {
 			fputs(text, stdout);
+		}
 		if (ok)
 			npassed++;
 		else
 			nfailed++;
-		if (jf && run.sc)
-			report_junit_case(jf, &run, secs, ok ? NULL : text);
 		free(text);
 		if (run.sc)
 			runner_release(&run);
@@ -313,6 +325,8 @@ static int cmd_check(int argc, char **argv)
 		fputs("</testsuite>\n", jf);
 		fclose(jf);
 	}
+	if (tap)
+		printf("1..%zu\n", nfiles);
 	printf("%d passed, %d failed\n", npassed, nfailed);
 	for (size_t i = 0; i < nfiles; i++) {
 		scenario_release(&scs[i]);

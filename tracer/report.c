@@ -58,9 +58,13 @@ static size_t queries_in(const struct variant_run *v, size_t begin, size_t end)
 void report_summary(FILE *out, const struct run *run, int width)
 {
 	const struct scenario *sc = run->sc;
-	const int col = 14;
+	int col = 12;
 	int text_w = width - 6 - col * (int)run->nv;
 
+	for (size_t i = 0; i < run->nv; i++)
+		if ((int)strlen(run->v[i].variant) + 2 > col)
+			col = (int)strlen(run->v[i].variant) + 2;
+	text_w = width - 6 - col * (int)run->nv;
 	if (text_w < 20)
 		text_w = 20;
 	fprintf(out, "%s  (%s)\n", sc->title, sc->path);
@@ -127,14 +131,22 @@ static void list_queries(FILE *out, const struct variant_run *v, const struct ex
 				break;
 			}
 		}
-		snprintf(head, sizeof(head), "    #%-2zu %-44s %-48s %6ldus  ", k + 1,
+		snprintf(head, sizeof(head), "    #%-2zu %s  %s  %ldus", k + 1,
 			 ev->phase ? ev->phase : "?", caller ? caller : "?", member_num(ev, "total_us"));
 		fputs(head, out);
-		if (same != k)
-			fprintf(out, "same as #%zu", same + 1);
-		else
-			put_cut(out, sql ? sql : "", width - (int)strlen(head));
-		fputc('\n', out);
+		if (same != k) {
+			fprintf(out, "  same as #%zu\n", same + 1);
+			continue;
+		}
+		/* the SQL on the same line when it fits well, else on its own line */
+		int room = width - (int)strlen(head) - 2;
+		if (sql && (int)strlen(sql) <= room) {
+			fprintf(out, "  %s\n", sql);
+		} else {
+			fputs("\n        ", out);
+			put_cut(out, sql ? sql : "", width - 8);
+			fputc('\n', out);
+		}
 	}
 }
 

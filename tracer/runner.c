@@ -54,9 +54,12 @@ static void pid_remove(pid_t pid)
 	pthread_mutex_unlock(&pids_lock);
 }
 
+static volatile sig_atomic_t stopping;
+
 void runner_kill_all(void)
 {
-	/* called from a signal path: no locks, just signals */
+	/* called from a signal path: no locks, just signals and a flag */
+	stopping = 1;
 	for (size_t i = 0; i < npids; i++)
 		kill(pids[i], SIGTERM);
 }
@@ -1024,9 +1027,13 @@ static int run_step(struct ctx *x, const struct step *st, size_t index)
 		rc = expire_token(x);
 		break;
 	case STEP_WAIT: {
-		struct timespec ts = {st->number / 1000, (st->number % 1000) * 1000000L};
-		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-			;
+		/* the scenario asked for time to pass; in slices, so Ctrl-C ends it */
+		long long until = now_us() + st->number * 1000LL;
+		while (!stopping && now_us() < until) {
+			long long left = until - now_us();
+			struct timespec ts = {0, (left > 50000 ? 50000 : left) * 1000L};
+			nanosleep(&ts, NULL);
+		}
 		break;
 	}
 	case STEP_MARK:
@@ -1097,6 +1104,12 @@ static void *variant_thread(void *p)
 	x.mark = v->nevents;
 	for (size_t i = 0; i < sc->nsteps; i++) {
 		v->step_begin[i] = v->nevents;
+		if (stopping) {
+			snprintf(v->error, sizeof(v->error), "interrupted");
+			v->error_step = (int)i;
+			v->step_end[i] = v->nevents;
+			goto out;
+		}
 		if (run_step(&x, &sc->steps[i], i) < 0) {
 			v->error_step = (int)i;
 			v->step_end[i] = v->nevents;

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# lvtrace run and check: the bundled scenarios pass, a wrong expectation
+# fails with the whole explanation, bad files are refused before anything
+# runs, the merged trace, JUnit, and Ctrl-C stopping every lvdemo.
+. "$(dirname "$0")/lib.sh"
+
+LVTRACE=${LVTRACE:-$(dirname "$LVDEMO")/lvtrace}
+export LVDEMO TMPDIR=$TRASH
+cd "$TEST_ROOT"
+
+# strip what changes from run to run: durations and timings
+normalize() {
+	sed -E 's/[0-9]+us/Nus/g; s/, [0-9]+\.[0-9]+s\)/, N.NNs)/'
+}
+
+test_expect_success 'every bundled scenario passes' '
+	"$LVTRACE" check "$TEST_ROOT/scenarios" >out &&
+	tail -n 1 out >last &&
+	n=$(ls "$TEST_ROOT"/scenarios/*.scenario | wc -l) &&
+	test "$(cat last)" = "$n passed, 0 failed" &&
+	test "$(grep -c "^ok " out)" = "$n"
+'
+
+cat >"$TRASH/wrong.scenario" <<'SCN'
+title "A wrong expectation"
+variants assign assign_new
+register "agent@example.com" "correct horse battery"
+mark "page load"
+visit /mission
+connect
+expect queries 2
+SCN
+
+test_expect_success 'a wrong expectation fails with the full explanation' '
+	cd "$TRASH" &&
+	test_must_fail env COLUMNS=100 "$LVTRACE" check wrong.scenario >out &&
+	normalize <out >actual &&
+	test_cmp "$TEST_ROOT/tests/integration/expected/wrong-expectation.txt" actual
+'
+
+test_expect_success 'check exits 1 on a failure, 0 when all hold' '
+	cd "$TRASH" &&
+	"$LVTRACE" check wrong.scenario >/dev/null; test $? = 1 &&
+	sed "s/^expect queries 2$/expect queries assign=3 assign_new=2/" wrong.scenario >right.scenario &&
+	"$LVTRACE" check right.scenario >/dev/null
+'
+
+test_expect_success 'a malformed file: file:line:column, the line, a caret, a suggestion; nothing runs' '
+	cd "$TRASH" &&
+	printf "title \"x\"\nvisit /mission\nnavigat /dossier\n" >typo.scenario &&
+	"$LVTRACE" check typo.scenario wrong.scenario >out 2>err; test $? = 2 &&
+	test ! -s out &&
+	head -n 1 err | grep -q "^typo.scenario:3:1: " &&
+	grep -q "^  navigat /dossier$" err &&
+	grep -q "^  ^$" err &&
+	grep -q "did you mean .navigate.?" err &&
+	test -z "$(ls -d lvtrace.* 2>/dev/null)"
+'
+
+test_expect_success 'usage errors exit 2' '
+	test_must_fail "$LVTRACE" frobnicate 2>err && grep -q "unknown command" err &&
+	"$LVTRACE" run 2>/dev/null; test $? = 2 &&
+	"$LVTRACE" check --nope 2>/dev/null; test $? = 2 &&
+	"$LVTRACE" check /no/such/dir 2>/dev/null; test $? = 2
+'
+
+test_expect_success 'run writes one merged trace: all variants, renumbered, rebased, prefixed' '
+	cd "$TRASH" &&
+	"$LVTRACE" run right.scenario -o merged.jsonl >summary &&
+	grep -q "queries in all" summary &&
+	jq -s -e "
+		([.[].seq] == [range(1; length + 1)]) and
+		(.[0].event == \"trace.start\") and
+		(map(select(.conn != \"run\")) | all(.variant != null and (.conn | startswith(.variant + \"/\")) and .src_seq >= 1)) and
+		(map(select(.event == \"scenario.step\")) | length == 10) and
+		(map(select(.event == \"scenario.expect\" and .outcome == \"passed\")) | length == 2) and
+		(map(select(.event == \"repo.query\" and .variant == \"assign\" and (.phase | startswith(\"mount:\")))) | length == 2)
+	" merged.jsonl >/dev/null &&
+	jq -s -e "[.[].t_us] | . == sort" merged.jsonl >/dev/null || {
+		# t_us is rebased, not sorted across variants: only per variant
+		jq -s -e "group_by(.variant) | map(map(.t_us) | . == sort) | all" merged.jsonl >/dev/null
+	}
+'
+
+test_expect_success '--junit writes a JUnit report' '
+	cd "$TRASH" &&
+	"$LVTRACE" check --junit report.xml wrong.scenario right.scenario >/dev/null; test $? = 1 &&
+	head -n 1 report.xml | grep -q "^<?xml" &&
+	test "$(grep -c "<testcase " report.xml)" = 2 &&
+	test "$(grep -c "<failure " report.xml)" = 1 &&
+	grep -q "</testsuite>" report.xml
+'
+
+test_expect_success '-v lists the queries of passing expectations too' '
+	cd "$TRASH" &&
+	"$LVTRACE" check -v right.scenario >out &&
+	grep -q "^ok   right.scenario:7: assign: 3 queries" out &&
+	grep -q "mount:dead:MissionLive" out
+'
+
+test_expect_success 'Ctrl-C stops every lvdemo and cleans up' '
+	cd "$TRASH" &&
+	printf "title \"slow\"\nvisit /\nwait 20000\n" >slow.scenario &&
+	mkdir ctrlc || exit 1
+	TMPDIR=$TRASH/ctrlc "$LVTRACE" run slow.scenario -o slow.jsonl >/dev/null 2>&1 &
+	pid=$!
+	for i in $(seq 200); do
+		ls ctrlc/lvtrace.*/*.jsonl >/dev/null 2>&1 && break
+		read -r -t 0.05 <> <(:) || :
+	done &&
+	kill -INT $pid && wait $pid; test $? = 130 &&
+	! pgrep -f "$TRASH/ctrlc" >/dev/null &&
+	test -z "$(ls ctrlc)"
+'
+
+test_done

@@ -1,0 +1,1419 @@
+/*
+ * scenario.c: reads a .scenario file (docs/scenarios.md) into a struct
+ * scenario, line by line, checking every word; the first error stops the
+ * parse with "FILE:LINE:COLUMN: message", the line and a caret. Running the
+ * steps is runner.c's; the path rule and the phase glob live here for both.
+ */
+#include "scenario.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SC_MAX_LINE 4096	   /* bytes in one line, newline excluded */
+#define SC_MAX_FILE (1024 * 1024) /* a scenario is a page of text, not a data set */
+#define SC_MAX_TOKENS (SC_MAX_LINE / 2 + 1)
+#define SC_SHOW_MAX 64	   /* bytes of a word quoted in a message */
+#define SC_LONG_SHOW 64	   /* bytes of an over-long line shown under its message */
+#define SC_QUERIES_MAX 1000000L /* an "expect queries" count */
+
+const char *const scenario_known_variants[] = {"assign", "assign_new", "on_mount",
+					       "on_mount_assign"};
+const size_t scenario_known_variant_count =
+	sizeof(scenario_known_variants) / sizeof(scenario_known_variants[0]);
+
+/* ------------------------------------------------------------ the language */
+
+enum arg_type {
+	ARG_TEXT,     /* a word or a string, not empty */
+	ARG_ANY_TEXT, /* a word or a string, may be empty ("" as a password) */
+	ARG_PATH,     /* a word starting with '/' */
+	ARG_MS,	      /* wait's milliseconds */
+};
+
+/* A step whose arguments are a fixed list. */
+struct command {
+	const char *name;
+	enum step_kind kind;
+	int nargs;
+	const char *argname[2];
+	enum arg_type type[2];
+	const char *usage;
+};
+
+static const struct command commands[] = {
+	{"register", STEP_REGISTER, 2, {"EMAIL", "PASSWORD"}, {ARG_ANY_TEXT, ARG_ANY_TEXT},
+	 "register EMAIL PASSWORD"},
+	{"login", STEP_LOGIN, 2, {"EMAIL", "PASSWORD"}, {ARG_ANY_TEXT, ARG_ANY_TEXT},
+	 "login EMAIL PASSWORD"},
+	{"logout", STEP_LOGOUT, 0, {NULL, NULL}, {ARG_TEXT, ARG_TEXT}, "logout"},
+	{"visit", STEP_VISIT, 1, {"PATH", NULL}, {ARG_PATH, ARG_TEXT}, "visit PATH"},
+	{"connect", STEP_CONNECT, 0, {NULL, NULL}, {ARG_TEXT, ARG_TEXT}, "connect"},
+	{"click", STEP_CLICK, 1, {"EVENT", NULL}, {ARG_TEXT, ARG_TEXT}, "click EVENT"},
+	{"patch", STEP_PATCH, 1, {"PATH", NULL}, {ARG_PATH, ARG_TEXT}, "patch PATH"},
+	{"navigate", STEP_NAVIGATE, 1, {"PATH", NULL}, {ARG_PATH, ARG_TEXT}, "navigate PATH"},
+	{"disconnect", STEP_DISCONNECT, 0, {NULL, NULL}, {ARG_TEXT, ARG_TEXT}, "disconnect"},
+	{"reconnect", STEP_RECONNECT, 0, {NULL, NULL}, {ARG_TEXT, ARG_TEXT}, "reconnect"},
+	{"expire-token", STEP_EXPIRE_TOKEN, 0, {NULL, NULL}, {ARG_TEXT, ARG_TEXT}, "expire-token"},
+	{"wait", STEP_WAIT, 1, {"MS", NULL}, {ARG_MS, ARG_TEXT}, "wait MS"},
+	{"mark", STEP_MARK, 1, {"LABEL", NULL}, {ARG_TEXT, ARG_TEXT}, "mark \"LABEL\""},
+	{"note", STEP_NOTE, 1, {"TEXT", NULL}, {ARG_TEXT, ARG_TEXT}, "note \"TEXT\""},
+};
+#define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
+
+/* Every word that may start a line, for "did you mean". */
+static const char *const line_words[] = {
+	"title", "description", "variants", "register", "login", "logout", "visit", "connect",
+	"click", "patch", "navigate", "disconnect", "reconnect", "expire-token", "wait", "mark",
+	"note", "expect",
+};
+
+static const char *const expect_kinds[] = {"queries", "status", "redirect", "join", "assign_new"};
+static const enum step_kind expect_kind_steps[] = {STEP_EXPECT_QUERIES, STEP_EXPECT_STATUS,
+						   STEP_EXPECT_REDIRECT, STEP_EXPECT_JOIN,
+						   STEP_EXPECT_ASSIGN_NEW};
+static const char *const join_results[] = {"ok", "stale", "unauthorized", "redirect",
+					   "live_redirect"};
+static const char *const assign_sources[] = {"conn_assigns", "parent_assigns", "socket_assigns",
+					     "function"};
+static const char *const dead_connected[] = {"dead", "connected"};
+static const char *const queries_options[] = {"phase", "source"};
+static const char *const assign_new_options[] = {"from", "view"};
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+#define USAGE_EXPECT "expect queries|status|redirect|join|assign_new ..."
+#define USAGE_QUERIES "expect queries [phase=GLOB] [source=TABLE] (N | VARIANT=N ...)"
+#define USAGE_STATUS "expect status CODE"
+#define USAGE_REDIRECT "expect redirect PATH"
+#define USAGE_JOIN "expect join ok|stale|unauthorized|redirect|live_redirect"
+#define USAGE_ASSIGN_NEW                                                                      \
+	"expect assign_new KEY from=conn_assigns|parent_assigns|socket_assigns|function "     \
+	"[view=VIEW] [dead|connected]"
+
+static const char *const kind_names[STEP_KIND_COUNT] = {
+	[STEP_REGISTER] = "register",
+	[STEP_LOGIN] = "login",
+	[STEP_LOGOUT] = "logout",
+	[STEP_VISIT] = "visit",
+	[STEP_CONNECT] = "connect",
+	[STEP_CLICK] = "click",
+	[STEP_PATCH] = "patch",
+	[STEP_NAVIGATE] = "navigate",
+	[STEP_DISCONNECT] = "disconnect",
+	[STEP_RECONNECT] = "reconnect",
+	[STEP_EXPIRE_TOKEN] = "expire-token",
+	[STEP_WAIT] = "wait",
+	[STEP_MARK] = "mark",
+	[STEP_NOTE] = "note",
+	[STEP_EXPECT_QUERIES] = "expect queries",
+	[STEP_EXPECT_STATUS] = "expect status",
+	[STEP_EXPECT_REDIRECT] = "expect redirect",
+	[STEP_EXPECT_JOIN] = "expect join",
+	[STEP_EXPECT_ASSIGN_NEW] = "expect assign_new",
+};
+
+const char *step_kind_name(enum step_kind kind)
+{
+	if ((int)kind < 0 || kind >= STEP_KIND_COUNT)
+		return "unknown";
+	return kind_names[kind];
+}
+
+/* ------------------------------------------------------------ UTF-8 */
+
+/* Length of the well-formed UTF-8 sequence at S (N bytes left), 0 if none. */
+static size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0], min;
+	size_t len;
+
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xe0) == 0xc0)
+		len = 2, min = 0x80, c &= 0x1f;
+	else if ((c & 0xf0) == 0xe0)
+		len = 3, min = 0x800, c &= 0x0f;
+	else if ((c & 0xf8) == 0xf0)
+		len = 4, min = 0x10000, c &= 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	/* overlong forms, surrogates and values past U+10FFFF are not UTF-8 */
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* The code point at S (LEN set to its bytes); a stray byte stands for itself. */
+static unsigned utf8_decode(const char *s, size_t *len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = 0;
+
+	while (n < 4 && u[n])
+		n++;
+	size_t k = n ? utf8_seq_len(u, n) : 0;
+	if (k <= 1) {
+		*len = 1;
+		return u[0];
+	}
+	unsigned c = u[0] & (k == 2 ? 0x1f : k == 3 ? 0x0f : 0x07);
+	for (size_t i = 1; i < k; i++)
+		c = c << 6 | (u[i] & 0x3f);
+	*len = k;
+	return c;
+}
+
+/* How many of the first N bytes of S to show so that at most MAX show, whole characters. */
+static int show_len(const char *s, size_t n, size_t max)
+{
+	if (n <= max)
+		return (int)n;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return (int)n;
+}
+
+/* printf arguments for "'%.*s%s'": the word S (N bytes), shortened with "..." */
+#define SHOW_FMT "'%.*s%s'"
+#define SHOW(s, n) show_len((s), (n), SC_SHOW_MAX), (s), ((n) > SC_SHOW_MAX ? "..." : "")
+
+/* ------------------------------------------------------------ the parser */
+
+struct token {
+	int col;    /* 1-based byte column of its first byte */
+	int quoted; /* written as a "string" */
+	char *val;  /* the value, escapes undone, in the parser's scratch */
+	size_t len;
+};
+
+/* One line of the file, as written (no newline, no CR before it). */
+struct src_line {
+	const char *text;
+	size_t len;
+	int lineno;
+};
+
+struct parser {
+	const char *name;
+	struct scenario *sc;
+	char *err;
+	size_t errlen;
+
+	struct src_line line;	   /* the line being read */
+	struct src_line first;	   /* line 1, where a missing title is reported */
+	struct src_line title_at;  /* the title line, where "no steps" is reported */
+	int title_col;
+	struct token *tok;
+	size_t ntok;
+	char *scratch;
+
+	int title_line, description_line, variants_line, first_step_line;
+	size_t steps_cap;
+	char suggestion[SC_SHOW_MAX + 32];
+};
+
+/* ------------------------------------------------------------ messages */
+
+static void err_vadd(struct parser *p, size_t *off, const char *fmt, va_list ap)
+{
+	if (!p->err || *off + 1 >= p->errlen)
+		return;
+	int n = vsnprintf(p->err + *off, p->errlen - *off, fmt, ap);
+	if (n > 0)
+		*off = *off + (size_t)n < p->errlen ? *off + (size_t)n : p->errlen - 1;
+}
+
+__attribute__((format(printf, 3, 4))) static void err_add(struct parser *p, size_t *off,
+							 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_vadd(p, off, fmt, ap);
+	va_end(ap);
+}
+
+static void err_addc(struct parser *p, size_t *off, char c)
+{
+	if (!p->err || *off + 1 >= p->errlen)
+		return;
+	p->err[(*off)++] = c;
+	p->err[*off] = '\0';
+}
+
+/*
+ * Show LINE's first N bytes, each character as itself except that bytes a
+ * terminal must not get (control characters, NUL, broken UTF-8) show as '?'.
+ * With PAD, print instead what lines a caret up under byte N: a tab for a
+ * tab, one space for any other character.
+ */
+static void err_add_line(struct parser *p, size_t *off, const char *text, size_t n, int pad)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t k = u[i] >= 0x80 ? utf8_seq_len(u + i, n - i) : 1;
+		if (u[i] == '\t') {
+			err_addc(p, off, '\t');
+		} else if (pad) {
+			err_addc(p, off, ' ');
+		} else if (k == 0 || u[i] < 0x20 || u[i] == 0x7f) {
+			err_addc(p, off, '?');
+		} else {
+			for (size_t j = 0; j < k; j++)
+				err_addc(p, off, (char)u[i + j]);
+		}
+		i += k ? k : 1;
+	}
+}
+
+/*
+ * Report an error at column COL of line L; SUGGEST (may be NULL) becomes a
+ * "did you mean" line. Always returns -1.
+ */
+__attribute__((format(printf, 5, 6))) static int fail_at(struct parser *p,
+							const struct src_line *l, int col,
+							const char *suggest, const char *fmt, ...)
+{
+	size_t off = 0;
+	va_list ap;
+
+	if (!p->err || p->errlen == 0)
+		return -1;
+	p->err[0] = '\0';
+	err_add(p, &off, "%s:%d:%d: ", p->name, l->lineno, col);
+	va_start(ap, fmt);
+	err_vadd(p, &off, fmt, ap);
+	va_end(ap);
+	err_add(p, &off, "\n  ");
+	if (l->len > SC_MAX_LINE) {
+		/* only "line is longer than 4096 bytes": the start, and a caret at the cut */
+		size_t shown = (size_t)show_len(l->text, l->len, SC_LONG_SHOW);
+		err_add_line(p, &off, l->text, shown, 0);
+		err_add(p, &off, "...\n  ");
+		err_add_line(p, &off, l->text, shown, 1);
+	} else {
+		size_t before = col > 1 ? (size_t)col - 1 : 0;
+		err_add_line(p, &off, l->text, l->len, 0);
+		err_add(p, &off, "\n  ");
+		err_add_line(p, &off, l->text, before < l->len ? before : l->len, 1);
+		for (size_t i = l->len; i < before; i++)
+			err_addc(p, &off, ' ');
+	}
+	err_addc(p, &off, '^');
+	if (suggest)
+		err_add(p, &off, "\n  did you mean '%s'?", suggest);
+	return -1;
+}
+
+#define FAIL(p, col, suggest, ...) fail_at((p), &(p)->line, (col), (suggest), __VA_ARGS__)
+
+static int fail_oom(struct parser *p)
+{
+	if (p->err && p->errlen)
+		snprintf(p->err, p->errlen, "%s: out of memory", p->name);
+	return -1;
+}
+
+/* The column just after the last word of the line: where a missing argument goes. */
+static int end_col(const struct parser *p)
+{
+	const char *t = p->line.text;
+	size_t i = p->line.len;
+	int in_string = 0;
+
+	/* the end of the line before any comment (the line was tokenized: it is well-formed) */
+	for (size_t j = 0; j < p->line.len; j++) {
+		if (in_string && t[j] == '\\') {
+			j++;
+		} else if (t[j] == '"') {
+			in_string = !in_string;
+		} else if (!in_string && t[j] == '#') {
+			i = j;
+			break;
+		}
+	}
+	while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t'))
+		i--;
+	return (int)i + 1;
+}
+
+/* ------------------------------------------------------------ suggestions */
+
+/* Optimal string alignment distance (edits, with swaps of neighbours), capped. */
+static size_t edit_distance(const char *a, size_t n, const char *b, size_t m)
+{
+	size_t rows[3][40];
+	size_t *pp = rows[0], *prev = rows[1], *cur = rows[2];
+
+	if (m >= COUNT_OF(rows[0]))
+		return (size_t)-1;
+	for (size_t j = 0; j <= m; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= n; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= m; j++) {
+			size_t cost = a[i - 1] != b[j - 1];
+			size_t d = prev[j - 1] + cost;
+			if (prev[j] + 1 < d)
+				d = prev[j] + 1;
+			if (cur[j - 1] + 1 < d)
+				d = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    pp[j - 2] + 1 < d)
+				d = pp[j - 2] + 1;
+			cur[j] = d;
+		}
+		size_t *t = pp;
+		pp = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[m];
+}
+
+/*
+ * The candidate closest to WORD (N bytes) when it is close enough to be a
+ * slip of the keyboard: at most 2 edits, and at most a third of the word
+ * (rounded up). NULL when none is.
+ */
+static const char *closest(const char *word, size_t n, const char *const *cands, size_t ncands)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1;
+
+	if (n > SC_SHOW_MAX)
+		return NULL;
+	for (size_t i = 0; i < ncands; i++) {
+		size_t d = edit_distance(word, n, cands[i], strlen(cands[i]));
+		if (d > 0 && d < best_d)
+			best = cands[i], best_d = d;
+	}
+	if (best && best_d <= 2 && best_d * 3 <= n + 2)
+		return best;
+	return NULL;
+}
+
+/* "did you mean 'NAME=VALUE'?" for a misspelled option name. */
+static const char *suggest_option(struct parser *p, const char *name, size_t n,
+				  const char *const *cands, size_t ncands, const char *value,
+				  size_t vlen)
+{
+	const char *c = closest(name, n, cands, ncands);
+	if (!c)
+		return NULL;
+	snprintf(p->suggestion, sizeof(p->suggestion), "%s=%.*s%s", c, SHOW(value, vlen));
+	return p->suggestion;
+}
+
+static int word_in(const char *w, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(w, list[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* ------------------------------------------------------------ allocation */
+
+static char *dup_n(struct parser *p, const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+	if (!d) {
+		fail_oom(p);
+		return NULL;
+	}
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+static char *dup_s(struct parser *p, const char *s)
+{
+	return dup_n(p, s, strlen(s));
+}
+
+/* ------------------------------------------------------------ lines and words */
+
+/* Check the bytes of the current line: length, NUL, UTF-8, control characters. */
+static int check_bytes(struct parser *p)
+{
+	const unsigned char *u = (const unsigned char *)p->line.text;
+	size_t n = p->line.len;
+
+	for (size_t i = 0; i < n;) {
+		if (i >= SC_MAX_LINE)
+			return FAIL(p, SC_MAX_LINE + 1, NULL, "line is longer than %d bytes",
+				    SC_MAX_LINE);
+		if (u[i] == 0)
+			return FAIL(p, (int)i + 1, NULL, "NUL byte in the file");
+		if (u[i] >= 0x80) {
+			size_t k = utf8_seq_len(u + i, n - i);
+			if (k == 0)
+				return FAIL(p, (int)i + 1, NULL, "invalid UTF-8 (byte 0x%02x)", u[i]);
+			i += k;
+			continue;
+		}
+		if ((u[i] < 0x20 && u[i] != '\t') || u[i] == 0x7f)
+			return FAIL(p, (int)i + 1, NULL,
+				    "control character 0x%02x (only tabs and spaces separate words)",
+				    u[i]);
+		i++;
+	}
+	return 0;
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Split the current line into words and strings; a '#' outside a string ends it. */
+static int tokenize(struct parser *p)
+{
+	const char *t = p->line.text;
+	size_t n = p->line.len, i = 0;
+	char *out = p->scratch;
+
+	p->ntok = 0;
+	while (i < n) {
+		if (is_blank(t[i])) {
+			i++;
+			continue;
+		}
+		if (t[i] == '#')
+			break;
+		struct token *tok = &p->tok[p->ntok++];
+		tok->col = (int)i + 1;
+		tok->val = out;
+		tok->quoted = t[i] == '"';
+		if (tok->quoted) {
+			size_t open = i++;
+			for (;;) {
+				if (i >= n)
+					return FAIL(p, (int)open + 1, NULL, "unterminated string");
+				if (t[i] == '"') {
+					i++;
+					break;
+				}
+				if (t[i] == '\\') {
+					if (i + 1 >= n)
+						return FAIL(p, (int)open + 1, NULL,
+							    "unterminated string");
+					char e = t[i + 1];
+					if (e != '"' && e != '\\') {
+						size_t len = utf8_seq_len((const unsigned char *)t + i + 1,
+									  n - i - 1);
+						return FAIL(p, (int)i + 1, NULL,
+							    "bad escape '\\%.*s' in a string: only \\\" "
+							    "and \\\\ are allowed",
+							    (int)(len ? len : 1), t + i + 1);
+					}
+					*out++ = e;
+					i += 2;
+					continue;
+				}
+				*out++ = t[i++];
+			}
+			if (i < n && !is_blank(t[i]) && t[i] != '#')
+				return FAIL(p, (int)i + 1, NULL,
+					    "a space must follow the closing quote of a string");
+		} else {
+			while (i < n && !is_blank(t[i]) && t[i] != '#') {
+				if (t[i] == '"')
+					return FAIL(p, (int)i + 1, NULL,
+						    "'\"' inside a word: a string starts after a space");
+				*out++ = t[i++];
+			}
+		}
+		tok->len = (size_t)(out - tok->val);
+		*out++ = '\0';
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ arguments */
+
+/* Arguments from token FIRST on: exactly NARGS, else "missing" or "extra". */
+static int check_missing(struct parser *p, size_t first, int nargs, const char *const *argname,
+			 const char *cmd, const char *usage)
+{
+	size_t have = p->ntok - first;
+	if (have < (size_t)nargs)
+		return FAIL(p, end_col(p), NULL, "%s: missing %s (usage: %s)", cmd, argname[have],
+			    usage);
+	return 0;
+}
+
+static int check_extra(struct parser *p, size_t first, int nargs, const char *cmd,
+		       const char *usage)
+{
+	if (p->ntok - first > (size_t)nargs) {
+		const struct token *x = &p->tok[first + (size_t)nargs];
+		if (x->quoted)
+			return FAIL(p, x->col, NULL, "%s: extra argument, a string (usage: %s)", cmd,
+				    usage);
+		return FAIL(p, x->col, NULL, "%s: extra argument " SHOW_FMT " (usage: %s)", cmd,
+			    SHOW(x->val, x->len), usage);
+	}
+	return 0;
+}
+
+/* A word, not a "string": keywords, paths, numbers and options are words. */
+static int need_word(struct parser *p, const struct token *t, const char *cmd, const char *what)
+{
+	if (t->quoted)
+		return FAIL(p, t->col, NULL, "%s: %s must be a word, not a quoted string", cmd, what);
+	return 0;
+}
+
+static int need_path(struct parser *p, const struct token *t, const char *cmd)
+{
+	if (need_word(p, t, cmd, "PATH") < 0)
+		return -1;
+	if (t->val[0] != '/')
+		return FAIL(p, t->col, NULL, "%s: path " SHOW_FMT " must start with '/'", cmd,
+			    SHOW(t->val, t->len));
+	return 0;
+}
+
+/*
+ * A whole number in S (N bytes) between MIN and MAX into *OUT. Returns 0,
+ * -1 when it is not a number, -2 when it is out of range.
+ */
+static int parse_number(const char *s, size_t n, long min, long max, long *out)
+{
+	size_t i = 0;
+	int neg = 0;
+	long v = 0;
+	int big = 0;
+
+	if (n > 0 && s[0] == '-')
+		neg = 1, i = 1;
+	if (i == n)
+		return -1;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (v > (max + 9) / 10)
+			big = 1;
+		else
+			v = v * 10 + (s[i] - '0');
+	}
+	if (neg)
+		v = -v;
+	if (big || v < min || v > max)
+		return -2;
+	*out = v;
+	return 0;
+}
+
+static int need_number(struct parser *p, const char *cmd, const char *s, size_t n, int col,
+		       long min, long max, long *out)
+{
+	int rc = parse_number(s, n, min, max, out);
+	if (rc == -1)
+		return FAIL(p, col, NULL, "%s: bad number " SHOW_FMT, cmd, SHOW(s, n));
+	if (rc == -2)
+		return FAIL(p, col, NULL, "%s: %.*s%s is out of range %ld..%ld", cmd, SHOW(s, n),
+			    min, max);
+	return 0;
+}
+
+/* Check a glob's brackets; returns the byte offset of an unclosed '[' or -1. */
+static long glob_unclosed(const char *g)
+{
+	for (const char *s = g; *s; s++) {
+		if (*s == '\\' && s[1]) {
+			s++;
+		} else if (*s == '[') {
+			const char *c = s + 1;
+			if (*c == '!' || *c == '^')
+				c++;
+			if (*c == ']')
+				c++;
+			while (*c && *c != ']')
+				c++;
+			if (!*c)
+				return (long)(s - g);
+			s = c;
+		}
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------ steps */
+
+static struct step *new_step(struct parser *p, enum step_kind kind)
+{
+	struct scenario *sc = p->sc;
+
+	if (sc->nsteps == p->steps_cap) {
+		size_t cap = p->steps_cap ? p->steps_cap * 2 : 16;
+		struct step *s = realloc(sc->steps, cap * sizeof(*s));
+		if (!s) {
+			fail_oom(p);
+			return NULL;
+		}
+		sc->steps = s;
+		p->steps_cap = cap;
+	}
+	struct step *st = &sc->steps[sc->nsteps++];
+	memset(st, 0, sizeof(*st));
+	st->kind = kind;
+	st->line = p->line.lineno;
+	st->column = p->tok[0].col;
+	st->connected = -1;
+	if (!(st->text = dup_n(p, p->line.text, p->line.len)))
+		return NULL;
+	return st;
+}
+
+static int parse_command(struct parser *p, const struct command *c)
+{
+	long ms = 0;
+
+	/* the arguments there are, left to right; then too few or too many */
+	for (int i = 0; i < c->nargs && (size_t)i + 1 < p->ntok; i++) {
+		const struct token *t = &p->tok[i + 1];
+		if (c->type[i] == ARG_TEXT && t->len == 0)
+			return FAIL(p, t->col, NULL, "%s: %s is empty", c->name, c->argname[i]);
+		if (c->type[i] == ARG_PATH && need_path(p, t, c->name) < 0)
+			return -1;
+		if (c->type[i] == ARG_MS &&
+		    (need_word(p, t, c->name, c->argname[i]) < 0 ||
+		     need_number(p, c->name, t->val, t->len, t->col, 0, 60000, &ms) < 0))
+			return -1;
+	}
+	if (check_missing(p, 1, c->nargs, c->argname, c->name, c->usage) < 0 ||
+	    check_extra(p, 1, c->nargs, c->name, c->usage) < 0)
+		return -1;
+
+	struct step *st = new_step(p, c->kind);
+	if (!st)
+		return -1;
+	if (c->nargs >= 1 && c->type[0] == ARG_MS)
+		st->number = ms;
+	else if (c->nargs >= 1 && !(st->arg1 = dup_n(p, p->tok[1].val, p->tok[1].len))) {
+		return -1;
+	}
+	if (c->nargs >= 2 && !(st->arg2 = dup_n(p, p->tok[2].val, p->tok[2].len)))
+		return -1;
+	return 0;
+}
+
+/* Which of the scenario's variants NAME (N bytes) is, or -1. */
+static int scenario_variant_index(const struct scenario *sc, const char *name, size_t n)
+{
+	for (size_t i = 0; i < sc->nvariants; i++)
+		if (strlen(sc->variants[i]) == n && strncmp(sc->variants[i], name, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int known_variant(const char *name, size_t n)
+{
+	for (size_t i = 0; i < scenario_known_variant_count; i++)
+		if (strlen(scenario_known_variants[i]) == n &&
+		    strncmp(scenario_known_variants[i], name, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The scenario's variants, "assign assign_new", for messages. */
+static void variants_text(const struct scenario *sc, char *out, size_t outlen)
+{
+	size_t off = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sc->nvariants && off < outlen; i++) {
+		int n = snprintf(out + off, outlen - off, "%s%s", i ? " " : "", sc->variants[i]);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+}
+
+#define MIX_COUNTS "either one N for every variant or VARIANT=N counts, not both"
+
+static int parse_expect_queries(struct parser *p)
+{
+	const char *cmd = "expect queries";
+	struct token *phase = NULL, *source = NULL, *bare = NULL;
+	/* the tokens of the V=N counts, in the order of the scenario's variants */
+	struct token *per[COUNT_OF(scenario_known_variants)] = {0};
+	struct token *first_per = NULL;
+	long bare_n = 0, per_n[COUNT_OF(scenario_known_variants)] = {0};
+	size_t nper = 0;
+	const struct scenario *sc = p->sc;
+
+	for (size_t i = 2; i < p->ntok; i++) {
+		struct token *t = &p->tok[i];
+		if (t->quoted)
+			return FAIL(p, t->col, NULL,
+				    "%s: unexpected quoted string (usage: " USAGE_QUERIES ")", cmd);
+		char *eq = memchr(t->val, '=', t->len);
+		if (!eq) {
+			if (!(t->val[0] >= '0' && t->val[0] <= '9') && t->val[0] != '-')
+				return FAIL(p, t->col, NULL,
+					    "%s: unexpected " SHOW_FMT " (usage: " USAGE_QUERIES ")",
+					    cmd, SHOW(t->val, t->len));
+			if (first_per)
+				return FAIL(p, t->col, NULL, "%s: " MIX_COUNTS, cmd);
+			if (bare)
+				return FAIL(p, t->col, NULL,
+					    "%s: a second count " SHOW_FMT
+					    " (one N for every variant, or VARIANT=N for each)",
+					    cmd, SHOW(t->val, t->len));
+			if (need_number(p, cmd, t->val, t->len, t->col, 0, SC_QUERIES_MAX, &bare_n) <
+			    0)
+				return -1;
+			bare = t;
+			continue;
+		}
+		size_t nlen = (size_t)(eq - t->val);
+		const char *value = eq + 1;
+		size_t vlen = t->len - nlen - 1;
+		int vcol = t->col + (int)nlen + 1;
+		int opt = nlen == 5 && strncmp(t->val, "phase", 5) == 0	   ? 0
+			  : nlen == 6 && strncmp(t->val, "source", 6) == 0 ? 1
+									   : -1;
+		if (opt >= 0) {
+			struct token **slot = opt == 0 ? &phase : &source;
+			if (*slot)
+				return FAIL(p, t->col, NULL, "%s: duplicate option '%s=' (first at column %d)",
+					    cmd, queries_options[opt], (*slot)->col);
+			if (vlen == 0)
+				return FAIL(p, vcol, NULL, "%s: empty value for '%s='", cmd,
+					    queries_options[opt]);
+			if (opt == 0) {
+				long at = glob_unclosed(value);
+				if (at >= 0)
+					return FAIL(p, vcol + (int)at, NULL,
+						    "%s: unclosed '[' in the phase glob", cmd);
+			}
+			*slot = t;
+			continue;
+		}
+		if (!known_variant(t->val, nlen)) {
+			const char *cands[COUNT_OF(queries_options) + COUNT_OF(scenario_known_variants)];
+			size_t nc = 0;
+			for (size_t k = 0; k < COUNT_OF(queries_options); k++)
+				cands[nc++] = queries_options[k];
+			for (size_t k = 0; k < scenario_known_variant_count; k++)
+				cands[nc++] = scenario_known_variants[k];
+			return FAIL(p, t->col,
+				    suggest_option(p, t->val, nlen, cands, nc, value, vlen),
+				    "%s: unknown option or variant " SHOW_FMT, cmd,
+				    SHOW(t->val, nlen));
+		}
+		int vi = scenario_variant_index(sc, t->val, nlen);
+		if (vi < 0) {
+			char list[128];
+			variants_text(sc, list, sizeof(list));
+			return FAIL(p, t->col, NULL,
+				    "%s: variant '%.*s' is not one of this scenario's variants (%s)",
+				    cmd, (int)nlen, t->val, list);
+		}
+		if (bare)
+			return FAIL(p, t->col, NULL, "%s: " MIX_COUNTS, cmd);
+		if (per[vi])
+			return FAIL(p, t->col, NULL,
+				    "%s: duplicate count for variant '%s' (first at column %d)", cmd,
+				    sc->variants[vi], per[vi]->col);
+		if (vlen == 0)
+			return FAIL(p, vcol, NULL, "%s: missing number after '%.*s='", cmd, (int)nlen,
+				    t->val);
+		if (need_number(p, cmd, value, vlen, vcol, 0, SC_QUERIES_MAX, &per_n[vi]) < 0)
+			return -1;
+		per[vi] = t;
+		if (!first_per)
+			first_per = t;
+		nper++;
+	}
+	if (!bare && !first_per)
+		return FAIL(p, end_col(p), NULL, "%s: missing count (usage: " USAGE_QUERIES ")",
+			    cmd);
+
+	struct step *st = new_step(p, STEP_EXPECT_QUERIES);
+	if (!st)
+		return -1;
+	if (phase && !(st->phase_glob = dup_s(p, strchr(phase->val, '=') + 1)))
+		return -1;
+	if (source && !(st->source = dup_s(p, strchr(source->val, '=') + 1)))
+		return -1;
+	size_t n = bare ? 1 : nper;
+	if (!(st->counts = calloc(n, sizeof(*st->counts))))
+		return fail_oom(p);
+	if (bare) {
+		st->ncounts = 1;
+		if (!(st->counts[0].variant = dup_s(p, "")))
+			return -1;
+		st->counts[0].n = bare_n;
+		return 0;
+	}
+	/* in the order they were written */
+	for (size_t i = 2; i < p->ntok; i++) {
+		for (size_t v = 0; v < sc->nvariants; v++) {
+			if (per[v] != &p->tok[i])
+				continue;
+			struct expect_count *c = &st->counts[st->ncounts++];
+			c->n = per_n[v];
+			if (!(c->variant = dup_s(p, sc->variants[v])))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int parse_expect_assign_new(struct parser *p)
+{
+	const char *cmd = "expect assign_new";
+	struct token *from = NULL, *view = NULL, *state = NULL;
+	int connected = -1, source = -1;
+
+	if (p->ntok < 3)
+		return FAIL(p, end_col(p), NULL, "%s: missing KEY (usage: " USAGE_ASSIGN_NEW ")",
+			    cmd);
+	struct token *key = &p->tok[2];
+	if (need_word(p, key, cmd, "KEY") < 0)
+		return -1;
+	if (memchr(key->val, '=', key->len))
+		return FAIL(p, key->col, NULL,
+			    "%s: missing KEY before " SHOW_FMT " (usage: " USAGE_ASSIGN_NEW ")", cmd,
+			    SHOW(key->val, key->len));
+
+	for (size_t i = 3; i < p->ntok; i++) {
+		struct token *t = &p->tok[i];
+		if (t->quoted)
+			return FAIL(p, t->col, NULL,
+				    "%s: unexpected quoted string (usage: " USAGE_ASSIGN_NEW ")",
+				    cmd);
+		char *eq = memchr(t->val, '=', t->len);
+		if (!eq) {
+			int dc = word_in(t->val, dead_connected, COUNT_OF(dead_connected));
+			if (dc < 0)
+				return FAIL(p, t->col,
+					    closest(t->val, t->len, dead_connected,
+						    COUNT_OF(dead_connected)),
+					    "%s: unexpected " SHOW_FMT " (usage: " USAGE_ASSIGN_NEW ")",
+					    cmd, SHOW(t->val, t->len));
+			if (state)
+				return FAIL(p, t->col, NULL,
+					    "%s: '%s' after '%s': at most one of dead|connected", cmd,
+					    t->val, state->val);
+			state = t;
+			connected = dc;
+			continue;
+		}
+		size_t nlen = (size_t)(eq - t->val);
+		const char *value = eq + 1;
+		size_t vlen = t->len - nlen - 1;
+		int vcol = t->col + (int)nlen + 1;
+		int opt = nlen == 4 && strncmp(t->val, "from", 4) == 0	 ? 0
+			  : nlen == 4 && strncmp(t->val, "view", 4) == 0 ? 1
+									 : -1;
+		if (opt < 0)
+			return FAIL(p, t->col,
+				    suggest_option(p, t->val, nlen, assign_new_options,
+						   COUNT_OF(assign_new_options), value, vlen),
+				    "%s: unknown option " SHOW_FMT " (usage: " USAGE_ASSIGN_NEW ")",
+				    cmd, SHOW(t->val, t->len));
+		struct token **slot = opt == 0 ? &from : &view;
+		if (*slot)
+			return FAIL(p, t->col, NULL, "%s: duplicate option '%s=' (first at column %d)",
+				    cmd, assign_new_options[opt], (*slot)->col);
+		if (vlen == 0)
+			return FAIL(p, vcol, NULL, "%s: empty value for '%s='", cmd,
+				    assign_new_options[opt]);
+		if (opt == 0) {
+			source = word_in(value, assign_sources, COUNT_OF(assign_sources));
+			if (source < 0)
+				return FAIL(p, vcol,
+					    closest(value, vlen, assign_sources,
+						    COUNT_OF(assign_sources)),
+					    "%s: unknown source " SHOW_FMT
+					    " (conn_assigns, parent_assigns, socket_assigns or "
+					    "function)",
+					    cmd, SHOW(value, vlen));
+		}
+		*slot = t;
+	}
+	if (!from)
+		return FAIL(p, end_col(p), NULL,
+			    "%s: missing from=SOURCE (usage: " USAGE_ASSIGN_NEW ")", cmd);
+
+	struct step *st = new_step(p, STEP_EXPECT_ASSIGN_NEW);
+	if (!st)
+		return -1;
+	st->connected = connected;
+	if (!(st->arg1 = dup_n(p, key->val, key->len)) ||
+	    !(st->arg2 = dup_s(p, assign_sources[source])))
+		return -1;
+	if (view && !(st->view = dup_s(p, strchr(view->val, '=') + 1)))
+		return -1;
+	return 0;
+}
+
+static int parse_expect(struct parser *p)
+{
+	if (p->ntok < 2)
+		return FAIL(p, end_col(p), NULL, "expect: missing KIND (usage: " USAGE_EXPECT ")");
+	struct token *k = &p->tok[1];
+	if (need_word(p, k, "expect", "KIND") < 0)
+		return -1;
+	int kind = word_in(k->val, expect_kinds, COUNT_OF(expect_kinds));
+	if (kind < 0)
+		return FAIL(p, k->col, closest(k->val, k->len, expect_kinds, COUNT_OF(expect_kinds)),
+			    "unknown expectation " SHOW_FMT
+			    " (queries, status, redirect, join or assign_new)",
+			    SHOW(k->val, k->len));
+
+	enum step_kind sk = expect_kind_steps[kind];
+	const char *cmd = kind_names[sk];
+	struct step *st;
+	switch (sk) {
+	case STEP_EXPECT_QUERIES:
+		return parse_expect_queries(p);
+	case STEP_EXPECT_ASSIGN_NEW:
+		return parse_expect_assign_new(p);
+	case STEP_EXPECT_STATUS: {
+		static const char *const argname[] = {"CODE"};
+		long code = 0;
+		if (p->ntok > 2) {
+			struct token *t = &p->tok[2];
+			if (need_word(p, t, cmd, "CODE") < 0 ||
+			    need_number(p, cmd, t->val, t->len, t->col, 100, 599, &code) < 0)
+				return -1;
+		}
+		if (check_missing(p, 2, 1, argname, cmd, USAGE_STATUS) < 0 ||
+		    check_extra(p, 2, 1, cmd, USAGE_STATUS) < 0 || !(st = new_step(p, sk)))
+			return -1;
+		st->number = code;
+		return 0;
+	}
+	case STEP_EXPECT_REDIRECT: {
+		static const char *const argname[] = {"PATH"};
+		if (p->ntok > 2 && need_path(p, &p->tok[2], cmd) < 0)
+			return -1;
+		if (check_missing(p, 2, 1, argname, cmd, USAGE_REDIRECT) < 0 ||
+		    check_extra(p, 2, 1, cmd, USAGE_REDIRECT) < 0 || !(st = new_step(p, sk)))
+			return -1;
+		return (st->arg1 = dup_n(p, p->tok[2].val, p->tok[2].len)) ? 0 : -1;
+	}
+	case STEP_EXPECT_JOIN: {
+		static const char *const argname[] = {"RESULT"};
+		if (p->ntok > 2) {
+			struct token *t = &p->tok[2];
+			if (need_word(p, t, cmd, "RESULT") < 0)
+				return -1;
+			if (word_in(t->val, join_results, COUNT_OF(join_results)) < 0)
+				return FAIL(p, t->col,
+					    closest(t->val, t->len, join_results,
+						    COUNT_OF(join_results)),
+					    "%s: unknown result " SHOW_FMT
+					    " (ok, stale, unauthorized, redirect or live_redirect)",
+					    cmd, SHOW(t->val, t->len));
+		}
+		if (check_missing(p, 2, 1, argname, cmd, USAGE_JOIN) < 0 ||
+		    check_extra(p, 2, 1, cmd, USAGE_JOIN) < 0 || !(st = new_step(p, sk)))
+			return -1;
+		return (st->arg1 = dup_n(p, p->tok[2].val, p->tok[2].len)) ? 0 : -1;
+	}
+	default:
+		break;
+	}
+	return FAIL(p, k->col, NULL, "internal error: expectation without a parser");
+}
+
+/* ------------------------------------------------------------ header lines */
+
+static int parse_variants(struct parser *p)
+{
+	static const char *const argname[] = {"VARIANT"};
+	const char *usage = "variants VARIANT...";
+	struct scenario *sc = p->sc;
+	int seen[COUNT_OF(scenario_known_variants)] = {0};
+	size_t order[COUNT_OF(scenario_known_variants)];
+	size_t n = 0;
+
+	for (size_t i = 1; i < p->ntok; i++) {
+		struct token *t = &p->tok[i];
+		if (need_word(p, t, "variants", "VARIANT") < 0)
+			return -1;
+		int v = word_in(t->val, scenario_known_variants, scenario_known_variant_count);
+		if (v < 0)
+			return FAIL(p, t->col,
+				    closest(t->val, t->len, scenario_known_variants,
+					    scenario_known_variant_count),
+				    "variants: unknown variant " SHOW_FMT
+				    " (assign, assign_new, on_mount or on_mount_assign)",
+				    SHOW(t->val, t->len));
+		if (seen[v])
+			return FAIL(p, t->col, NULL, "variants: duplicate variant '%s' (first at column %d)",
+				    scenario_known_variants[v], seen[v]);
+		seen[v] = t->col;
+		order[n++] = (size_t)v;
+	}
+	if (check_missing(p, 1, 1, argname, "variants", usage) < 0)
+		return -1;
+	if (!(sc->variants = calloc(n, sizeof(*sc->variants))))
+		return fail_oom(p);
+	for (size_t i = 0; i < n; i++) {
+		if (!(sc->variants[i] = dup_s(p, scenario_known_variants[order[i]])))
+			return -1;
+		sc->nvariants++;
+	}
+	return 0;
+}
+
+/* title "TEXT" or description "TEXT" into *OUT. */
+static int parse_text_header(struct parser *p, const char *name, char **out)
+{
+	static const char *const argname[] = {"TEXT"};
+	char usage[32];
+
+	snprintf(usage, sizeof(usage), "%s \"TEXT\"", name);
+	if (p->ntok > 1 && p->tok[1].len == 0)
+		return FAIL(p, p->tok[1].col, NULL, "%s: TEXT is empty", name);
+	if (check_missing(p, 1, 1, argname, name, usage) < 0 ||
+	    check_extra(p, 1, 1, name, usage) < 0)
+		return -1;
+	*out = dup_n(p, p->tok[1].val, p->tok[1].len);
+	return *out ? 0 : -1;
+}
+
+static int parse_header(struct parser *p, const char *name, int *seen_line)
+{
+	if (p->first_step_line)
+		return FAIL(p, p->tok[0].col, NULL,
+			    "'%s' after the first step (line %d): title, description and "
+			    "variants come first",
+			    name, p->first_step_line);
+	if (*seen_line)
+		return FAIL(p, p->tok[0].col, NULL, "duplicate '%s' line (the first is line %d)",
+			    name, *seen_line);
+	*seen_line = p->line.lineno;
+	if (strcmp(name, "variants") == 0)
+		return parse_variants(p);
+	if (strcmp(name, "title") == 0) {
+		p->title_at = p->line;
+		p->title_col = p->tok[0].col;
+		return parse_text_header(p, name, &p->sc->title);
+	}
+	return parse_text_header(p, name, &p->sc->description);
+}
+
+/* ------------------------------------------------------------ lines */
+
+static int missing_title(struct parser *p)
+{
+	return fail_at(p, &p->first, 1, NULL,
+		       "missing title: a line 'title \"TEXT\"' must come before the first step");
+}
+
+/* Before the first step: the title must be there; the variants take their default. */
+static int start_steps(struct parser *p)
+{
+	struct scenario *sc = p->sc;
+
+	if (!p->title_line)
+		return missing_title(p);
+	p->first_step_line = p->line.lineno;
+	if (sc->nvariants)
+		return 0;
+	if (!(sc->variants = calloc(2, sizeof(*sc->variants))))
+		return fail_oom(p);
+	for (size_t i = 0; i < 2; i++) {
+		if (!(sc->variants[i] = dup_s(p, scenario_known_variants[i])))
+			return -1;
+		sc->nvariants++;
+	}
+	return 0;
+}
+
+static int parse_line(struct parser *p)
+{
+	struct token *w = &p->tok[0];
+
+	if (w->quoted)
+		return FAIL(p, w->col, NULL, "a line starts with a command, not a quoted string");
+	if (strcmp(w->val, "title") == 0)
+		return parse_header(p, "title", &p->title_line);
+	if (strcmp(w->val, "description") == 0)
+		return parse_header(p, "description", &p->description_line);
+	if (strcmp(w->val, "variants") == 0)
+		return parse_header(p, "variants", &p->variants_line);
+
+	const struct command *c = NULL;
+	for (size_t i = 0; i < COMMAND_COUNT; i++)
+		if (strcmp(w->val, commands[i].name) == 0)
+			c = &commands[i];
+	if (!c && strcmp(w->val, "expect") != 0)
+		return FAIL(p, w->col, closest(w->val, w->len, line_words, COUNT_OF(line_words)),
+			    "unknown command " SHOW_FMT, SHOW(w->val, w->len));
+	if (!p->first_step_line && start_steps(p) < 0)
+		return -1;
+	return c ? parse_command(p, c) : parse_expect(p);
+}
+
+static int only_blanks(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!is_blank(text[i]) && text[i] != '\n' && text[i] != '\r')
+			return 0;
+	return 1;
+}
+
+static int parse_text(struct parser *p, const char *text, size_t len)
+{
+	size_t pos = 0;
+	int lineno = 0;
+
+	p->first.text = text;
+	p->first.len = 0;
+	p->first.lineno = 1;
+	if (only_blanks(text, len)) {
+		const char *nl = memchr(text, '\n', len);
+		p->first.len = nl ? (size_t)(nl - text) : len;
+		if (p->first.len && text[p->first.len - 1] == '\r')
+			p->first.len--;
+		return fail_at(p, &p->first, 1, NULL,
+			       "empty file: a scenario needs a title and at least one step");
+	}
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - text) : len;
+
+		p->line.text = text + pos;
+		p->line.len = end - pos;
+		p->line.lineno = ++lineno;
+		/* a CRLF file reads like an LF one */
+		if (p->line.len && p->line.text[p->line.len - 1] == '\r')
+			p->line.len--;
+		if (lineno == 1)
+			p->first = p->line;
+		if (check_bytes(p) < 0 || tokenize(p) < 0)
+			return -1;
+		if (p->ntok > 0 && parse_line(p) < 0)
+			return -1;
+		pos = end + 1;
+	}
+	if (!p->title_line)
+		return missing_title(p);
+	if (p->sc->nsteps == 0)
+		return fail_at(p, &p->title_at, p->title_col, NULL,
+			       "no steps: a scenario needs at least one step after its header");
+	return 0;
+}
+
+static int parse_buffer(const char *name, const char *text, size_t len, struct scenario *sc,
+			char *err, size_t errlen)
+{
+	struct parser p = {.name = name ? name : "(scenario)", .sc = sc, .err = err,
+			   .errlen = errlen};
+	int rc = -1;
+
+	memset(sc, 0, sizeof(*sc));
+	if (err && errlen)
+		err[0] = '\0';
+	p.tok = calloc(SC_MAX_TOKENS, sizeof(*p.tok));
+	p.scratch = malloc(2 * SC_MAX_LINE + 2);
+	if (!p.tok || !p.scratch || !(sc->path = dup_s(&p, p.name))) {
+		fail_oom(&p);
+		goto out;
+	}
+	rc = parse_text(&p, text ? text : "", text ? len : 0);
+out:
+	free(p.tok);
+	free(p.scratch);
+	if (rc < 0)
+		scenario_release(sc);
+	return rc;
+}
+
+/* ------------------------------------------------------------ public */
+
+int scenario_parse_string(const char *name, const char *text, struct scenario *sc, char *err,
+			  size_t errlen)
+{
+	return parse_buffer(name, text, text ? strlen(text) : 0, sc, err, errlen);
+}
+
+int scenario_parse_file(const char *path, struct scenario *sc, char *err, size_t errlen)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	memset(sc, 0, sizeof(*sc));
+	if (!fp) {
+		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (!(buf = malloc(SC_MAX_FILE + 1))) {
+		snprintf(err, errlen, "cannot read '%s': out of memory", path);
+		goto out;
+	}
+	len = fread(buf, 1, SC_MAX_FILE + 1, fp);
+	if (ferror(fp)) {
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (len > SC_MAX_FILE) {
+		snprintf(err, errlen, "cannot read '%s': larger than %d bytes", path, SC_MAX_FILE);
+		goto out;
+	}
+	rc = parse_buffer(path, buf, len, sc, err, errlen);
+out:
+	free(buf);
+	fclose(fp);
+	return rc;
+}
+
+void scenario_release(struct scenario *sc)
+{
+	if (!sc)
+		return;
+	for (size_t i = 0; i < sc->nsteps; i++) {
+		struct step *st = &sc->steps[i];
+		free(st->text);
+		free(st->arg1);
+		free(st->arg2);
+		free(st->phase_glob);
+		free(st->source);
+		for (size_t j = 0; j < st->ncounts; j++)
+			free(st->counts[j].variant);
+		free(st->counts);
+		free(st->view);
+	}
+	free(sc->steps);
+	for (size_t i = 0; i < sc->nvariants; i++)
+		free(sc->variants[i]);
+	free(sc->variants);
+	free(sc->path);
+	free(sc->title);
+	free(sc->description);
+	memset(sc, 0, sizeof(*sc));
+}
+
+/* ------------------------------------------------------------ paths */
+
+char *scenario_variant_path(const char *path, const char *variant)
+{
+	const char *seg = path[0] == '/' ? path + 1 : path;
+	size_t n = strcspn(seg, "/?#");
+	int keep = path[0] == '/' && n == 0; /* "/", "/?x" */
+
+	if (path[0] == '/' && n == 5 && strncmp(seg, "users", 5) == 0)
+		keep = 1;
+	for (size_t i = 0; path[0] == '/' && i < scenario_known_variant_count; i++) {
+		size_t vl = strlen(scenario_known_variants[i]);
+		if (strncmp(seg, scenario_known_variants[i], vl) != 0)
+			continue;
+		if (n == vl || (n == vl + 8 && strncmp(seg + vl, "_archive", 8) == 0))
+			keep = 1;
+	}
+	size_t plen = strlen(path), vlen = strlen(variant);
+	char *out = malloc(plen + vlen + 3);
+	if (!out)
+		return NULL;
+	if (keep)
+		memcpy(out, path, plen + 1);
+	else
+		snprintf(out, plen + vlen + 3, "/%s%s%s", variant, path[0] == '/' ? "" : "/", path);
+	return out;
+}
+
+/* ------------------------------------------------------------ globs */
+
+/*
+ * Match the bracket expression at G ('[' first) against code point C.
+ * Returns the glob bytes it takes and sets *OK, or 0 when it is not closed
+ * (then '[' is an ordinary character, as in the shell).
+ */
+static size_t glob_class(const char *g, unsigned c, int *ok)
+{
+	const char *s = g + 1;
+	int negate = 0, match = 0;
+	size_t k;
+
+	if (*s == '!' || *s == '^')
+		negate = 1, s++;
+	const char *first = s;
+	while (*s && (*s != ']' || s == first)) {
+		if (*s == '\\' && s[1])
+			s++;
+		unsigned lo = utf8_decode(s, &k), hi = lo;
+		s += k;
+		if (s[0] == '-' && s[1] && s[1] != ']') {
+			s++;
+			if (*s == '\\' && s[1])
+				s++;
+			hi = utf8_decode(s, &k);
+			s += k;
+		}
+		if (c >= lo && c <= hi)
+			match = 1;
+	}
+	if (*s != ']')
+		return 0;
+	*ok = match != negate;
+	return (size_t)(s + 1 - g);
+}
+
+int scenario_glob_match(const char *glob, const char *text)
+{
+	const char *g = glob, *t = text;
+	const char *star_g = NULL, *star_t = NULL;
+	size_t tk, gk;
+
+	while (*t) {
+		if (*g == '*') {
+			while (*g == '*')
+				g++;
+			star_g = g;
+			star_t = t;
+			continue;
+		}
+		unsigned c = utf8_decode(t, &tk);
+		int ok = 0;
+		if (*g == '?') {
+			ok = 1, gk = 1;
+		} else if (*g == '[' && (gk = glob_class(g, c, &ok)) > 0) {
+			/* ok set by glob_class */
+		} else if (*g) {
+			const char *lit = *g == '\\' && g[1] ? g + 1 : g;
+			ok = utf8_decode(lit, &gk) == c;
+			gk += (size_t)(lit - g);
+		}
+		if (*g && ok) {
+			g += gk;
+			t += tk;
+			continue;
+		}
+		if (!star_g)
+			return 0;
+		/* let the last '*' take one more character and try again */
+		utf8_decode(star_t, &tk);
+		star_t += tk;
+		t = star_t;
+		g = star_g;
+	}
+	while (*g == '*')
+		g++;
+	return *g == '\0';
+}
