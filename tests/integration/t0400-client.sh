@@ -6,10 +6,6 @@
 # Set-Cookie, fragmented and malformed WebSocket messages, close codes).
 . "$(dirname "$0")/lib.sh"
 
-BUILD_DIR=${BUILD_DIR:-build/release}
-case "$BUILD_DIR" in /*) ;; *) BUILD_DIR=$TEST_ROOT/$BUILD_DIR ;; esac
-DRIVE=$BUILD_DIR/tests/tools/lvc_drive
-FAKE=$BUILD_DIR/tests/tools/lvc_fake_server
 for tool in "$DRIVE" "$FAKE"; do
 	[ -x "$tool" ] || { echo "Bail out! $tool is not built (make test builds it)"; exit 1; }
 done
@@ -40,38 +36,6 @@ start_fake
 
 PASSWORD="correct horse battery"
 EMAIL=client@example.com
-
-# drive ARGS...: lvc_drive with the jar and body in the trash, output in
-# ./out, errors in ./err. A sanitizer report exits 99, never 1 or 2.
-drive() {
-	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=99 \
-		timeout 30 "$DRIVE" --jar "$TRASH/jar" --body "$TRASH/body" "$@" >"$TRASH/out" 2>"$TRASH/err"
-}
-
-# drive_fails ARGS...: lvc_drive must report a failure (status 1, a message).
-drive_fails() {
-	drive "$@"
-	local status=$?
-	if [ "$status" -ne 1 ] || [ ! -s "$TRASH/err" ]; then
-		echo "drive_fails: '$*' exited $status" >&2
-		cat "$TRASH/out" "$TRASH/err" >&2
-		return 1
-	fi
-}
-
-# request METHOD PATH [FORM]: sets STATUS and LOCATION ("-" when none).
-request() {
-	drive "$URL" request "$@" || { cat "$TRASH/err" >&2; return 1; }
-	STATUS=$(sed -n 's/^status //p' "$TRASH/out")
-	LOCATION=$(sed -n 's/^location //p' "$TRASH/out")
-}
-
-# form NAME=VALUE...: the urlencoded body, with the last page's CSRF token.
-form() {
-	local token
-	token=$("$DRIVE" "$URL" csrf "$TRASH/body") || return 1
-	"$DRIVE" "$URL" form "_csrf_token=$token" "$@"
-}
 
 test_expect_success 'form bodies are encoded as a browser does' '
 	"$DRIVE" "$URL" form "user[email]=a+b@x.io" "p=a b&c=d" "k=é-._*~" >actual &&

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# LiveView's socket, message by message (Phoenix Channels V2): joins and
+# their refusals (tampered tokens, a CSRF token that does not match, no
+# session, another live_session), events, patches, stray messages, and the
+# log-out broadcast closing every socket of the login.
+. "$(dirname "$0")/lib.sh"
+[ -x "$DRIVE" ] || { echo "Bail out! $DRIVE is not built (make test builds it)"; exit 1; }
+start_lvdemo
+
+PASSWORD="correct horse battery"
+
+# attr NAME [N]: the N-th (default 1st) value of data-phx-NAME in ./body
+attr() {
+	grep -o "data-phx-$1=\"[^\"]*\"" "$TRASH/body" | sed -n "${2:-1}p" | sed 's/^[^"]*"//; s/"$//'
+}
+# root_id: the id of the main container in ./body
+root_id() {
+	grep -o '<div id="[^"]*" data-phx-main' "$TRASH/body" | sed 's/<div id="//; s/".*//'
+}
+# join_payload URL SESSION STATIC: a root join's payload
+join_payload() {
+	jq -cn --arg url "$1" --arg s "$2" --arg st "$3" --arg t "$TOKEN" \
+		'{url: $url, params: {_csrf_token: $t, _mounts: 0}, session: $s, static: (if $st == "" then null else $st end)}'
+}
+# page PATH: GET it; sets TOKEN, ID, SESSION, STATIC, SOCKET
+page() {
+	request GET "$1" && test "$STATUS" = 200 || return 1
+	TOKEN=$("$DRIVE" "$URL" csrf "$TRASH/body") && ID=$(root_id) &&
+	SESSION=$(attr session) && STATIC=$(attr static) &&
+	SOCKET="/live/websocket?vsn=2.0.0&_csrf_token=$TOKEN"
+}
+# reply_of N: the N-th "reply" line of ./out
+reply_of() {
+	grep "^reply " "$TRASH/out" | sed -n "${1}p"
+}
+
+test_expect_success 'set-up: an agent registers' '
+	request GET /users/register &&
+	request POST /users/register "$(form "user[email]=agent@example.com" "user[password]=$PASSWORD")" &&
+	test "$STATUS" = 302
+'
+
+test_expect_success 'a root join with the page tokens: ok, with a rendered tree' '
+	page /assign_new/mission &&
+	drive "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$(join_payload "$URL/assign_new/mission" "$SESSION" "$STATIC")" close &&
+	reply_of 1 | grep -q "^reply ok {\"rendered\":{\"s\":\[" &&
+	reply_of 1 | grep -q "agent@example.com"
+'
+
+flip() { # change the character at position 20 of $1
+	local c=${1:20:1} r=A
+	[ "$c" = A ] && r=B
+	printf "%s%s%s" "${1:0:20}" "$r" "${1:21}"
+}
+
+test_expect_success 'a tampered session token: stale' '
+	page /assign_new/mission &&
+	drive "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$(join_payload "$URL/assign_new/mission" "$(flip "$SESSION")" "$STATIC")" close &&
+	test "$(reply_of 1)" = "reply error {\"reason\":\"stale\"}"
+'
+
+test_expect_success 'a tampered static token: stale' '
+	page /assign_new/mission &&
+	drive "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$(join_payload "$URL/assign_new/mission" "$SESSION" "$(flip "$STATIC")")" close &&
+	test "$(reply_of 1)" = "reply error {\"reason\":\"stale\"}"
+'
+
+test_expect_success 'a session token for another container id: stale' '
+	page /assign_new/mission &&
+	drive "$URL" ws "$SOCKET" push "lv:phx-someone-else" phx_join "$(join_payload "$URL/assign_new/mission" "$SESSION" "$STATIC")" close &&
+	test "$(reply_of 1)" = "reply error {\"reason\":\"stale\"}"
+'
+
+test_expect_success 'a CSRF token that does not match the session: the socket has no session, stale' '
+	page /assign_new/mission &&
+	other=$(printf "%056d" 0 | tr 0 A) &&
+	drive "$URL" ws "/live/websocket?vsn=2.0.0&_csrf_token=$other" push "lv:$ID" phx_join "$(join_payload "$URL/assign_new/mission" "$SESSION" "$STATIC")" close &&
+	test "$(reply_of 1)" = "reply error {\"reason\":\"stale\"}"
+'
+
+test_expect_success 'no cookie at all: stale' '
+	page /assign_new/mission &&
+	cp jar jar.saved && : >jar &&
+	drive "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$(join_payload "$URL/assign_new/mission" "$SESSION" "$STATIC")" close;
+	status=$?; cp jar.saved jar; test $status = 0 &&
+	test "$(reply_of 1)" = "reply error {\"reason\":\"stale\"}"
+'
+
+test_expect_success 'a cross-origin socket is refused at the handshake with 403' '
+	page /assign_new/mission &&
+	drive_fails --origin http://evil.example "$URL" ws "$SOCKET" heartbeat &&
+	grep -qx "refused 403" out
+'
+
+test_expect_success 'no Origin (a non-browser client) is accepted' '
+	page /assign_new/mission &&
+	drive --no-origin "$URL" ws "$SOCKET" heartbeat close &&
+	printf "%s\n" open "reply ok {}" "closed by us" >expected && test_cmp expected out
+'
+
+test_expect_success 'live navigation into the same live_session joins; into another is unauthorized' '
+	page /assign_new/mission &&
+	same=$(jq -cn --arg u "$URL/assign_new/dossier" --arg s "$SESSION" --arg t "$TOKEN" "{redirect: \$u, session: \$s, static: null, params: {_csrf_token: \$t}}") &&
+	other=$(jq -cn --arg u "$URL/assign_new/archive" --arg s "$SESSION" --arg t "$TOKEN" "{redirect: \$u, session: \$s, static: null, params: {_csrf_token: \$t}}") &&
+	third=$(jq -cn --arg u "$URL/assign/dossier" --arg s "$SESSION" --arg t "$TOKEN" "{redirect: \$u, session: \$s, static: null, params: {_csrf_token: \$t}}") &&
+	drive "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$same" push "lv:$ID" phx_leave "{}" \
+		push "lv:$ID" phx_join "$other" push "lv:$ID" phx_join "$third" close &&
+	reply_of 1 | grep -q "^reply ok {\"rendered\":.*Dossier" &&
+	test "$(reply_of 2)" = "reply ok {}" &&
+	test "$(reply_of 3)" = "reply error {\"reason\":\"unauthorized\"}" &&
+	test "$(reply_of 4)" = "reply error {\"reason\":\"unauthorized\"}"
+'
+
+test_expect_success 'events and patches: diffs, link_redirect, errors for unknown ones' '
+	page /assign_new/mission &&
+	drive "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$(join_payload "$URL/assign_new/mission" "$SESSION" "$STATIC")" \
+		push "lv:$ID" event "{\"type\":\"click\",\"event\":\"reveal\",\"value\":{}}" \
+		push "lv:$ID" live_patch "{\"url\":\"$URL/assign_new/mission?clue=3\"}" \
+		push "lv:$ID" live_patch "{\"url\":\"$URL/assign_new/dossier\"}" \
+		push "lv:$ID" event "{\"type\":\"click\",\"event\":\"self-destruct\",\"value\":{}}" \
+		push "lv:nobody" event "{\"type\":\"click\",\"event\":\"reveal\",\"value\":{}}" close &&
+	reply_of 2 | grep -q "^reply ok {\"diff\":{\"1\":\"1\"" &&
+	reply_of 3 | grep -q "^reply ok {\"diff\":{\"1\":\"3\"" &&
+	test "$(reply_of 4)" = "reply ok {\"link_redirect\":true}" &&
+	test "$(reply_of 5)" = "reply error {\"reason\":\"unknown event\"}" &&
+	test "$(reply_of 6)" = "reply error {\"reason\":\"unmatched topic\"}"
+'
+
+test_expect_success 'a stray phx_leave on "lv:" is answered ok; the socket lives on' '
+	page /assign_new/mission &&
+	drive "$URL" ws "$SOCKET" push "lv:" phx_leave "{}" heartbeat close &&
+	printf "%s\n" open "reply ok {}" "reply ok {}" "closed by us" >expected && test_cmp expected out
+'
+
+test_expect_success 'a nested child joins with its parent; without it, stale' '
+	page /assign_new/hq &&
+	child_session=$(attr session 2) && child_static=$(attr static 2) &&
+	test -n "$child_session" &&
+	child=$(jq -cn --arg s "$child_session" --arg st "$child_static" --arg t "$TOKEN" "{session: \$s, static: \$st, params: {_csrf_token: \$t}}") &&
+	drive "$URL" ws "$SOCKET" push "lv:countdown" phx_join "$child" \
+		push "lv:$ID" phx_join "$(join_payload "$URL/assign_new/hq" "$SESSION" "$STATIC")" close &&
+	test "$(reply_of 1)" = "reply error {\"reason\":\"stale\"}" &&
+	reply_of 2 | grep -q "data-phx-parent-id=.*$ID"
+'
+
+test_expect_success 'log out closes every socket of that login; their rejoin is refused' '
+	page /assign_new/mission || exit 1
+	payload=$(join_payload "$URL/assign_new/mission" "$SESSION" "$STATIC")
+	cp jar jar.tab && mkfifo ready || exit 1
+	{ "$DRIVE" --jar "$TRASH/jar.tab" "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$payload" await-close 10000 >tab.out 2>tab.err; echo $? >tab.status; } &
+	# readiness: the trace shows the join (the tab is connected) before we log out
+	for i in $(seq 200); do jq -e -s "map(select(.event == \"channel.join\" and .topic == \"lv:$ID\" and .result == \"ok\")) | length == 1" "$TRACE" >/dev/null && break; read -r -t 0.05 <> ready || :; done &&
+	request GET / &&
+	request POST /users/log_out "$(form _method=delete)" && test "$STATUS" = 302 &&
+	wait &&
+	test "$(cat tab.status)" = 0 &&
+	grep -qx "closed 1000" tab.out &&
+	jq -e -s "any(.event == \"broadcast\" and .message == \"disconnect\" and .sockets == 1)" "$TRACE" >/dev/null &&
+	drive "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$payload" close &&
+	test "$(reply_of 1)" = "reply error {\"reason\":\"stale\"}"
+'
+
+test_expect_success 'a deleted login behind a valid cookie and token: the join redirects to log in' '
+	request GET /users/log_in &&
+	request POST /users/log_in "$(form "user[email]=agent@example.com" "user[password]=$PASSWORD")" &&
+	page /assign_new/mission &&
+	sqlite3 "$TRASH/lvdemo.db" "DELETE FROM users_tokens" &&
+	drive "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$(join_payload "$URL/assign_new/mission" "$SESSION" "$STATIC")" close &&
+	test "$(reply_of 1)" = "reply error {\"redirect\":{\"to\":\"/users/log_in\"}}"
+'
+
+test_expect_success 'a malformed message gets no reply, a socket.error in the trace; the server lives on' '
+	request GET /users/log_in &&
+	request POST /users/log_in "$(form "user[email]=agent@example.com" "user[password]=$PASSWORD")" &&
+	page /assign_new/mission &&
+	trace_mark &&
+	{ drive --timeout 500 "$URL" ws "$SOCKET" push "lv:$ID" "phx_join" "[]"; test $? = 1; } &&
+	grep -qx "no reply (timeout)" out &&
+	trace_since | jq -e -s "any(.event == \"socket.error\" and (.error | startswith(\"malformed message\")))" >/dev/null &&
+	drive "$URL" ws "$SOCKET" heartbeat close && grep -qx "reply ok {}" out
+'
+
+test_done
