@@ -292,6 +292,20 @@ static void container_open(struct buf *out, const struct lv *lv, const char *ses
 	buf_adds(out, ">");
 }
 
+/* The child LV renders with live_render, sharing LV's session. */
+static struct lv *child_new(struct lv *lv, int connected)
+{
+	const struct live_view_def *cdef = live_view_find(lv->def->child);
+	struct lv *child = lv_new(lv->app, cdef, lv->variant, connected, lv);
+
+	snprintf(child->id, sizeof(child->id), "%s", lv->def->child_id);
+	child->has_user_token = lv->has_user_token;
+	memcpy(child->user_token, lv->user_token, USER_TOKEN_LEN);
+	if (lv->live_socket_id)
+		child->live_socket_id = xstrdup(lv->live_socket_id);
+	return child;
+}
+
 static const char *root_id_of(const struct lv *lv)
 {
 	while (lv->parent)
@@ -307,11 +321,7 @@ void lv_render_dead(struct lv *lv, struct buf *out, const char *unused)
 	lv_render(lv, &r);
 	if (lv->def->child) {
 		/* live_render at page load: the child mounts (dead) with its own phases */
-		const struct live_view_def *cdef = live_view_find(lv->def->child);
-		struct lv *child = lv_new(lv->app, cdef, lv->variant, 0, lv);
-		snprintf(child->id, sizeof(child->id), "%s", lv->def->child_id);
-		child->has_user_token = lv->has_user_token;
-		memcpy(child->user_token, lv->user_token, USER_TOKEN_LEN);
+		struct lv *child = child_new(lv, 0);
 		struct buf html;
 		buf_init(&html);
 		if (lv_mount(child) == 0)
@@ -339,13 +349,7 @@ void lv_render_dead(struct lv *lv, struct buf *out, const char *unused)
 static const char *connected_child_slot(struct lv *lv)
 {
 	if (!lv->child_container) {
-		const struct live_view_def *cdef = live_view_find(lv->def->child);
-		struct lv *child = lv_new(lv->app, cdef, lv->variant, 1, lv);
-		snprintf(child->id, sizeof(child->id), "%s", lv->def->child_id);
-		child->has_user_token = lv->has_user_token;
-		memcpy(child->user_token, lv->user_token, USER_TOKEN_LEN);
-		if (lv->live_socket_id)
-			child->live_socket_id = xstrdup(lv->live_socket_id);
+		struct lv *child = child_new(lv, 1);
 		char *session = lv_session_token(child, root_id_of(lv));
 		struct buf html;
 		buf_init(&html);
@@ -358,16 +362,22 @@ static const char *connected_child_slot(struct lv *lv)
 	return lv->child_container;
 }
 
+/* A connected render: the child slot holds the child's empty container. */
+static void lv_render_connected(struct lv *lv, struct lv_rendered *r)
+{
+	lv_render(lv, r);
+	if (lv->def->child) {
+		free(r->dyn[lv->def->child_slot]);
+		r->dyn[lv->def->child_slot] = xstrdup(connected_child_slot(lv));
+	}
+}
+
 cJSON *lv_render_tree(struct lv *lv)
 {
 	struct lv_rendered r;
 	char key[24];
 
-	lv_render(lv, &r);
-	if (lv->def->child) {
-		free(r.dyn[lv->def->child_slot]);
-		r.dyn[lv->def->child_slot] = xstrdup(connected_child_slot(lv));
-	}
+	lv_render_connected(lv, &r);
 	cJSON *tree = cJSON_CreateObject();
 	cJSON *s = cJSON_AddArrayToObject(tree, "s");
 	for (size_t i = 0; i <= r.n; i++)
@@ -388,11 +398,7 @@ cJSON *lv_render_diff(struct lv *lv)
 	struct lv_rendered r;
 	char key[24];
 
-	lv_render(lv, &r);
-	if (lv->def->child) {
-		free(r.dyn[lv->def->child_slot]);
-		r.dyn[lv->def->child_slot] = xstrdup(connected_child_slot(lv));
-	}
+	lv_render_connected(lv, &r);
 	cJSON *diff = cJSON_CreateObject();
 	for (size_t i = 0; i < r.n; i++) {
 		if (i < lv->last.n && strcmp(r.dyn[i], lv->last.dyn[i]) == 0)
