@@ -103,8 +103,18 @@ try {
   const other = await context.newPage()
   await other.goto(`${base}/`)
   await Promise.all([other.waitForURL(`${base}/`, {timeout}), other.click("text=Log out")])
-  await page.waitForURL(`${base}/users/log_in`, {timeout})
+  // the tab may already be there: compare the URL, then wait for the form
+  if (!page.url().endsWith("/users/log_in"))
+    await page.waitForURL("**/users/log_in", {timeout, waitUntil: "commit"})
+  await page.waitForSelector("#user_email", {timeout})
   ok("logged out in another tab: this tab's socket closed, rejoin refused, sent to log in")
+
+  step = "log in again"
+  await page.fill("#user_email", email)
+  await page.fill("#user_password", password)
+  await Promise.all([page.waitForURL(`${base}/${variant}/archive`, {timeout}), page.click("button[type=submit]")])
+  await connected(page)
+  ok("logged in again: back to the page that asked (user_return_to), connected")
 
   if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`)
   await browser.close()
