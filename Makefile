@@ -43,7 +43,7 @@ LIBDEMO := $(BUILD)/libdemo.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test-deps run test check asan install uninstall clean unit-tests
+.PHONY: all deps test-deps run test check asan install uninstall clean unit-tests bench
 .DEFAULT_GOAL := all
 
 ASSETS := build/assets/app.js build/assets/phoenix.mjs build/assets/phoenix_live_view.esm.js
@@ -141,6 +141,15 @@ test: test-deps all unit-tests
 	@LVDEMO=$(BIN)/lvdemo UNIT_DIR=$(BUILD)/tests BUILD_DIR=$(BUILD) tests/run
 
 check: test
+
+BENCH_BIN := $(BUILD)/tests/bench/trace_read_bench
+
+$(BENCH_BIN): tests/bench/trace_read_bench.c $(LIBTRACE) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+bench: all $(BENCH_BIN)
+	@BIN=$(BIN) BUILD=$(BUILD) tests/bench/run
 
 asan:
 	$(MAKE) SANITIZE=1 all
