@@ -16,6 +16,8 @@
 #include "live_view.h"
 
 #define MAX_MESSAGE_BYTES (1024 * 1024)
+#define MAX_CHANNELS 64 /* LiveViews joined on one socket at once */
+#define MAX_QUEUED_BYTES (8 * 1024 * 1024)
 /* The LiveView version lvdemo answers as: the client in package.json */
 #define LIVEVIEW_VERSION "1.2.12"
 
@@ -44,6 +46,7 @@ struct live_socket {
 	char *live_socket_id;
 	struct live_channel *channels;
 	struct out_message *out, **out_tail;
+	size_t out_bytes; /* queued and not yet written */
 	struct buf rx;
 	int closing;
 	const char *close_reason;
@@ -168,7 +171,18 @@ int live_socket_confirm(struct lws *wsi, struct app *app, struct live_socket **o
 static void send_text(struct live_socket *s, const char *text)
 {
 	size_t len = strlen(text);
+
+	if (s->closing)
+		return;
+	if (s->out_bytes + len > MAX_QUEUED_BYTES) {
+		/* a client that sends but never reads: let it go */
+		s->closing = 1;
+		s->close_reason = "too slow";
+		lws_callback_on_writable(s->wsi);
+		return;
+	}
 	struct out_message *m = xcalloc(1, sizeof(*m));
+	s->out_bytes += len;
 
 	m->data = xmalloc(LWS_PRE + len);
 	memcpy(m->data + LWS_PRE, text, len);
@@ -217,6 +231,7 @@ int live_socket_writeable(struct live_socket *s)
 	if (s->out) {
 		struct out_message *m = s->out;
 		int n = lws_write(s->wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT);
+		s->out_bytes -= m->len;
 		s->out = m->next;
 		if (!s->out)
 			s->out_tail = &s->out;
@@ -332,6 +347,14 @@ static void channel_join(struct live_socket *s, const char *join_ref, const char
 	struct live_channel *old = channel_find(s, topic);
 	if (old)
 		channel_remove(s, old, "rejoined");
+
+	size_t joined = 0;
+	for (struct live_channel *c = s->channels; c; c = c->next)
+		joined++;
+	if (joined >= MAX_CHANNELS) {
+		join_refused(s, join_ref, ref, topic, NULL, "too many channels");
+		return;
+	}
 
 	const char *session = json_str(payload, "session");
 	const char *static_token = json_str(payload, "static");
