@@ -103,11 +103,14 @@ try {
   const other = await context.newPage()
   await other.goto(`${base}/`)
   await Promise.all([other.waitForURL(`${base}/`, {timeout}), other.click("text=Log out")])
+  // the agent goes back to the first tab: phoenix.js reconnects a hidden
+  // page's socket only once it is visible again
+  await page.bringToFront()
   // the tab may already be there: compare the URL, then wait for the form
   if (!page.url().endsWith("/users/log_in"))
     await page.waitForURL("**/users/log_in", {timeout, waitUntil: "commit"})
   await page.waitForSelector("#user_email", {timeout})
-  ok("logged out in another tab: this tab's socket closed, rejoin refused, sent to log in")
+  ok("logged out in another tab: this tab's socket closed; back on it, the rejoin is refused and it is sent to log in")
 
   step = "log in again"
   await page.fill("#user_email", email)
