@@ -173,6 +173,13 @@ static int read_query(struct request *req)
 
 	buf_init(&q);
 	for (int i = 0;; i++) {
+		int flen = lws_hdr_fragment_length(req->wsi, WSI_TOKEN_HTTP_URI_ARGS, i);
+		if (flen <= 0)
+			break;
+		if (flen >= (int)sizeof(frag)) {
+			bad = 2; /* one argument longer than lvdemo takes */
+			continue;
+		}
 		int n = lws_hdr_copy_fragment(req->wsi, frag, sizeof(frag), WSI_TOKEN_HTTP_URI_ARGS, i);
 		if (n < 0)
 			break;
@@ -193,7 +200,7 @@ static int read_query(struct request *req)
 	}
 	req->query = xstrdup(buf_str(&q));
 	buf_release(&q);
-	return bad ? -1 : 0;
+	return bad == 2 ? -2 : bad ? -1 : 0;
 }
 
 static struct request *request_new(struct lws *wsi, struct app *app)
@@ -294,6 +301,8 @@ static int request_start(struct lws *wsi, struct http_pss *pss, struct app *app)
 		       req->method == HTTP_PATCH || req->method == HTTP_DELETE;
 	if (req->method == HTTP_OTHER)
 		respond_early(req, 405, "Method Not Allowed\n", 0);
+	else if (bad_query == -2)
+		respond_early(req, 414, "URI Too Long: a query argument is over 2 KiB\n", 0);
 	else if (!utf8_valid(req->path, strlen(req->path)) || bad_query)
 		respond_early(req, 400, "Bad Request: the URL is not valid UTF-8\n", 0);
 	else if (req->content_length == -2)
@@ -313,7 +322,7 @@ static int request_start(struct lws *wsi, struct http_pss *pss, struct app *app)
 /* Write the composed response: headers first, then the body in pieces. */
 static int request_write(struct lws *wsi, struct request *req)
 {
-	unsigned char buf[LWS_PRE + 8192], *start = &buf[LWS_PRE], *p = start,
+	unsigned char buf[LWS_PRE + 16384], *start = &buf[LWS_PRE], *p = start,
 		*end = &buf[sizeof(buf) - 1];
 	int head_only = req->method == HTTP_HEAD;
 

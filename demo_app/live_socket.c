@@ -78,6 +78,11 @@ static char *query_arg(struct lws *wsi, const char *name)
 	size_t nlen = strlen(name);
 
 	for (int i = 0;; i++) {
+		int flen = lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_URI_ARGS, i);
+		if (flen <= 0)
+			return NULL;
+		if (flen >= (int)sizeof(frag))
+			continue; /* too long to be one of ours: skip it, not the rest */
 		int n = lws_hdr_copy_fragment(wsi, frag, sizeof(frag), WSI_TOKEN_HTTP_URI_ARGS, i);
 		if (n < 0)
 			return NULL;
@@ -292,7 +297,7 @@ static int url_split(const char *url, char *path, size_t pathlen, struct form *q
 	const char *p = url;
 
 	if (strncmp(p, "http://", 7) == 0 || strncmp(p, "https://", 8) == 0) {
-		p = strchr(p + 8, '/');
+		p = strchr(p + (p[4] == 's' ? 8 : 7), '/');
 		if (!p)
 			p = "/";
 	}
@@ -415,6 +420,14 @@ static void channel_join(struct live_socket *s, const char *join_ref, const char
 				return;
 			}
 			def = rdef;
+		} else {
+			/* a page's own join: its URL must be that view's route */
+			const struct variant *uv = NULL;
+			if (live_view_route(path, &uv) != def || uv != variant) {
+				form_release(&query);
+				join_refused(s, join_ref, ref, topic, def->name, "stale");
+				return;
+			}
 		}
 	}
 

@@ -183,14 +183,13 @@ void render(struct request *req, int status, struct buf *html)
 	response_html(req, status, buf_str(html));
 }
 
+/* Before any plug ran: no session is read or written, so no CSRF token. */
 static void not_found(struct request *req)
 {
-	struct page page;
-	char csrf[CSRF_MASKED_MAX];
+	struct page page = {.title = "Not found", .csrf_token = ""};
 	struct buf html;
 
 	buf_init(&html);
-	request_page(req, &page, "Not found", csrf);
 	view_not_found(&html, &page, req->path);
 	render(req, 404, &html);
 	buf_release(&html);
@@ -221,6 +220,11 @@ void router_dispatch(struct request *req)
 	if (!r && (req->method == HTTP_GET || req->method == HTTP_HEAD))
 		live = live_view_route(req->path, &variant);
 
+	if (!r && !live) {
+		/* Phoenix matches the route first: no route, no pipeline, no query */
+		not_found(req);
+		goto done;
+	}
 	for (size_t i = 0; i < ARRAY_LEN(browser_pipeline); i++)
 		if (run_plug(req, browser_pipeline[i].name, browser_pipeline[i].run))
 			goto done;
@@ -228,10 +232,6 @@ void router_dispatch(struct request *req)
 		/* live "/V/mission", MissionLive: every LiveView route needs an agent */
 		if (!run_plug(req, "require_authenticated_user", plug_require_authenticated_user))
 			live_page_render(req, live, variant);
-		goto done;
-	}
-	if (!r) {
-		not_found(req);
 		goto done;
 	}
 	if (r->scope == AUTHENTICATED &&

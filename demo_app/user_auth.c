@@ -50,8 +50,9 @@ int plug_require_authenticated_user(struct request *req)
 	if (req->current_user)
 		return 0;
 	put_flash(req, "error", "You must log in to access this page.");
-	if (req->method == HTTP_GET) {
-		/* maybe_store_return_to: the current path, query included */
+	/* maybe_store_return_to: the current path, query included; a URL too long
+	 * for the cookie (browsers drop cookies over 4 KiB) is not kept */
+	if (req->method == HTTP_GET && strlen(req->path) + strlen(req->query) < 1024) {
 		struct buf to;
 		buf_init(&to);
 		buf_adds(&to, req->path);

@@ -26,7 +26,7 @@ void view_layout(struct buf *out, const struct page *page, const char *content)
 		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 		      "<meta name=\"csrf-token\" content=\"");
 	buf_add_html(out, page->csrf_token);
-	buf_adds(out, "\"><title>");
+	buf_adds(out, "\"><link rel=\"icon\" href=\"data:,\"><title>");
 	buf_add_html(out, page->title);
 	buf_adds(out, " · lvdemo</title><style>");
 	buf_adds(out, style);

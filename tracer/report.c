@@ -105,7 +105,8 @@ void report_summary(FILE *out, const struct run *run, int width)
 	for (size_t i = 0; i < run->nv; i++) {
 		const struct variant_run *v = &run->v[i];
 		size_t first = sc->nsteps ? v->step_begin[0] : 0;
-		size_t last = sc->nsteps ? v->step_end[sc->nsteps - 1] : 0;
+		size_t stop = v->error_step >= 0 ? (size_t)v->error_step : sc->nsteps - 1;
+		size_t last = sc->nsteps ? v->step_end[stop] : 0;
 		fprintf(out, "%*zu", col, queries_in(v, first, last));
 	}
 	fputc('\n', out);

@@ -93,8 +93,11 @@ static int lvdemo_start(struct variant_run *v, const char *lvdemo, const char *d
 	if (pid == 0) {
 		int e = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		dup2(out[1], 1);
-		if (e >= 0)
+		if (e >= 0) {
 			dup2(e, 2);
+			if (e > 2)
+				close(e);
+		}
 		execl(lvdemo, lvdemo, "--host", "127.0.0.1", "--port", "0", "--db", v->db_path,
 		      "--trace", v->trace_path, "--bcrypt-cost", "4", (char *)NULL);
 		fprintf(stderr, "cannot run '%s': %s\n", lvdemo, strerror(errno));
@@ -677,11 +680,15 @@ static int leave(struct ctx *x, struct chan *ch)
 
 	if (!ch->joined)
 		return 0;
-	if (lvc_socket_push(x->b->sock, ch->join_ref, ch->topic, "phx_leave", NULL, ref) < 0)
+	if (lvc_socket_push(x->b->sock, ch->join_ref, ch->topic, "phx_leave", NULL, ref) < 0) {
+		snprintf(x->err, x->errlen, "cannot send phx_leave on %s", ch->topic);
 		return -1;
+	}
 	cJSON *reply = lvc_socket_await_reply(x->b->sock, ref, RUNNER_STEP_TIMEOUT_MS);
 	cJSON_Delete(reply);
 	ch->joined = 0;
+	if (!reply)
+		snprintf(x->err, x->errlen, "no reply to phx_leave on %s", ch->topic);
 	return reply ? 0 : -1;
 }
 
@@ -980,6 +987,7 @@ static int run_step(struct ctx *x, const struct step *st, size_t index)
 	switch (st->kind) {
 	case STEP_REGISTER:
 	case STEP_LOGIN:
+		disconnect(x); /* a full page load closes the page's socket */
 		lvc_form_add(&form, "user[email]", st->arg1);
 		lvc_form_add(&form, "user[password]", st->arg2);
 		rc = st->kind == STEP_REGISTER
@@ -996,16 +1004,23 @@ static int run_step(struct ctx *x, const struct step *st, size_t index)
 				snprintf(x->err, x->errlen, "log out did not close the socket");
 				rc = -1;
 			} else {
+				/* the server closed it: forget it as disconnect() would */
+				lvc_socket_close(b->sock);
+				b->sock = NULL;
 				b->want_disconnects++;
 				b->root.joined = 0;
+				for (int i = 0; i < b->nchildren; i++)
+					b->children[i].joined = 0;
 			}
 		}
 		break;
 	}
 	case STEP_VISIT:
+		disconnect(x); /* a full page load closes the page's socket */
 		rc = http_step(x, "GET", path, NULL, NULL, 1);
 		break;
 	case STEP_CONNECT:
+		disconnect(x);
 		rc = connect_page(x, 0);
 		break;
 	case STEP_RECONNECT:
@@ -1355,8 +1370,9 @@ int runner_write_trace(const struct run *run, const char *path, char *err, size_
 	/* shutdown: what came after the last step (trace.stop) */
 	for (size_t i = 0; i < run->nv; i++) {
 		const struct variant_run *v = &run->v[i];
-		if (sc->nsteps && v->error_step < 0)
-			merged_events(&m, run, v, v->step_end[sc->nsteps - 1], v->nevents);
+		size_t last = v->error_step >= 0 ? (size_t)v->error_step : sc->nsteps - 1;
+		if (sc->nsteps)
+			merged_events(&m, run, v, v->step_end[last], v->nevents);
 	}
 	int rc = m.failed || fflush(m.fp) != 0 ? -1 : 0;
 	if (m.fp != stdout)

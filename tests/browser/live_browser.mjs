@@ -103,12 +103,12 @@ try {
   const other = await context.newPage()
   await other.goto(`${base}/`)
   await Promise.all([other.waitForURL(`${base}/`, {timeout}), other.click("text=Log out")])
-  // the agent goes back to the first tab: phoenix.js reconnects a hidden
-  // page's socket only once it is visible again
+  // the agent goes back to the first tab. Its socket was closed by the
+  // server; LiveView's client reloads the page after its reload jitter
+  // (5 to 10 s by default), and the reload is sent to log in
   await page.bringToFront()
-  // the tab may already be there: compare the URL, then wait for the form
   if (!page.url().endsWith("/users/log_in"))
-    await page.waitForURL("**/users/log_in", {timeout, waitUntil: "commit"})
+    await page.waitForURL("**/users/log_in", {timeout: 20000, waitUntil: "commit"})
   await page.waitForSelector("#user_email", {timeout})
   ok("logged out in another tab: this tab's socket closed; back on it, the rejoin is refused and it is sent to log in")
 

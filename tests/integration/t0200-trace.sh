@@ -112,6 +112,15 @@ test_expect_success 'remember me without a session token: one plug query' '
 	expect_queries "plug:fetch_current_user	$TOKEN_SQL"
 '
 
+test_expect_success 'no route: 404 before any plug, no query, the session untouched' '
+	rm -f "$JAR" && log_in agent@example.com "$PASSWORD" && trace_mark &&
+	http GET /favicon.ico && test "$STATUS" = 404 &&
+	expect_queries "" &&
+	! trace_since | jq -e -s "any(.event == \"plug.start\")" >/dev/null &&
+	! grep -qi "^set-cookie" headers &&
+	http GET /assign_new/mission && test "$STATUS" = 200
+'
+
 test_expect_success 'each request is one conn, opened by endpoint.start, closed by endpoint.stop' '
 	trace_mark && http GET / && http GET /users/log_in &&
 	trace_since | jq -r "select(.event | startswith(\"endpoint.\")) | \"\(.conn) \(.event)\"" >actual &&

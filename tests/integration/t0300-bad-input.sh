@@ -62,6 +62,15 @@ test_expect_success 'invalid UTF-8 gets 400 and writes nothing' '
 	test "$(users_count)" = "$before"
 '
 
+test_expect_success 'a query argument over 2 KiB gets 414; a long URL is not kept as user_return_to' '
+	long=$(printf "x%.0s" $(seq 3000)) &&
+	http GET "/assign/mission?clue=$long" && test "$STATUS" = 414 &&
+	rm -f "$JAR" &&
+	mid=$(printf "y%.0s" $(seq 1500)) &&
+	http GET "/assign/mission?a=$mid&b=$mid" && test "$STATUS" = 302 &&
+	http GET /users/log_in && test "$STATUS" = 200
+'
+
 test_expect_success 'a body that is not a urlencoded form gets 415' '
 	http GET /users/register && token=$(csrf_token) &&
 	http POST /users/register -H "Content-Type: application/json" --data-raw "{\"user\":1}" &&

@@ -71,6 +71,15 @@ test_expect_success 'a session token for another container id: stale' '
 	test "$(reply_of 1)" = "reply error {\"reason\":\"stale\"}"
 '
 
+test_expect_success 'a join URL that is only a scheme is refused, and lvdemo lives on' '
+	page /assign_new/mission &&
+	drive "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$(join_payload "http://" "$SESSION" "$STATIC")" \
+		push "lv:$ID" phx_join "$(join_payload "https://" "$SESSION" "$STATIC")" heartbeat close &&
+	test "$(reply_of 1)" = "reply error {\"reason\":\"stale\"}" &&
+	test "$(reply_of 2)" = "reply error {\"reason\":\"stale\"}" &&
+	test "$(reply_of 3)" = "reply ok {}"
+'
+
 test_expect_success 'a CSRF token that does not match the session: the socket has no session, stale' '
 	page /assign_new/mission &&
 	other=$(printf "%056d" 0 | tr 0 A) &&

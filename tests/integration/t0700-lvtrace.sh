@@ -82,6 +82,15 @@ test_expect_success 'run writes one merged trace: all variants, renumbered, reba
 	}
 '
 
+test_expect_success 'a visit closes the page'"'"'s socket, as a full page load does' '
+	cd "$TRASH" &&
+	printf "%s\n" "title \"two pages\"" "variants assign_new" "register a@b.co \"correct horse battery\"" \
+		"visit /mission" connect "visit /dossier" connect logout >two.scenario &&
+	"$LVTRACE" run two.scenario -o two.jsonl >/dev/null &&
+	jq -s -e "(map(select(.event == \"broadcast\"))[0].sockets == 1) and
+		(map(select(.event == \"socket.disconnect\")) | map(.reason) == [\"client closed\", \"disconnect\"])" two.jsonl >/dev/null
+'
+
 test_expect_success '--junit writes a JUnit report' '
 	cd "$TRASH" &&
 	"$LVTRACE" check --junit report.xml wrong.scenario right.scenario >/dev/null; test $? = 1 &&
