@@ -43,7 +43,7 @@ LIBDEMO := $(BUILD)/libdemo.a
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test-deps run test check asan install uninstall clean unit-tests bench
+.PHONY: all deps test-deps run test check asan install uninstall clean unit-tests bench fuzz
 .DEFAULT_GOAL := all
 
 ASSETS := build/assets/app.js build/assets/phoenix.mjs build/assets/phoenix_live_view.esm.js
@@ -147,6 +147,26 @@ BENCH_BIN := $(BUILD)/tests/bench/trace_read_bench
 $(BENCH_BIN): tests/bench/trace_read_bench.c $(LIBTRACE) | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# libFuzzer harnesses (clang): make fuzz [FUZZ_SECONDS=60]
+FUZZ_SECONDS ?= 20
+FUZZ_TARGETS := fuzz_form fuzz_scenario fuzz_trace_line fuzz_session
+FUZZ_SRC := $(filter-out demo_app/main.c,$(wildcard demo_app/*.c)) $(TRACE_SRC)
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) | deps
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Itracer -Idemo_app \
+		$(PKG_CFLAGS) -DLVDEMO_ASSETS_DIR='"$(ASSETS_DIR)"' -o $@ $^ $(PKG_LIBS)
+
+fuzz: $(FUZZ_TARGETS:%=build/fuzz/%)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p build/fuzz/corpus/$$t; \
+		echo "== $$t ($(FUZZ_SECONDS) s)"; \
+		build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus/$$t \
+			>build/fuzz/$$t.log 2>&1; status=$$?; \
+		grep -E "DONE|ERROR|SUMMARY" build/fuzz/$$t.log; \
+		[ $$status -eq 0 ] || { echo "$$t failed: see build/fuzz/$$t.log"; exit 1; }; \
+	done
 
 bench: all $(BENCH_BIN)
 	@BIN=$(BIN) BUILD=$(BUILD) tests/bench/run
