@@ -41,7 +41,7 @@ void live_page_render(struct request *req, const struct live_view_def *def,
 	char csrf[CSRF_MASKED_MAX];
 	buf_init(&container);
 	buf_init(&html);
-	lv_render_dead(lv, &container, NULL);
+	lv_render_dead(lv, &container);
 	request_page(req, &page, def->name, csrf);
 	page.live = 1;
 	view_layout(&html, &page, buf_str(&container));

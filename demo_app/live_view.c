@@ -313,10 +313,9 @@ static const char *root_id_of(const struct lv *lv)
 	return lv->id;
 }
 
-void lv_render_dead(struct lv *lv, struct buf *out, const char *unused)
+void lv_render_dead(struct lv *lv, struct buf *out)
 {
 	struct lv_rendered r;
-	(void)unused;
 
 	lv_render(lv, &r);
 	if (lv->def->child) {
@@ -325,7 +324,7 @@ void lv_render_dead(struct lv *lv, struct buf *out, const char *unused)
 		struct buf html;
 		buf_init(&html);
 		if (lv_mount(child) == 0)
-			lv_render_dead(child, &html, NULL);
+			lv_render_dead(child, &html);
 		free(r.dyn[lv->def->child_slot]);
 		r.dyn[lv->def->child_slot] = xstrdup(buf_str(&html));
 		buf_release(&html);

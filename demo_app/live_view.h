@@ -102,7 +102,7 @@ void lv_handle_params(struct lv *lv, const struct form *params);
 int lv_handle_event(struct lv *lv, const char *event, const cJSON *value);
 
 /* Dead render: the whole container (children mounted and rendered too) into OUT. */
-void lv_render_dead(struct lv *lv, struct buf *out, const char *static_extra_attrs);
+void lv_render_dead(struct lv *lv, struct buf *out);
 /* Connected render: the whole tree ({"s":...}), remembered for later diffs. */
 cJSON *lv_render_tree(struct lv *lv);
 /* The changes since the last render ({} when none). */
