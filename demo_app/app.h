@@ -60,7 +60,9 @@ struct request {
 	char *csrf_header; /* x-csrf-token */
 	long content_length; /* -1 when absent */
 	struct buf body;
-	struct form params; /* body fields (query string fields too) */
+	struct form query_params; /* the query string's fields */
+	struct form params;	  /* the body's fields: forms, _csrf_token, _method */
+	int dispatched;		  /* handed to the router (once per request) */
 
 	/* conn.assigns and the session, as plugs leave them */
 	struct session session;

@@ -59,6 +59,7 @@ static void request_free(struct request *req)
 	free(req->csrf_header);
 	buf_release(&req->body);
 	form_release(&req->params);
+	form_release(&req->query_params);
 	session_release(&req->session);
 	user_free(req->current_user);
 	free(req->flash_info);
@@ -130,6 +131,9 @@ void request_await(struct request *req, struct password_job *job, resume_fn resu
 	job->owner_id = req->id;
 	req->job = job;
 	req->resume = resume;
+	/* read nothing more from this connection until the answer is out:
+	 * a pipelined request must not replace this one while it waits */
+	lws_rx_flow_control(req->wsi, 0);
 	password_pool_submit(req->app->passwords, job);
 }
 
@@ -188,7 +192,7 @@ static int read_query(struct request *req)
 		char *eq = strchr(frag, '=');
 		if (eq)
 			*eq = '\0';
-		form_add(&req->params, frag, eq ? eq + 1 : "");
+		form_add(&req->query_params, frag, eq ? eq + 1 : "");
 		if (q.len)
 			buf_add(&q, "&", 1);
 		lws_urlencode(enc, frag, (int)sizeof(enc));
@@ -217,6 +221,7 @@ static struct request *request_new(struct lws *wsi, struct app *app)
 	buf_init(&req->body);
 	buf_init(&req->resp);
 	form_init(&req->params);
+	form_init(&req->query_params);
 	session_init(&req->session);
 
 	int m = lws_http_get_uri_and_method(wsi, &uri, &urilen);
@@ -249,6 +254,11 @@ static int is_form_type(const char *type)
 static void request_dispatch(struct request *req)
 {
 	char err[160];
+
+	/* once: lws may report the end of a body again (bytes after it) */
+	if (req->dispatched)
+		return;
+	req->dispatched = 1;
 
 	if (req->body.len > 0) {
 		if (!is_form_type(req->content_type)) {
@@ -310,6 +320,9 @@ static int request_start(struct lws *wsi, struct http_pss *pss, struct app *app)
 	else if (req->content_length > MAX_BODY_BYTES)
 		/* decided before reading a byte of the body: close, don't drain */
 		respond_early(req, 413, "Payload Too Large: the limit is 65536 bytes\n", 1);
+	else if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0)
+		/* no chunked bodies: what follows could be read as another request */
+		respond_early(req, 411, "Length Required: send a Content-Length, not chunks\n", 1);
 	else if (has_body && req->method != HTTP_DELETE && req->content_length < 0)
 		respond_early(req, 411, "Length Required\n", 1);
 	else if (!has_body || req->content_length <= 0)
@@ -374,10 +387,11 @@ static void take_password_results(struct app *app)
 	while (j) {
 		struct password_job *next = j->next;
 		struct request *req = j->owner;
-		if (!req) {
+		if (!req || req->job != j) {
 			password_job_free(j); /* its request went away */
 		} else {
 			req->job = NULL;
+			lws_rx_flow_control(req->wsi, 1);
 			trace_set_context(app->trace, &req->tctx);
 			router_resume(req, j);
 			trace_set_context(app->trace, NULL);

@@ -34,7 +34,7 @@ void live_page_render(struct request *req, const struct live_view_def *def,
 		lv_free(lv);
 		return;
 	}
-	lv_handle_params(lv, &req->params);
+	lv_handle_params(lv, &req->query_params);
 
 	struct buf container, html;
 	struct page page;

@@ -101,6 +101,46 @@ test_expect_success 'a request cut off mid-body is dropped: endpoint.stop aborte
 	test "$(users_count)" = "$before"
 '
 
+# a guest's cookie and the CSRF token of its log-in page
+guest() {
+	rm -f "$JAR" && http GET /users/log_in && TOKEN=$(csrf_token) &&
+	COOKIE=$(awk "\$6 == \"_lvdemo_key\" {print \$7}" "$JAR") && test -n "$COOKIE"
+}
+
+test_expect_success 'bytes after a body do not dispatch the request again (one action, one answer)' '
+	register second@example.com "$PASSWORD" && guest && trace_mark &&
+	body="_csrf_token=$TOKEN&user%5Bemail%5D=second%40example.com&user%5Bpassword%5D=correct+horse+battery" &&
+	code=$(raw_request "POST /users/log_in HTTP/1.1\r\nHost: x\r\nCookie: _lvdemo_key=$COOKIE\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${#body}\r\nConnection: close\r\n\r\n$body\r\n") &&
+	test "$code" = 302 &&
+	test "$(trace_since | jq -s "map(select(.event == \"controller.start\")) | length")" = 1 &&
+	http GET / && test "$STATUS" = 200
+'
+
+test_expect_success 'a POST with Content-Length 0 is one request, not two' '
+	guest && trace_mark &&
+	http POST /users/log_in -H "Content-Length: 0" -H "x-csrf-token: $TOKEN" -b "_lvdemo_key=$COOKIE" &&
+	test "$STATUS" = 200 && grep -q "Invalid email or password" body &&
+	test "$(trace_since | jq -s "map(select(.event == \"controller.start\")) | length")" = 1
+'
+
+test_expect_success 'form fields come from the body only: a CSRF token or _method in the URL is ignored' '
+	guest &&
+	http POST "/users/log_in?_csrf_token=$TOKEN&user%5Bemail%5D=second@example.com&user%5Bpassword%5D=x" \
+		-H "Content-Length: 0" -b "_lvdemo_key=$COOKIE" &&
+	test "$STATUS" = 403 &&
+	http POST "/users/log_in?_method=delete" --data-urlencode "_csrf_token=$TOKEN" \
+		--data-urlencode "user[email]=second@example.com" --data-urlencode "user[password]=wrong one" &&
+	test "$STATUS" = 200 && grep -q "Invalid email or password" body
+'
+
+test_expect_success 'a chunked body is refused with 411, and what follows it is not read as a request' '
+	trace_mark &&
+	code=$(raw_request "DELETE /users/log_out HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1e\r\nGET /smuggled HTTP/1.1\r\nX: y\r\n\r\n0\r\n\r\n") &&
+	{ test "$code" = 411 || { echo "code=$code"; false; }; } &&
+	{ ! grep -q "HTTP/1.1" raw-rest || { cat raw-rest; false; }; } &&
+	! trace_since | grep -q smuggled
+'
+
 test_expect_success 'after all that the server still answers' '
 	http GET / && test "$STATUS" = 200 &&
 	register survivor@example.com "$PASSWORD" && test "$STATUS" = 302
