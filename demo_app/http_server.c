@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 /* The lws per-transaction data: just a pointer, the request lives on the heap. */
 struct http_pss {
@@ -374,8 +375,17 @@ static int request_write(struct lws *wsi, struct request *req)
 		}
 	}
 	/* the whole response is out */
-	if (req->close_after)
-		return -1;
+	if (req->close_after) {
+		/*
+		 * Closing at once with unread bytes from the client (the rest of
+		 * a refused body) makes the kernel send a reset, which can reach
+		 * the client before our answer. So: send FIN after the answer,
+		 * read nothing more, and close a second later (a lingering close).
+		 */
+		shutdown(lws_get_socket_fd(wsi), SHUT_WR);
+		lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, 1);
+		return 0;
+	}
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
