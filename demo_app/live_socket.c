@@ -18,6 +18,8 @@
 #define MAX_MESSAGE_BYTES (1024 * 1024)
 #define MAX_CHANNELS 64 /* LiveViews joined on one socket at once */
 #define MAX_QUEUED_BYTES (8 * 1024 * 1024)
+/* Phoenix's socket timeout: the client sends a heartbeat every 30 s */
+#define IDLE_TIMEOUT_SECONDS 60
 /* The LiveView version lvdemo answers as: the client in package.json */
 #define LIVEVIEW_VERSION "1.2.12"
 
@@ -592,6 +594,8 @@ static void handle_message(struct live_socket *s, const char *text, size_t len)
 
 int live_socket_receive(struct live_socket *s, const void *in, size_t len)
 {
+	/* any message proves the client alive: close it only after a silence */
+	lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, IDLE_TIMEOUT_SECONDS);
 	if (s->rx.len + len > MAX_MESSAGE_BYTES) {
 		trace_set_context(s->app->trace, &s->tctx);
 		protocol_error(s, "message too big");
@@ -629,6 +633,7 @@ int live_socket_is_established(const struct live_socket *s)
 void live_socket_established(struct live_socket *s)
 {
 	s->established = 1;
+	lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, IDLE_TIMEOUT_SECONDS);
 }
 
 /*
