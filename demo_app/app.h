@@ -54,8 +54,6 @@ struct request {
 	char *path;	   /* decoded by lws, e.g. "/users/log_in" */
 	char *query;	   /* "a=b&c=d" with each pair decoded, "" when none */
 	char *cookie;	   /* the Cookie header, "" when none */
-	char *host;
-	char *origin;
 	char *content_type;
 	char *csrf_header; /* x-csrf-token */
 	long content_length; /* -1 when absent */
@@ -94,6 +92,12 @@ struct request {
 
 /* ---- responses (http_server.c) ---- */
 void response_header(struct request *req, const char *name, const char *value);
+/* A Set-Cookie header: NAME=VALUE followed by ATTRS ("; path=/; HttpOnly..."). */
+void response_cookie(struct request *req, const char *name, const char *value, const char *attrs);
+/* "GET", "POST", ... */
+const char *http_method_name(enum http_method m);
+/* A copy of request header H, or NULL when absent. */
+char *http_header_dup(struct lws *wsi, enum lws_token_indexes h);
 void response_send(struct request *req, int status, const char *type, const void *data, size_t len);
 void response_html(struct request *req, int status, const char *html);
 void response_text(struct request *req, int status, const char *text);

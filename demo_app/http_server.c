@@ -18,16 +18,25 @@ struct http_pss {
 	struct live_socket *sock; /* after an upgrade to /live/websocket */
 };
 
-static char *header_copy(struct lws *wsi, enum lws_token_indexes h)
+char *http_header_dup(struct lws *wsi, enum lws_token_indexes h)
 {
 	int n = lws_hdr_total_length(wsi, h);
 
 	if (n <= 0)
-		return xstrdup("");
+		return NULL;
 	char *s = xmalloc((size_t)n + 1);
-	if (lws_hdr_copy(wsi, s, n + 1, h) < 0)
-		s[0] = '\0';
+	if (lws_hdr_copy(wsi, s, n + 1, h) < 0) {
+		free(s);
+		return NULL;
+	}
 	return s;
+}
+
+/* The header's value, "" when absent. */
+static char *header_copy(struct lws *wsi, enum lws_token_indexes h)
+{
+	char *s = http_header_dup(wsi, h);
+	return s ? s : xstrdup("");
 }
 
 static char *custom_header_copy(struct lws *wsi, const char *name)
@@ -54,8 +63,6 @@ static void request_free(struct request *req)
 	free(req->path);
 	free(req->query);
 	free(req->cookie);
-	free(req->host);
-	free(req->origin);
 	free(req->content_type);
 	free(req->csrf_header);
 	buf_release(&req->body);
@@ -129,13 +136,22 @@ void response_redirect(struct request *req, const char *to)
 void request_await(struct request *req, struct password_job *job, resume_fn resume)
 {
 	job->owner = req;
-	job->owner_id = req->id;
 	req->job = job;
 	req->resume = resume;
 	/* read nothing more from this connection until the answer is out:
 	 * a pipelined request must not replace this one while it waits */
 	lws_rx_flow_control(req->wsi, 0);
 	password_pool_submit(req->app->passwords, job);
+}
+
+void response_cookie(struct request *req, const char *name, const char *value, const char *attrs)
+{
+	struct buf c;
+
+	buf_init(&c);
+	buf_addf(&c, "%s=%s%s", name, value, attrs);
+	response_header(req, "set-cookie", buf_str(&c));
+	buf_release(&c);
 }
 
 /* An error decided by the HTTP layer itself, before any plug ran. */
@@ -162,7 +178,7 @@ static enum http_method method_of(int m)
 	}
 }
 
-static const char *method_name(enum http_method m)
+const char *http_method_name(enum http_method m)
 {
 	static const char *const names[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OTHER"};
 	return names[m];
@@ -229,8 +245,6 @@ static struct request *request_new(struct lws *wsi, struct app *app)
 	req->method = method_of(m);
 	req->path = uri && urilen > 0 ? xstrndup(uri, (size_t)urilen) : xstrdup("/");
 	req->cookie = header_copy(wsi, WSI_TOKEN_HTTP_COOKIE);
-	req->host = header_copy(wsi, WSI_TOKEN_HOST);
-	req->origin = header_copy(wsi, WSI_TOKEN_ORIGIN);
 	req->content_type = header_copy(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE);
 	req->csrf_header = custom_header_copy(wsi, "x-csrf-token:");
 	req->content_length = -1;
@@ -301,7 +315,7 @@ static int request_start(struct lws *wsi, struct http_pss *pss, struct app *app)
 		snprintf(req->tctx.variant, sizeof(req->tctx.variant), "%s", variant);
 	trace_set_context(app->trace, &req->tctx);
 	cJSON *f = cJSON_CreateObject();
-	cJSON_AddStringToObject(f, "method", method_name(req->method));
+	cJSON_AddStringToObject(f, "method", http_method_name(req->method));
 	cJSON_AddStringToObject(f, "path", req->path);
 	int bad_query = read_query(req);
 	if (req->query[0])

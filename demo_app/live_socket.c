@@ -60,19 +60,6 @@ static void emit_connect(struct live_socket *s);
 
 /* ------------------------------------------------------------ upgrade */
 
-static char *header_dup(struct lws *wsi, enum lws_token_indexes h)
-{
-	int n = lws_hdr_total_length(wsi, h);
-	if (n <= 0)
-		return NULL;
-	char *s = xmalloc((size_t)n + 1);
-	if (lws_hdr_copy(wsi, s, n + 1, h) < 0) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
-
 /* The query argument named exactly NAME (lws_get_urlarg_by_name matches by prefix). */
 static char *query_arg(struct lws *wsi, const char *name)
 {
@@ -112,15 +99,15 @@ static int refuse(struct lws *wsi, struct app *app, unsigned long id, int status
 int live_socket_confirm(struct lws *wsi, struct app *app, struct live_socket **out)
 {
 	unsigned long id = ++app->next_socket_id;
-	char *path = header_dup(wsi, WSI_TOKEN_GET_URI);
+	char *path = http_header_dup(wsi, WSI_TOKEN_GET_URI);
 	int bad_path = !path || strcmp(path, "/live/websocket") != 0;
 	free(path);
 	if (bad_path)
 		return refuse(wsi, app, id, 404, "no socket at this path");
 
 	/* check_origin: a browser on another site must not ride the cookie */
-	char *origin = header_dup(wsi, WSI_TOKEN_ORIGIN);
-	char *host = header_dup(wsi, WSI_TOKEN_HOST);
+	char *origin = http_header_dup(wsi, WSI_TOKEN_ORIGIN);
+	char *host = http_header_dup(wsi, WSI_TOKEN_HOST);
 	if (origin) {
 		int ok = host && strncmp(origin, "http://", 7) == 0 && strcmp(origin + 7, host) == 0;
 		free(origin);
@@ -146,7 +133,7 @@ int live_socket_confirm(struct lws *wsi, struct app *app, struct live_socket **o
 	buf_init(&s->rx);
 
 	/* the cookie session, read at connect; its CSRF token must match */
-	char *cookie = header_dup(wsi, WSI_TOKEN_HTTP_COOKIE);
+	char *cookie = http_header_dup(wsi, WSI_TOKEN_HTTP_COOKIE);
 	char *csrf = query_arg(wsi, "_csrf_token");
 	char value[4096];
 	struct session session;

@@ -29,7 +29,6 @@ struct password_job {
 	int cost;
 	int result;   /* HASH: 0 or -1; VERIFY: 1 match, 0 no match */
 	void *owner;  /* who is waiting; NULL once the owner went away */
-	unsigned long owner_id;
 	struct password_job *next;
 };
 

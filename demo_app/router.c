@@ -275,16 +275,11 @@ void router_finish(struct request *req)
 	}
 	if (req->session_dirty) {
 		char *value = session_encode(&req->session, &app->signer, time(NULL));
-		struct buf c;
-		buf_init(&c);
-		buf_addf(&c, "%s=%s; path=/; HttpOnly; SameSite=Lax", SESSION_COOKIE, value);
-		response_header(req, "set-cookie", buf_str(&c));
-		buf_release(&c);
+		response_cookie(req, SESSION_COOKIE, value, "; path=/; HttpOnly; SameSite=Lax");
 		free(value);
 	}
 	cJSON *f = cJSON_CreateObject();
-	static const char *const names[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OTHER"};
-	cJSON_AddStringToObject(f, "method", names[req->method]);
+	cJSON_AddStringToObject(f, "method", http_method_name(req->method));
 	cJSON_AddStringToObject(f, "path", req->path);
 	cJSON_AddNumberToObject(f, "status", req->status);
 	cJSON_AddNumberToObject(f, "duration_us", (double)(trace_clock_us() - req->start_us));

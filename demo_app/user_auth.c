@@ -85,12 +85,10 @@ void user_auth_log_in_user(struct request *req, const unsigned char token[USER_T
 	req->session_dirty = 1;
 	if (remember_me) {
 		char *value = remember_me_encode(&req->app->signer, token, time(NULL));
-		struct buf c;
-		buf_init(&c);
-		buf_addf(&c, "%s=%s; path=/; max-age=%ld; HttpOnly; SameSite=Lax", REMEMBER_ME_COOKIE,
-			 value, REMEMBER_ME_MAX_AGE);
-		response_header(req, "set-cookie", buf_str(&c));
-		buf_release(&c);
+		char attrs[96];
+		snprintf(attrs, sizeof(attrs), "; path=/; max-age=%ld; HttpOnly; SameSite=Lax",
+			 REMEMBER_ME_MAX_AGE);
+		response_cookie(req, REMEMBER_ME_COOKIE, value, attrs);
 		free(value);
 	}
 	if (flash)
@@ -108,13 +106,9 @@ void user_auth_log_out_user(struct request *req)
 		live_socket_disconnect_all(req->app, req->session.live_socket_id);
 	session_clear(&req->session);
 	req->session_dirty = 1;
-	struct buf c;
-	buf_init(&c);
-	buf_addf(&c, "%s=; path=/; max-age=0; expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; "
-		     "SameSite=Lax",
-		 REMEMBER_ME_COOKIE);
-	response_header(req, "set-cookie", buf_str(&c));
-	buf_release(&c);
+	response_cookie(req, REMEMBER_ME_COOKIE, "",
+			"; path=/; max-age=0; expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; "
+			"SameSite=Lax");
 	put_flash(req, "info", "Logged out successfully.");
 	response_redirect(req, "/");
 }

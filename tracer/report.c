@@ -22,18 +22,6 @@ int report_width(FILE *out)
 	return 100;
 }
 
-static const char *member(const struct trace_event *ev, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(ev->json, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static long member_num(const struct trace_event *ev, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(ev->json, key);
-	return cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
-}
-
 /* Print S cut to at most W columns (bytes; the text is ASCII SQL and names). */
 static void put_cut(FILE *out, const char *s, int w)
 {
@@ -121,12 +109,12 @@ static void list_queries(FILE *out, const struct variant_run *v, const struct ex
 {
 	for (size_t k = 0; k < r->nmatched; k++) {
 		const struct trace_event *ev = &v->events[r->matched[k]];
-		const char *sql = member(ev, "sql");
-		const char *caller = member(ev, "caller");
+		const char *sql = trace_event_string(ev, "sql");
+		const char *caller = trace_event_string(ev, "caller");
 		char head[320];
 		size_t same = k;
 		for (size_t j = 0; j < k; j++) {
-			const char *other = member(&v->events[r->matched[j]], "sql");
+			const char *other = trace_event_string(&v->events[r->matched[j]], "sql");
 			const cJSON *p1 = cJSON_GetObjectItemCaseSensitive(ev->json, "params");
 			const cJSON *p2 = cJSON_GetObjectItemCaseSensitive(v->events[r->matched[j]].json, "params");
 			if (sql && other && strcmp(sql, other) == 0 && cJSON_Compare(p1, p2, 1)) {
@@ -135,7 +123,7 @@ static void list_queries(FILE *out, const struct variant_run *v, const struct ex
 			}
 		}
 		snprintf(head, sizeof(head), "    #%-2zu %s  %s  %ldus", k + 1,
-			 ev->phase ? ev->phase : "?", caller ? caller : "?", member_num(ev, "total_us"));
+			 ev->phase ? ev->phase : "?", caller ? caller : "?", (long)trace_event_number(ev, "total_us"));
 		fputs(head, out);
 		if (same != k) {
 			fprintf(out, "  same as #%zu\n", same + 1);
@@ -166,7 +154,7 @@ static void phase_table(FILE *out, const struct run *run, size_t step, const str
 			const struct trace_event *ev = &v->events[e];
 			if (strcmp(ev->event, "repo.query") != 0)
 				continue;
-			const char *src = member(ev, "source");
+			const char *src = trace_event_string(ev, "source");
 			if (st->source && (!src || strcmp(src, st->source) != 0))
 				continue;
 			const char *ph = ev->phase ? ev->phase : "?";
@@ -191,7 +179,7 @@ static void phase_table(FILE *out, const struct run *run, size_t step, const str
 			size_t n = 0;
 			for (size_t e = r->window_begin; e < r->window_end && e < v->nevents; e++) {
 				const struct trace_event *ev = &v->events[e];
-				const char *src = member(ev, "source");
+				const char *src = trace_event_string(ev, "source");
 				if (strcmp(ev->event, "repo.query") == 0 && ev->phase &&
 				    strcmp(ev->phase, phases[k]) == 0 &&
 				    (!st->source || (src && strcmp(src, st->source) == 0)))

@@ -317,7 +317,6 @@ static void browser_free(struct browser *b)
 }
 
 struct ctx {
-	struct run *run;
 	struct variant_run *v;
 	struct browser *b;
 	struct tail tail;
@@ -871,19 +870,13 @@ static const struct expect_count *count_for(const struct step *st, const char *v
 	return NULL;
 }
 
-static const char *member(const struct trace_event *ev, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(ev->json, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static int matches_query(const struct step *st, const struct trace_event *ev)
 {
 	if (strcmp(ev->event, "repo.query") != 0)
 		return 0;
 	if (st->phase_glob && !scenario_glob_match(st->phase_glob, ev->phase ? ev->phase : ""))
 		return 0;
-	const char *source = member(ev, "source");
+	const char *source = trace_event_string(ev, "source");
 	if (st->source && (!source || strcmp(source, st->source) != 0))
 		return 0;
 	return 1;
@@ -944,14 +937,14 @@ static void check_expect(struct ctx *x, const struct step *st, struct expect_res
 			const struct trace_event *ev = &v->events[i];
 			if (strcmp(ev->event, "assign_new") != 0)
 				continue;
-			const char *key = member(ev, "key"), *view = member(ev, "view");
+			const char *key = trace_event_string(ev, "key"), *view = trace_event_string(ev, "view");
 			const cJSON *conn = cJSON_GetObjectItemCaseSensitive(ev->json, "connected");
 			if (!key || strcmp(key, st->arg1) != 0 || (st->view && (!view || strcmp(view, st->view) != 0)))
 				continue;
 			if (st->connected >= 0 && cJSON_IsTrue(conn) != st->connected)
 				continue;
 			n++;
-			const char *from = member(ev, "from");
+			const char *from = trace_event_string(ev, "from");
 			if (!from || strcmp(from, st->arg2) != 0)
 				bad++, bad_from = from;
 		}
@@ -1098,7 +1091,7 @@ static void *variant_thread(void *p)
 	struct thread_arg *a = p;
 	struct variant_run *v = a->v;
 	const struct scenario *sc = a->run->sc;
-	struct ctx x = {.run = a->run, .v = v, .err = v->error, .errlen = sizeof(v->error)};
+	struct ctx x = {.v = v, .err = v->error, .errlen = sizeof(v->error)};
 
 	x.tail.fd = x.tail.inotify = -1;
 	if (lvdemo_start(v, a->lvdemo, a->run->tmpdir, v->error, sizeof(v->error)) < 0 ||

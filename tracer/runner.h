@@ -47,7 +47,6 @@ struct variant_run {
 
 	char error[1024]; /* a step that could not run */
 	int error_step;	 /* its index, -1 when none */
-	void *state;	 /* the browser state while running (runner.c) */
 };
 
 struct run {

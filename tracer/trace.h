@@ -115,6 +115,10 @@ void trace_reader_close(struct trace_reader *r);
 int trace_reader_next(struct trace_reader *r, struct trace_event *ev, char *err, size_t errlen);
 void trace_event_release(struct trace_event *ev);
 
+/* EV's member KEY as a string (NULL when absent or not a string), or a number (0 when not). */
+const char *trace_event_string(const struct trace_event *ev, const char *key);
+double trace_event_number(const struct trace_event *ev, const char *key);
+
 /*
  * Parse one line (LEN bytes, no newline needed) into EV. Checks the members
  * every line has. Returns 0, or -1 with "COLUMN: reason" style text in ERR.

@@ -60,6 +60,18 @@ void trace_event_release(struct trace_event *ev)
 	memset(ev, 0, sizeof(*ev));
 }
 
+const char *trace_event_string(const struct trace_event *ev, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(ev->json, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+double trace_event_number(const struct trace_event *ev, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(ev->json, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
 static int is_whole_number(const cJSON *n)
 {
 	return cJSON_IsNumber(n) && n->valuedouble >= 0 && n->valuedouble <= 9e15 &&

@@ -202,7 +202,6 @@ static void test_pool_runs_jobs_and_notifies(void **state)
 	for (int i = 0; i < 4; i++) {
 		assert_non_null(jobs[i]);
 		jobs[i]->owner = &owners[i];
-		jobs[i]->owner_id = 100u + (unsigned)i;
 		jobs[i]->result = -7;
 		password_pool_submit(p, jobs[i]);
 	}
@@ -216,7 +215,7 @@ static void test_pool_runs_jobs_and_notifies(void **state)
 	for (struct password_job *j = done; j; j = j->next) {
 		count++;
 		assert_true(count <= 4);
-		int i = (int)(j->owner_id - 100u);
+		int i = (int)((const char *)j->owner - (const char *)owners) / (int)sizeof(owners[0]);
 		assert_true(i >= 0 && i < 4);
 		assert_ptr_equal(j->owner, &owners[i]);
 		assert_ptr_equal(j, jobs[i]);
