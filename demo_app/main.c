@@ -39,7 +39,7 @@ static void on_signal(int sig)
 static void usage(FILE *out)
 {
 	fputs("usage: lvdemo [--host ADDR] [--port N] [--db PATH] [--trace PATH|-]\n"
-	      "              [--bcrypt-cost N] [--secret-file PATH]\n"
+	      "              [--bcrypt-cost N] [--secret-file PATH] [--assets DIR]\n"
 	      "\n"
 	      "The lvtrace demo app: phx.gen.auth-style accounts and LiveView pages whose\n"
 	      "lifecycle phases and SQL statements are written to a JSON Lines trace.\n"
