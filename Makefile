@@ -12,11 +12,16 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 CFLAGS ?= -O2 -g
 
-PKGS := libwebsockets sqlite3 libcjson libcrypt openssl
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-# Recursive (=) on purpose: pkg-config runs after ensure-deps installed the packages.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread
+
+# Each program gets only the libraries it needs. Recursive (=) on purpose:
+# pkg-config runs after ensure-deps installed the packages.
+TRACE_PKGS := libcjson
+DEMO_PKGS := libwebsockets sqlite3 libcjson libcrypt openssl
+LVTRACE_PKGS := libwebsockets sqlite3 libcjson libxml-2.0
+TUI_PKGS := ncursesw
+pkg_cflags = $(shell pkg-config --cflags $(1))
+pkg_libs = $(shell pkg-config --libs $(1))
 
 ifeq ($(SANITIZE),1)
 BUILD := build/asan
@@ -29,16 +34,39 @@ SAN :=
 endif
 
 ASSETS_DIR := $(CURDIR)/build/assets
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Itracer -Idemo_app $(PKG_CFLAGS) $(SAN) \
-	-DLVDEMO_ASSETS_DIR='"$(ASSETS_DIR)"' $(CFLAGS)
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(SAN)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
-TRACE_SRC := tracer/trace_write.c tracer/trace_read.c tracer/scenario.c
+# the trace library: the format, written by lvdemo and read by lvtrace
+TRACE_SRC := $(wildcard tracer/trace_*.c)
+# lvdemo
 DEMO_SRC := $(filter-out demo_app/main.c,$(wildcard demo_app/*.c))
+# lvtrace without its terminal views: scenarios, runner, model, text views
+LVCORE_SRC := tracer/scenario.c tracer/expect.c tracer/runner.c $(wildcard tracer/run_*.c) \
+	tracer/report.c $(wildcard tracer/model*.c) $(wildcard tracer/view_*.c)
+# lvtrace's ncurses views and its command line
+TUI_SRC := $(wildcard tracer/tui*.c)
+CLI_SRC := tracer/lvtrace.c tracer/cli.c $(wildcard tracer/cmd_*.c)
+
 TRACE_OBJ := $(TRACE_SRC:%.c=$(BUILD)/%.o)
 DEMO_OBJ := $(DEMO_SRC:%.c=$(BUILD)/%.o)
+LVCORE_OBJ := $(LVCORE_SRC:%.c=$(BUILD)/%.o)
+TUI_OBJ := $(TUI_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIBTRACE := $(BUILD)/libtrace.a
 LIBDEMO := $(BUILD)/libdemo.a
+LIBLVCORE := $(BUILD)/liblvcore.a
+
+# per-module flags: the most specific pattern wins
+$(BUILD)/tracer/%.o: MOD_CFLAGS = -Itracer $(call pkg_cflags,$(LVTRACE_PKGS))
+$(BUILD)/tracer/trace_%.o: MOD_CFLAGS = -Itracer $(call pkg_cflags,$(TRACE_PKGS))
+$(BUILD)/tracer/tui%.o: MOD_CFLAGS = -Itracer $(call pkg_cflags,$(LVTRACE_PKGS) $(TUI_PKGS))
+$(BUILD)/tracer/cmd_%.o: MOD_CFLAGS = -Itracer $(call pkg_cflags,$(LVTRACE_PKGS) $(TUI_PKGS))
+$(BUILD)/demo_app/%.o: MOD_CFLAGS = -Idemo_app -Itracer $(call pkg_cflags,$(DEMO_PKGS)) \
+	-DLVDEMO_ASSETS_DIR='"$(ASSETS_DIR)"'
+TEST_CFLAGS = $(BASE_CFLAGS) -Itracer -Idemo_app \
+	$(call pkg_cflags,$(DEMO_PKGS) $(LVTRACE_PKGS) cmocka) $(CFLAGS)
+TEST_LIBS = $(call pkg_libs,$(DEMO_PKGS) $(LVTRACE_PKGS) cmocka) -lpthread
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -75,7 +103,7 @@ test-deps:
 
 $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(MOD_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(LIBTRACE): $(TRACE_OBJ)
 	$(AR) rcs $@ $^
@@ -83,13 +111,16 @@ $(LIBTRACE): $(TRACE_OBJ)
 $(LIBDEMO): $(DEMO_OBJ)
 	$(AR) rcs $@ $^
 
+$(LIBLVCORE): $(LVCORE_OBJ)
+	$(AR) rcs $@ $^
+
 $(BIN)/lvdemo: $(BUILD)/demo_app/main.o $(LIBDEMO) $(LIBTRACE)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(DEMO_PKGS)) -lpthread
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIBDEMO) $(LIBTRACE) | test-deps
+$(BUILD)/tests/%: tests/unit/%.c $(LIBDEMO) $(LIBLVCORE) $(LIBTRACE) | test-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+	$(CC) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
 unit-tests: $(UNIT_BIN)
 
@@ -109,30 +140,27 @@ $(LIBCLIENT): $(CLIENT_OBJ)
 $(UNIT_BIN): $(LIBCLIENT)
 
 # the driver behind tests/integration/t0400-client.sh (BUILD_DIR tells it where)
-$(LVC_DRIVE): tests/tools/lvc_drive.c $(LIBCLIENT) | test-deps
+$(LVC_DRIVE): tests/tools/lvc_drive.c $(LIBCLIENT) $(LIBTRACE) | test-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
 # a server with the odd answers lvdemo never gives, for the same test
 $(LVC_FAKE): tests/tools/lvc_fake_server.c | test-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
 test: $(LVC_DRIVE) $(LVC_FAKE)
 
 -include $(CLIENT_OBJ:.o=.d)
 
-# lvtrace: the scenario runner and checker
-LVTRACE_SRC := tracer/lvtrace.c tracer/runner.c tracer/report.c
-LVTRACE_OBJ := $(LVTRACE_SRC:%.c=$(BUILD)/%.o)
-
-$(BIN)/lvtrace: $(LVTRACE_OBJ) $(LIBCLIENT) $(LIBTRACE)
+# lvtrace: the scenario runner and checker, and the tracer
+$(BIN)/lvtrace: $(CLI_OBJ) $(TUI_OBJ) $(LIBLVCORE) $(LIBCLIENT) $(LIBTRACE)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(LVTRACE_PKGS) $(TUI_PKGS)) -lpthread
 
 all: $(BIN)/lvtrace
 
--include $(LVTRACE_OBJ:.o=.d)
+-include $(CLI_OBJ:.o=.d) $(TUI_OBJ:.o=.d) $(LVCORE_OBJ:.o=.d)
 
 run: all
 	$(BIN)/lvdemo --trace -
@@ -146,17 +174,19 @@ BENCH_BIN := $(BUILD)/tests/bench/trace_read_bench
 
 $(BENCH_BIN): tests/bench/trace_read_bench.c $(LIBTRACE) | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(BASE_CFLAGS) -Itracer $(call pkg_cflags,$(TRACE_PKGS)) $(CFLAGS) $(ALL_LDFLAGS) -o $@ $^ \
+		$(call pkg_libs,$(TRACE_PKGS))
 
 # libFuzzer harnesses (clang): make fuzz [FUZZ_SECONDS=60]
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := fuzz_form fuzz_scenario fuzz_trace_line fuzz_session
-FUZZ_SRC := $(filter-out demo_app/main.c,$(wildcard demo_app/*.c)) $(TRACE_SRC)
+FUZZ_SRC := $(DEMO_SRC) $(TRACE_SRC) tracer/scenario.c
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) | deps
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Itracer -Idemo_app \
-		$(PKG_CFLAGS) -DLVDEMO_ASSETS_DIR='"$(ASSETS_DIR)"' -o $@ $^ $(PKG_LIBS)
+		$(call pkg_cflags,$(DEMO_PKGS)) -DLVDEMO_ASSETS_DIR='"$(ASSETS_DIR)"' -o $@ $^ \
+		$(call pkg_libs,$(DEMO_PKGS)) -lpthread
 
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/%)
 	@for t in $(FUZZ_TARGETS); do \
@@ -187,4 +217,4 @@ uninstall:
 clean:
 	rm -rf build bin tests/trash node_modules
 
--include $(TRACE_OBJ:.o=.d) $(DEMO_OBJ:.o=.d) $(BUILD)/demo_app/main.d
+-include $(TRACE_OBJ:.o=.d) $(DEMO_OBJ:.o=.d) $(BUILD)/demo_app/main.d $(BUILD)/tests/*.d

@@ -157,7 +157,7 @@ static void emit_query(struct db *db, sqlite3_stmt *st, struct db_call *call)
 		snprintf(caller, sizeof(caller), "?");
 	cJSON_AddStringToObject(f, "caller", caller);
 	db->statements++;
-	trace_emit(db->trace, "repo.query", f);
+	trace_emit(db->trace, TRACE_EV_REPO_QUERY, f);
 	if (call)
 		call->start_us = 0;
 }

@@ -130,7 +130,7 @@ void response_redirect(struct request *req, const char *to)
 	response_header(req, "location", to);
 	cJSON *f = cJSON_CreateObject();
 	cJSON_AddStringToObject(f, "to", to);
-	trace_emit(req->app->trace, "redirect", f);
+	trace_emit(req->app->trace, TRACE_EV_REDIRECT, f);
 }
 
 void request_await(struct request *req, struct password_job *job, resume_fn resume)
@@ -320,7 +320,7 @@ static int request_start(struct lws *wsi, struct http_pss *pss, struct app *app)
 	int bad_query = read_query(req);
 	if (req->query[0])
 		cJSON_AddStringToObject(f, "query", req->query);
-	trace_emit(app->trace, "endpoint.start", f);
+	trace_emit(app->trace, TRACE_EV_ENDPOINT_START, f);
 
 	int has_body = req->method == HTTP_POST || req->method == HTTP_PUT ||
 		       req->method == HTTP_PATCH || req->method == HTTP_DELETE;
@@ -473,7 +473,7 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 				trace_set_context(app->trace, &pss->req->tctx);
 				cJSON *f = cJSON_CreateObject();
 				cJSON_AddBoolToObject(f, "aborted", 1);
-				trace_emit(app->trace, "endpoint.stop", f);
+				trace_emit(app->trace, TRACE_EV_ENDPOINT_STOP, f);
 				trace_set_context(app->trace, NULL);
 			}
 			request_free(pss->req);

@@ -90,7 +90,7 @@ static int refuse(struct lws *wsi, struct app *app, unsigned long id, int status
 	cJSON_AddStringToObject(f, "result", "refused");
 	cJSON_AddNumberToObject(f, "status", status);
 	cJSON_AddStringToObject(f, "reason", why);
-	trace_emit(app->trace, "socket.connect", f);
+	trace_emit(app->trace, TRACE_EV_SOCKET_CONNECT, f);
 	trace_set_context(app->trace, NULL);
 	lws_return_http_status(wsi, (unsigned)status, why);
 	return 1;
@@ -274,7 +274,7 @@ static void channel_remove(struct live_socket *s, struct live_channel *ch, const
 	if (ch->lv)
 		cJSON_AddStringToObject(f, "view", ch->lv->def->name);
 	cJSON_AddStringToObject(f, "reason", reason);
-	trace_emit(s->app->trace, "channel.leave", f);
+	trace_emit(s->app->trace, TRACE_EV_CHANNEL_LEAVE, f);
 	lv_free(ch->lv);
 	free(ch->join_ref);
 	free(ch);
@@ -319,7 +319,7 @@ static void emit_join(struct live_socket *s, const char *topic, const char *view
 	if (view)
 		cJSON_AddStringToObject(f, "view", view);
 	cJSON_AddStringToObject(f, "result", result);
-	trace_emit(s->app->trace, "channel.join", f);
+	trace_emit(s->app->trace, TRACE_EV_CHANNEL_JOIN, f);
 }
 
 static void join_refused(struct live_socket *s, const char *join_ref, const char *ref,
@@ -513,7 +513,7 @@ static void protocol_error(struct live_socket *s, const char *why)
 {
 	cJSON *f = cJSON_CreateObject();
 	cJSON_AddStringToObject(f, "error", why);
-	trace_emit(s->app->trace, "socket.error", f);
+	trace_emit(s->app->trace, TRACE_EV_SOCKET_ERROR, f);
 }
 
 static void handle_message(struct live_socket *s, const char *text, size_t len)
@@ -636,7 +636,7 @@ static void emit_connect(struct live_socket *s)
 	cJSON *f = cJSON_CreateObject();
 	cJSON_AddStringToObject(f, "result", "ok");
 	cJSON_AddStringToObject(f, "session", s->session_state);
-	trace_emit(s->app->trace, "socket.connect", f);
+	trace_emit(s->app->trace, TRACE_EV_SOCKET_CONNECT, f);
 }
 
 void live_socket_peer_close(struct live_socket *s, const void *in, size_t len)
@@ -662,7 +662,7 @@ void live_socket_closed(struct live_socket *s)
 		cJSON_AddStringToObject(f, "reason", s->close_reason ? s->close_reason : "connection lost");
 		if (s->peer_close_code)
 			cJSON_AddNumberToObject(f, "code", s->peer_close_code);
-		trace_emit(app->trace, "socket.disconnect", f);
+		trace_emit(app->trace, TRACE_EV_SOCKET_DISCONNECT, f);
 	}
 	trace_set_context(app->trace, NULL);
 
@@ -701,6 +701,6 @@ int live_socket_disconnect_all(struct app *app, const char *live_socket_id)
 	cJSON_AddStringToObject(f, "topic", live_socket_id);
 	cJSON_AddStringToObject(f, "message", "disconnect");
 	cJSON_AddNumberToObject(f, "sockets", n);
-	trace_emit(app->trace, "broadcast", f);
+	trace_emit(app->trace, TRACE_EV_BROADCAST, f);
 	return n;
 }

@@ -119,14 +119,13 @@ static cJSON *lv_fields(const struct lv *lv)
 	return f;
 }
 
-/* Open the span of a callback: phase "KIND:dead|connected:View". */
-static void lv_span_start(struct lv *lv, const char *kind)
+/* Open the span of a callback: event PREFIX.start, phase "KIND:dead|connected:View". */
+static void lv_span_start(struct lv *lv, const char *prefix, const char *kind)
 {
-	char phase[96], prefix[48];
+	char phase[96];
 
 	snprintf(phase, sizeof(phase), "%s:%s:%s", kind, lv->connected ? "connected" : "dead",
 		 lv->def->name);
-	snprintf(prefix, sizeof(prefix), "live_view.%s", kind);
 	trace_span_start(lv->app->trace, prefix, phase, lv_fields(lv));
 }
 
@@ -163,7 +162,7 @@ static void lv_assign_current_user(struct lv *lv)
 {
 	cJSON *f = lv_fields(lv);
 	cJSON_AddStringToObject(f, "key", "current_user");
-	trace_emit(lv->app->trace, "assign", f);
+	trace_emit(lv->app->trace, TRACE_EV_ASSIGN, f);
 	put_current_user(lv, load_current_user(lv));
 }
 
@@ -194,7 +193,7 @@ static void lv_assign_new_current_user(struct lv *lv)
 	cJSON *f = lv_fields(lv);
 	cJSON_AddStringToObject(f, "key", "current_user");
 	cJSON_AddStringToObject(f, "from", from);
-	trace_emit(lv->app->trace, "assign_new", f);
+	trace_emit(lv->app->trace, TRACE_EV_ASSIGN_NEW, f);
 
 	if (strcmp(from, "function") == 0)
 		put_current_user(lv, load_current_user(lv));
@@ -208,12 +207,12 @@ static void lv_assign_new_current_user(struct lv *lv)
 
 int lv_mount(struct lv *lv)
 {
-	lv_span_start(lv, "mount");
+	lv_span_start(lv, TRACE_SPAN_MOUNT, "mount");
 	/* live_session hooks run for routed (root) views only, never for children */
 	if (!lv->child && lv->variant->on_mount_hook) {
 		cJSON *f = lv_fields(lv);
 		cJSON_AddStringToObject(f, "hook", "mount_current_user");
-		trace_span_start(lv->app->trace, "on_mount", "on_mount:mount_current_user", f);
+		trace_span_start(lv->app->trace, TRACE_SPAN_ON_MOUNT, "on_mount:mount_current_user", f);
 		lv_assign_new_current_user(lv);
 		f = lv_fields(lv);
 		cJSON_AddStringToObject(f, "hook", "mount_current_user");
@@ -239,7 +238,7 @@ int lv_mount(struct lv *lv)
 
 void lv_handle_params(struct lv *lv, const struct form *params)
 {
-	lv_span_start(lv, "handle_params");
+	lv_span_start(lv, TRACE_SPAN_HANDLE_PARAMS, "handle_params");
 	if (lv->def->handle_params)
 		lv->def->handle_params(lv, params);
 	lv_span_stop(lv, NULL);
@@ -247,7 +246,7 @@ void lv_handle_params(struct lv *lv, const struct form *params)
 
 int lv_handle_event(struct lv *lv, const char *event, const cJSON *value)
 {
-	lv_span_start(lv, "handle_event");
+	lv_span_start(lv, TRACE_SPAN_HANDLE_EVENT, "handle_event");
 	int rc = lv->def->handle_event ? lv->def->handle_event(lv, event, value) : -1;
 	cJSON *extra = cJSON_CreateObject();
 	cJSON_AddStringToObject(extra, "event", event);
@@ -260,7 +259,7 @@ int lv_handle_event(struct lv *lv, const char *event, const cJSON *value)
 static void lv_render(struct lv *lv, struct lv_rendered *r)
 {
 	memset(r, 0, sizeof(*r));
-	lv_span_start(lv, "render");
+	lv_span_start(lv, TRACE_SPAN_RENDER, "render");
 	lv->def->render(lv, r);
 	for (size_t i = 0; i < r->n; i++)
 		if (!r->dyn[i])

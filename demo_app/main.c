@@ -306,9 +306,14 @@ out:
 		cJSON *f = cJSON_CreateObject();
 		cJSON_AddNumberToObject(f, "statements", (double)app.db.statements);
 		cJSON_AddNumberToObject(f, "sqlite_runs", (double)db_statements_run(&app.db));
-		trace_emit(app.trace, status == 0 ? "trace.stop" : "trace.abort", f);
+		trace_emit(app.trace, status == 0 ? TRACE_EV_TRACE_STOP : TRACE_EV_TRACE_ABORT, f);
 	}
 	db_close(&app.db);
-	trace_close(app.trace);
+	if (trace_close(app.trace) < 0) {
+		/* the trace is a prefix of what happened: say so, and fail */
+		fprintf(stderr, "lvdemo: cannot write the trace '%s': %s\n", o.trace_path,
+			strerror(errno));
+		status = 1;
+	}
 	return status;
 }

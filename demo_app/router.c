@@ -32,7 +32,7 @@ static int plug_fetch_session(struct request *req)
 	}
 	cJSON *f = cJSON_CreateObject();
 	cJSON_AddStringToObject(f, "session", state);
-	trace_emit(req->app->trace, "session.fetch", f);
+	trace_emit(req->app->trace, TRACE_EV_SESSION_FETCH, f);
 	return 0;
 }
 
@@ -142,7 +142,7 @@ static int run_plug(struct request *req, const char *name, plug_fn fn)
 
 	cJSON_AddStringToObject(f, "plug", name);
 	snprintf(phase, sizeof(phase), "plug:%s", name);
-	trace_span_start(req->app->trace, "plug", phase, f);
+	trace_span_start(req->app->trace, TRACE_SPAN_PLUG, phase, f);
 	int halted = fn(req);
 	f = cJSON_CreateObject();
 	cJSON_AddStringToObject(f, "plug", name);
@@ -246,7 +246,7 @@ void router_dispatch(struct request *req)
 	cJSON *f = cJSON_CreateObject();
 	cJSON_AddStringToObject(f, "controller", r->controller);
 	cJSON_AddStringToObject(f, "action", r->action_name);
-	trace_span_start(req->app->trace, "controller", phase, f);
+	trace_span_start(req->app->trace, TRACE_SPAN_CONTROLLER, phase, f);
 	r->action(req);
 	action_done(req);
 	return;
@@ -283,5 +283,5 @@ void router_finish(struct request *req)
 	cJSON_AddStringToObject(f, "path", req->path);
 	cJSON_AddNumberToObject(f, "status", req->status);
 	cJSON_AddNumberToObject(f, "duration_us", (double)(trace_clock_us() - req->start_us));
-	trace_emit(app->trace, "endpoint.stop", f);
+	trace_emit(app->trace, TRACE_EV_ENDPOINT_STOP, f);
 }

@@ -20,7 +20,7 @@ static void emit_assign(struct request *req)
 		cJSON_AddNumberToObject(f, "user_id", (double)req->current_user->id);
 	else
 		cJSON_AddNullToObject(f, "user_id");
-	trace_emit(req->app->trace, "conn.assign", f);
+	trace_emit(req->app->trace, TRACE_EV_CONN_ASSIGN, f);
 }
 
 int plug_fetch_current_user(struct request *req)

@@ -16,6 +16,8 @@
 #include <time.h>
 
 #include <libwebsockets.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/xpath.h>
 
 /* ================================================================ buffers */
 
@@ -1789,4 +1791,76 @@ void lvc_socket_close(struct lvc_socket *s)
 	conn_detach(&s->conn);
 	socket_unlink(s);
 	socket_free(s);
+}
+
+/* ---------------------------------------------------------------- page errors */
+
+/* Append TEXT (white space collapsed) to *OUT, after "; " when *OUT is not empty. */
+static void errors_add(char **out, size_t *len, const char *label, const char *text)
+{
+	size_t need = *len + strlen(label) + strlen(text) + 8;
+	char *grown = realloc(*out, need);
+	if (!grown)
+		return;
+	*out = grown;
+	if (*len)
+		*len += (size_t)snprintf(*out + *len, need - *len, "; ");
+	if (label[0])
+		*len += (size_t)snprintf(*out + *len, need - *len, "%s: ", label);
+	int space = 0;
+	for (const char *p = text; *p; p++) {
+		if (html_space(*p)) {
+			space = *len > 0;
+			continue;
+		}
+		if (space && (*out)[*len - 1] != ' ')
+			(*out)[(*len)++] = ' ';
+		space = 0;
+		(*out)[(*len)++] = *p;
+	}
+	(*out)[*len] = '\0';
+}
+
+char *lvc_html_errors(const char *html)
+{
+	char *out = calloc(1, 1);
+	size_t len = 0;
+
+	if (!out || !html)
+		return out;
+	htmlDocPtr doc = htmlReadMemory(html, (int)strlen(html), NULL, "UTF-8",
+					HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	xmlXPathContextPtr xp = doc ? xmlXPathNewContext(doc) : NULL;
+	/* flash errors (class "error"), then the items of each field's error list */
+	xmlXPathObjectPtr hits =
+		xp ? xmlXPathEvalExpression(
+			     (const xmlChar *)"//*[contains(concat(' ', normalize-space(@class), ' '), ' error ')]"
+					      " | //ul[contains(concat(' ', normalize-space(@class), ' '), ' errors ')]/li",
+			     xp)
+		   : NULL;
+	for (int i = 0; hits && hits->nodesetval && i < hits->nodesetval->nodeNr; i++) {
+		xmlNodePtr node = hits->nodesetval->nodeTab[i];
+		xmlChar *text = xmlNodeGetContent(node);
+		char label[64] = "";
+		/* a field's list follows its input: name the field by the input's id */
+		for (xmlNodePtr p = node->parent ? node->parent->prev : NULL;
+		     node->parent && p && xmlStrcmp(node->name, (const xmlChar *)"li") == 0; p = p->prev) {
+			if (p->type != XML_ELEMENT_NODE)
+				continue;
+			xmlChar *id = xmlGetProp(p, (const xmlChar *)"id");
+			if (id) {
+				const char *u = strrchr((const char *)id, '_');
+				snprintf(label, sizeof(label), "%s", u ? u + 1 : (const char *)id);
+				xmlFree(id);
+			}
+			break;
+		}
+		if (text)
+			errors_add(&out, &len, label, (const char *)text);
+		xmlFree(text);
+	}
+	xmlXPathFreeObject(hits);
+	xmlXPathFreeContext(xp);
+	xmlFreeDoc(doc);
+	return out;
 }

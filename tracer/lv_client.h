@@ -161,6 +161,14 @@ struct lvc_container {
 int lvc_html_containers(const char *html, struct lvc_container **out, size_t *n);
 void lvc_containers_free(struct lvc_container *v, size_t n);
 
+/*
+ * The error messages a page shows (its flash errors, then each form field's,
+ * as "email: has already been taken"), joined with "; ", read with
+ * libxml2's HTML parser. A new string ("" when there are none), or NULL when
+ * memory runs out.
+ */
+char *lvc_html_errors(const char *html);
+
 /* ---------------------------------------------------------------- WebSocket */
 
 /*

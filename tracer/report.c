@@ -38,7 +38,7 @@ static size_t queries_in(const struct variant_run *v, size_t begin, size_t end)
 {
 	size_t n = 0;
 	for (size_t i = begin; i < end && i < v->nevents; i++)
-		if (strcmp(v->events[i].event, "repo.query") == 0)
+		if (strcmp(v->events[i].event, TRACE_EV_REPO_QUERY) == 0)
 			n++;
 	return n;
 }
@@ -152,7 +152,7 @@ static void phase_table(FILE *out, const struct run *run, size_t step, const str
 		const struct expect_result *r = &v->results[step];
 		for (size_t e = r->window_begin; e < r->window_end && e < v->nevents; e++) {
 			const struct trace_event *ev = &v->events[e];
-			if (strcmp(ev->event, "repo.query") != 0)
+			if (strcmp(ev->event, TRACE_EV_REPO_QUERY) != 0)
 				continue;
 			const char *src = trace_event_string(ev, "source");
 			if (st->source && (!src || strcmp(src, st->source) != 0))
@@ -180,7 +180,7 @@ static void phase_table(FILE *out, const struct run *run, size_t step, const str
 			for (size_t e = r->window_begin; e < r->window_end && e < v->nevents; e++) {
 				const struct trace_event *ev = &v->events[e];
 				const char *src = trace_event_string(ev, "source");
-				if (strcmp(ev->event, "repo.query") == 0 && ev->phase &&
+				if (strcmp(ev->event, TRACE_EV_REPO_QUERY) == 0 && ev->phase &&
 				    strcmp(ev->phase, phases[k]) == 0 &&
 				    (!st->source || (src && strcmp(src, st->source) == 0)))
 					n++;
@@ -200,7 +200,7 @@ static const char *hint_for(const struct variant_run *v, const struct expect_res
 
 	for (size_t e = r->window_begin; e < r->window_end && e < v->nevents; e++) {
 		const struct trace_event *ev = &v->events[e];
-		if (strcmp(ev->event, "repo.query") != 0 || !ev->phase)
+		if (strcmp(ev->event, TRACE_EV_REPO_QUERY) != 0 || !ev->phase)
 			continue;
 		const char *p = ev->phase;
 		if (strcmp(p, "plug:fetch_current_user") == 0)

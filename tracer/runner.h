@@ -1,8 +1,10 @@
 /*
  * runner.h: runs a scenario against one lvdemo per variant, in parallel,
- * driving each over real HTTP and WebSocket as a browser would, reading
- * each lvdemo's trace as it grows, and checking the expectations. The
- * report (text, JUnit) is report.c's; the scenario language scenario.c's.
+ * driving each over real HTTP and WebSocket as a browser would
+ * (run_browser.c), reading each lvdemo's trace as it grows (run_proc.c),
+ * checking the expectations (expect.c) and writing one merged trace
+ * (run_merge.c). What is shown of a run is read back from that trace by the
+ * model; the scenario language is scenario.c's.
  */
 #ifndef LVTRACE_RUNNER_H
 #define LVTRACE_RUNNER_H
@@ -10,23 +12,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "expect.h"
 #include "scenario.h"
 #include "trace.h"
 
 #define RUNNER_STEP_TIMEOUT_MS 5000
-
-/* The outcome of one expect step in one variant. */
-struct expect_result {
-	int checked; /* 0: skipped (e.g. assign_new in a variant without it) */
-	int passed;
-	long expected;
-	long actual;
-	char what[256];	     /* "3 queries", "status 302", "join ok" ... */
-	size_t *matched;     /* for queries: indexes of the matching events */
-	size_t nmatched;
-	size_t window_begin; /* the events the expectation looked at */
-	size_t window_end;
-};
 
 struct variant_run {
 	const char *variant;
@@ -71,14 +61,20 @@ void runner_release(struct run *run);
 void runner_tally(const struct run *run, int *passed, int *failed);
 
 /*
- * Write the merged trace: every variant's events with variant, a conn
- * prefixed by the variant, seq renumbered (src_seq keeps lvdemo's) and
- * t_us rebased to the run's start, grouped by step, with scenario.step,
- * scenario.mark, scenario.note and scenario.expect events. Returns 0 or -1.
+ * Write the merged trace at PATH ("-" for stdout) through the trace
+ * library: every variant's events with variant, a conn prefixed by the
+ * variant, seq renumbered (src_seq keeps lvdemo's) and t_us rebased to the
+ * run's start, grouped by step, with scenario.step, scenario.mark,
+ * scenario.note, scenario.expect, scenario.error and scenario.end events
+ * (docs/trace-format.md). Returns 0, or -1 with ERR.
  */
 int runner_write_trace(const struct run *run, const char *path, char *err, size_t errlen);
 
-/* Stop every lvdemo of the runs in progress (for a signal handler's exit path). */
-void runner_kill_all(void);
+/*
+ * Make the runs in progress stop soon: every lvdemo gets SIGTERM and the
+ * remaining steps fail as "interrupted". For a signal-watching thread, not
+ * a signal handler (it takes a lock).
+ */
+void runner_stop(void);
 
 #endif

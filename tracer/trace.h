@@ -14,10 +14,14 @@
 
 #include <cJSON.h>
 
+#include "trace_events.h"
+
 #define TRACE_FORMAT "lvtrace"
 #define TRACE_VERSION 1
 #define TRACE_MAX_DEPTH 16
 #define TRACE_PHASE_MAX 192
+/* A longer line is reported as an error rather than buffered without bound. */
+#define TRACE_LINE_MAX (1024 * 1024)
 
 /* ---------------------------------------------------------------- writing */
 
@@ -50,8 +54,14 @@ struct trace;
 struct trace *trace_open(const char *path, const char *app, cJSON *start_fields,
 			 char *err, size_t errlen);
 
-/* Flush and close. NULL is accepted. */
-void trace_close(struct trace *t);
+/*
+ * Flush and close. NULL is accepted. Returns 0, or -1 when any line could
+ * not be written (or the final flush or close failed): errno tells why.
+ */
+int trace_close(struct trace *t);
+
+/* 1 once a line could not be written (the trace is then a prefix), else 0. */
+int trace_failed(const struct trace *t);
 
 /* Microseconds on a monotonic clock (not relative to any trace). */
 uint64_t trace_clock_us(void);
@@ -78,6 +88,14 @@ const char *trace_current_phase(const struct trace *t);
 int trace_emit(struct trace *t, const char *event, cJSON *fields);
 
 /*
+ * Emit one event with its time, conn and variant (NULL: none) given, not
+ * taken from the context: for a trace made of other traces' events (the
+ * merged trace of `lvtrace run`). seq is still the writer's own.
+ */
+int trace_emit_at(struct trace *t, uint64_t t_us, const char *event, const char *conn,
+		  const char *variant, cJSON *fields);
+
+/*
  * Open a span: emit "<prefix>.start" with FIELDS (consumed) plus the phase,
  * and push PHASE, composed with the enclosing one as "outer/PHASE" when the
  * context already has a phase. Returns -1 when the stack is full.
@@ -99,6 +117,52 @@ struct trace_event {
 	const char *variant; /* NULL when absent */
 	const char *phase;   /* NULL when absent */
 };
+
+/*
+ * An incremental reader of trace text: feed it bytes as they arrive (a file
+ * read in chunks, a trace another process is writing, a socket) and take
+ * whole events out. It checks what every line must have, that the first
+ * line is a trace.start of a version this library reads, and that seq
+ * increases; what the events mean is left to the caller. The file reader,
+ * the runner's tail of each lvdemo trace and live mode all use it.
+ */
+struct trace_scanner {
+	char *name; /* for messages: the file name */
+	char *buf;
+	size_t len, cap, pos;
+	long lineno;   /* lines consumed so far */
+	long last_seq;
+	int started; /* the trace.start line was seen */
+};
+
+/* Returns 0, or -1 when out of memory. */
+int trace_scanner_init(struct trace_scanner *s, const char *name);
+void trace_scanner_release(struct trace_scanner *s);
+
+/* Append N bytes. Returns 0, or -1 with ERR when a line grows past TRACE_LINE_MAX or memory runs out. */
+int trace_scanner_feed(struct trace_scanner *s, const void *data, size_t n, char *err, size_t errlen);
+
+/*
+ * The next whole line's event into EV (release with trace_event_release).
+ * Returns 1 with an event, 0 when no whole line is buffered, -1 on a bad
+ * line with "NAME:LINE:COLUMN: reason" in ERR (the line is consumed).
+ */
+int trace_scanner_next(struct trace_scanner *s, struct trace_event *ev, char *err, size_t errlen);
+
+/*
+ * At the end of the input: the last line when it has no newline (1), the
+ * end (0), or -1: a bad last line, or no trace.start at all ("empty trace").
+ */
+int trace_scanner_finish(struct trace_scanner *s, struct trace_event *ev, char *err,
+			 size_t errlen);
+
+/*
+ * The same checks on one line the caller split itself (LEN bytes, no
+ * newline), counted as the scanner's next line: for loaders that read a
+ * mapped file. Blank lines give 0 (no event); else as trace_scanner_next.
+ */
+int trace_scanner_line(struct trace_scanner *s, const char *line, size_t len,
+		       struct trace_event *ev, char *err, size_t errlen);
 
 struct trace_reader;
 

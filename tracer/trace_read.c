@@ -14,18 +14,15 @@
 struct trace_reader {
 	FILE *fp;
 	int owns_fp;
-	char *path;
-	char *line;
-	size_t cap;
-	long lineno;
-	long last_seq;
+	int done;
+	struct trace_scanner scan;
 };
 
 struct trace_reader *trace_reader_open(const char *path, char *err, size_t errlen)
 {
 	struct trace_reader *r = calloc(1, sizeof(*r));
 
-	if (!r || !(r->path = strdup(path))) {
+	if (!r || trace_scanner_init(&r->scan, path) < 0) {
 		snprintf(err, errlen, "cannot read '%s': out of memory", path);
 		free(r);
 		return NULL;
@@ -34,7 +31,7 @@ struct trace_reader *trace_reader_open(const char *path, char *err, size_t errle
 		r->fp = stdin;
 	} else if (!(r->fp = fopen(path, "r"))) {
 		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
-		free(r->path);
+		trace_scanner_release(&r->scan);
 		free(r);
 		return NULL;
 	} else {
@@ -49,8 +46,7 @@ void trace_reader_close(struct trace_reader *r)
 		return;
 	if (r->owns_fp)
 		fclose(r->fp);
-	free(r->line);
-	free(r->path);
+	trace_scanner_release(&r->scan);
 	free(r);
 }
 
@@ -140,57 +136,24 @@ bad:
 
 int trace_reader_next(struct trace_reader *r, struct trace_event *ev, char *err, size_t errlen)
 {
-	char why[160];
-	ssize_t n;
+	char chunk[65536];
 
-	memset(ev, 0, sizeof(*ev));
 	for (;;) {
-		errno = 0;
-		n = getline(&r->line, &r->cap, r->fp);
-		if (n < 0) {
-			if (errno) {
-				snprintf(err, errlen, "%s: read error: %s", r->path, strerror(errno));
-				return -1;
-			}
-			if (r->lineno == 0) {
-				snprintf(err, errlen, "%s:1:1: empty trace (no trace.start line)", r->path);
-				return -1;
-			}
+		int rc = trace_scanner_next(&r->scan, ev, err, errlen);
+		if (rc != 0)
+			return rc;
+		if (r->done)
 			return 0;
+		size_t n = fread(chunk, 1, sizeof(chunk), r->fp);
+		if (n == 0) {
+			if (ferror(r->fp)) {
+				snprintf(err, errlen, "%s: read error: %s", r->scan.name, strerror(errno));
+				return -1;
+			}
+			r->done = 1;
+			return trace_scanner_finish(&r->scan, ev, err, errlen);
 		}
-		r->lineno++;
-		if (n > 0 && r->line[n - 1] == '\n')
-			n--;
-		if (n == 0 && r->lineno > 1)
-			continue; /* a blank line carries no event */
-		break;
+		if (trace_scanner_feed(&r->scan, chunk, n, err, errlen) < 0)
+			return -1;
 	}
-	if (trace_event_parse(r->line, (size_t)n, ev, why, sizeof(why)) < 0) {
-		snprintf(err, errlen, "%s:%ld:%s", r->path, r->lineno, why);
-		return -1;
-	}
-	if (r->lineno == 1) {
-		const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(ev->json, "format");
-		const cJSON *ver = cJSON_GetObjectItemCaseSensitive(ev->json, "version");
-		if (strcmp(ev->event, "trace.start") != 0 || !cJSON_IsString(fmt) ||
-		    strcmp(fmt->valuestring, TRACE_FORMAT) != 0) {
-			snprintf(err, errlen, "%s:1:1: not an lvtrace trace (no trace.start line)",
-				 r->path);
-			goto bad;
-		}
-		if (!cJSON_IsNumber(ver) || ver->valuedouble != TRACE_VERSION) {
-			snprintf(err, errlen, "%s:1:1: trace format version %g is not supported (this is version %d)",
-				 r->path, cJSON_IsNumber(ver) ? ver->valuedouble : 0.0, TRACE_VERSION);
-			goto bad;
-		}
-	} else if (ev->seq <= r->last_seq) {
-		snprintf(err, errlen, "%s:%ld:1: seq %ld does not follow %ld", r->path, r->lineno,
-			 ev->seq, r->last_seq);
-		goto bad;
-	}
-	r->last_seq = ev->seq;
-	return 1;
-bad:
-	trace_event_release(ev);
-	return -1;
 }

@@ -72,7 +72,7 @@ struct trace *trace_open(const char *path, const char *app, cJSON *start_fields,
 		cJSON_AddItemToObject(head, item->string, item);
 	}
 	cJSON_Delete(f);
-	if (trace_emit(t, "trace.start", head) < 0) {
+	if (trace_emit(t, TRACE_EV_TRACE_START, head) < 0) {
 		snprintf(err, errlen, "cannot write trace '%s': %s", path, strerror(errno));
 		trace_close(t);
 		return NULL;
@@ -80,14 +80,15 @@ struct trace *trace_open(const char *path, const char *app, cJSON *start_fields,
 	return t;
 }
 
-void trace_close(struct trace *t)
+int trace_close(struct trace *t)
 {
 	if (!t)
-		return;
-	fflush(t->fp);
-	if (t->owns_fp)
-		fclose(t->fp);
+		return 0;
+	int rc = t->failed || fflush(t->fp) != 0 ? -1 : 0;
+	if (t->owns_fp && fclose(t->fp) != 0)
+		rc = -1;
 	free(t);
+	return rc;
 }
 
 void trace_set_context(struct trace *t, struct trace_context *ctx)
@@ -114,23 +115,22 @@ const char *trace_current_phase(const struct trace *t)
 	return t->ctx->span[t->ctx->depth - 1].phase;
 }
 
-int trace_emit(struct trace *t, const char *event, cJSON *fields)
+/* Write one line: the members every line has, then FIELDS (consumed). */
+static int emit_line(struct trace *t, uint64_t t_us, const char *event, const char *conn,
+		     const char *variant, cJSON *fields)
 {
-	if (!t) {
-		cJSON_Delete(fields);
-		return 0;
-	}
 	cJSON *line = cJSON_CreateObject();
 	if (!line) {
 		cJSON_Delete(fields);
+		t->failed = 1;
 		return -1;
 	}
 	cJSON_AddNumberToObject(line, "seq", (double)++t->seq);
-	cJSON_AddNumberToObject(line, "t_us", (double)trace_elapsed_us(t));
+	cJSON_AddNumberToObject(line, "t_us", (double)t_us);
 	cJSON_AddStringToObject(line, "event", event);
-	cJSON_AddStringToObject(line, "conn", t->ctx ? t->ctx->conn : "app");
-	if (t->ctx && t->ctx->variant[0])
-		cJSON_AddStringToObject(line, "variant", t->ctx->variant);
+	cJSON_AddStringToObject(line, "conn", conn);
+	if (variant && variant[0])
+		cJSON_AddStringToObject(line, "variant", variant);
 	while (fields && fields->child) {
 		cJSON *item = cJSON_DetachItemViaPointer(fields, fields->child);
 		/* the members every line has are the writer's: a field may not
@@ -145,8 +145,10 @@ int trace_emit(struct trace *t, const char *event, cJSON *fields)
 
 	char *text = cJSON_PrintUnformatted(line);
 	cJSON_Delete(line);
-	if (!text)
+	if (!text) {
+		t->failed = 1;
 		return -1;
+	}
 	size_t n = strlen(text);
 	text[n] = '\n'; /* replaces the NUL: one write for the whole line */
 	int rc = fwrite(text, 1, n + 1, t->fp) == n + 1 && fflush(t->fp) == 0 ? 0 : -1;
@@ -154,6 +156,31 @@ int trace_emit(struct trace *t, const char *event, cJSON *fields)
 	if (rc < 0)
 		t->failed = 1;
 	return rc;
+}
+
+int trace_emit(struct trace *t, const char *event, cJSON *fields)
+{
+	if (!t) {
+		cJSON_Delete(fields);
+		return 0;
+	}
+	return emit_line(t, trace_elapsed_us(t), event, t->ctx ? t->ctx->conn : "app",
+			 t->ctx ? t->ctx->variant : NULL, fields);
+}
+
+int trace_emit_at(struct trace *t, uint64_t t_us, const char *event, const char *conn,
+		  const char *variant, cJSON *fields)
+{
+	if (!t) {
+		cJSON_Delete(fields);
+		return 0;
+	}
+	return emit_line(t, t_us, event, conn, variant, fields);
+}
+
+int trace_failed(const struct trace *t)
+{
+	return t ? t->failed : 0;
 }
 
 int trace_span_start(struct trace *t, const char *prefix, const char *phase, cJSON *fields)

@@ -57,6 +57,16 @@ test_expect_success 'a malformed file: file:line:column, the line, a caret, a su
 	test -z "$(ls -d lvtrace.* 2>/dev/null)"
 '
 
+test_expect_success 'a login that does not log in is an error at that step, with the page'"'"'s message' '
+	cd "$TRASH" &&
+	printf "title \"bad login\"\nvariants assign\nregister \"a@example.com\" \"correct horse battery\"\nlogout\nlogin \"a@example.com\" \"wrong password here\"\nvisit /mission\n" >badlogin.scenario &&
+	test_must_fail "$LVTRACE" check badlogin.scenario >out &&
+	grep -q "^ERROR badlogin.scenario:5: variant assign: login did not log in (status 200): Invalid email or password$" out &&
+	# with expect status after it, the scenario checks the outcome itself
+	sed "s|^visit /mission\$|expect status 200|" badlogin.scenario >checked.scenario &&
+	"$LVTRACE" check checked.scenario >out2
+'
+
 test_expect_success 'usage errors exit 2' '
 	test_must_fail "$LVTRACE" frobnicate 2>err && grep -q "unknown command" err &&
 	"$LVTRACE" run 2>/dev/null; test $? = 2 &&
@@ -71,7 +81,7 @@ test_expect_success 'run writes one merged trace: all variants, renumbered, reba
 	jq -s -e "
 		([.[].seq] == [range(1; length + 1)]) and
 		(.[0].event == \"trace.start\") and
-		(map(select(.conn != \"run\")) | all(.variant != null and (.variant as \$v | .conn | startswith(\$v + \"/\")) and .src_seq >= 1)) and
+		(.[1:] | map(select(.conn != \"run\")) | all(.variant != null and (.variant as \$v | .conn | startswith(\$v + \"/\")) and .src_seq >= 1)) and
 		(map(select(.event == \"scenario.step\")) | length == 10) and
 		(map(select(.event == \"scenario.expect\" and .outcome == \"passed\")) | length == 2) and
 		(map(select(.event == \"repo.query\" and .variant == \"assign\" and (.phase | startswith(\"mount:\")))) | length == 2)

@@ -590,6 +590,126 @@ static void test_reader_empty_file(void **state)
 	expect_reader_error(fx->path, 1, err, sizeof(err));
 }
 
+/* The scanner gives the same events whatever the chunks it is fed. */
+static void test_scanner_any_split(void **state)
+{
+	(void)state;
+	const char *text = START_LINE
+		"{\"seq\":2,\"t_us\":5,\"event\":\"repo.query\",\"conn\":\"http:1\",\"sql\":\"SELECT 1\"}\n"
+		"\n"
+		"{\"seq\":3,\"t_us\":9,\"event\":\"trace.stop\",\"conn\":\"app\"}";
+	size_t len = strlen(text);
+	char err[256];
+
+	for (size_t chunk = 1; chunk <= len; chunk++) {
+		struct trace_scanner sc;
+		struct trace_event ev;
+		long seqs[4];
+		int n = 0, rc;
+		assert_int_equal(trace_scanner_init(&sc, "t.jsonl"), 0);
+		for (size_t at = 0; at < len; at += chunk) {
+			size_t k = len - at < chunk ? len - at : chunk;
+			assert_int_equal(trace_scanner_feed(&sc, text + at, k, err, sizeof(err)), 0);
+			while ((rc = trace_scanner_next(&sc, &ev, err, sizeof(err))) == 1) {
+				assert_true(n < 4);
+				seqs[n++] = ev.seq;
+				trace_event_release(&ev);
+			}
+			assert_int_equal(rc, 0);
+		}
+		/* the last line has no newline: finish gives it */
+		while ((rc = trace_scanner_finish(&sc, &ev, err, sizeof(err))) == 1) {
+			assert_true(n < 4);
+			seqs[n++] = ev.seq;
+			trace_event_release(&ev);
+		}
+		assert_int_equal(rc, 0);
+		assert_int_equal(n, 3);
+		assert_int_equal(seqs[0], 1);
+		assert_int_equal(seqs[1], 2);
+		assert_int_equal(seqs[2], 3);
+		assert_int_equal(sc.lineno, 4);
+		trace_scanner_release(&sc);
+	}
+}
+
+/* A line without end is an error once it passes the limit, not an unbounded buffer. */
+static void test_scanner_line_limit(void **state)
+{
+	(void)state;
+	struct trace_scanner sc;
+	char err[256];
+	static char block[65536];
+	int rc = 0;
+
+	memset(block, 'x', sizeof(block));
+	assert_int_equal(trace_scanner_init(&sc, "big.jsonl"), 0);
+	assert_int_equal(trace_scanner_feed(&sc, START_LINE, strlen(START_LINE), err, sizeof(err)), 0);
+	for (int i = 0; i < 64 && rc == 0; i++)
+		rc = trace_scanner_feed(&sc, block, sizeof(block), err, sizeof(err));
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err, "big.jsonl:2:1: line longer than"));
+	assert_true(sc.cap <= 2 * (TRACE_LINE_MAX + sizeof(block)));
+	trace_scanner_release(&sc);
+}
+
+/* A newer version is refused with both versions named; bad lines carry their line number. */
+static void test_scanner_version_and_line_numbers(void **state)
+{
+	(void)state;
+	struct trace_scanner sc;
+	struct trace_event ev;
+	char err[256];
+	const char *newer = "{\"seq\":1,\"t_us\":0,\"event\":\"trace.start\",\"conn\":\"app\","
+			    "\"format\":\"lvtrace\",\"version\":2}\n";
+
+	assert_int_equal(trace_scanner_init(&sc, "new.jsonl"), 0);
+	assert_int_equal(trace_scanner_feed(&sc, newer, strlen(newer), err, sizeof(err)), 0);
+	assert_int_equal(trace_scanner_next(&sc, &ev, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "new.jsonl:1:1: trace format version 2 is not supported (this is version 1)"));
+	trace_scanner_release(&sc);
+
+	assert_int_equal(trace_scanner_init(&sc, "bad.jsonl"), 0);
+	const char *text = START_LINE "\n{\"seq\":2,\"t_us\":1,\"event\":\"x\",\"conn\":\"app\"\n";
+	assert_int_equal(trace_scanner_feed(&sc, text, strlen(text), err, sizeof(err)), 0);
+	assert_int_equal(trace_scanner_next(&sc, &ev, err, sizeof(err)), 1);
+	trace_event_release(&ev);
+	assert_int_equal(trace_scanner_next(&sc, &ev, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "bad.jsonl:3:"));
+	trace_scanner_release(&sc);
+}
+
+/* trace_emit_at writes the given time, conn and variant; trace_close reports a failed write. */
+static void test_emit_at_and_failed_close(void **state)
+{
+	struct fixture *fx = *state;
+	char err[256];
+	struct trace *t = trace_open(fx->path, "merge", NULL, err, sizeof(err));
+
+	assert_non_null(t);
+	assert_int_equal(trace_emit_at(t, 1234, "repo.query", "assign/http:3", "assign", NULL), 0);
+	assert_int_equal(trace_close(t), 0);
+	struct trace_reader *r = trace_reader_open(fx->path, err, sizeof(err));
+	struct trace_event ev;
+	assert_int_equal(trace_reader_next(r, &ev, err, sizeof(err)), 1);
+	trace_event_release(&ev);
+	assert_int_equal(trace_reader_next(r, &ev, err, sizeof(err)), 1);
+	assert_int_equal(ev.t_us, 1234);
+	assert_int_equal(ev.seq, 2);
+	assert_string_equal(ev.conn, "assign/http:3");
+	assert_string_equal(ev.variant, "assign");
+	trace_event_release(&ev);
+	trace_reader_close(r);
+
+	/* /dev/full takes the open and fails every write */
+	t = trace_open("/dev/full", "merge", NULL, err, sizeof(err));
+	if (t) {
+		trace_emit_at(t, 1, "x", "app", NULL, NULL);
+		assert_int_equal(trace_failed(t), 1);
+		assert_int_equal(trace_close(t), -1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,6 +728,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reader_seq_must_increase, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader_missing_members, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reader_empty_file, setup, teardown),
+		cmocka_unit_test(test_scanner_any_split),
+		cmocka_unit_test(test_scanner_line_limit),
+		cmocka_unit_test(test_scanner_version_and_line_numbers),
+		cmocka_unit_test_setup_teardown(test_emit_at_and_failed_close, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("trace: writing and reading lvtrace files", tests, NULL,

@@ -1,0 +1,141 @@
+/*
+ * cli.c: the helpers lvtrace's subcommands share (cli.h): usage errors,
+ * finding lvdemo and scenario files, and the thread that turns SIGINT and
+ * SIGTERM into a flag and a stop of the runs in progress.
+ */
+#include "cli.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runner.h"
+
+volatile sig_atomic_t cli_interrupted;
+
+int cli_bad_usage(const char *what, const char *arg)
+{
+	fprintf(stderr, "lvtrace: %s%s%s%s (see lvtrace --help)\n", what, arg ? " '" : "",
+		arg ? arg : "", arg ? "'" : "");
+	return 2;
+}
+
+const char *cli_default_lvdemo(void)
+{
+	static char path[4200];
+	char exe[4096];
+	const char *env = getenv("LVDEMO");
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (env && env[0])
+		return env;
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(path, sizeof(path), "%s/lvdemo", exe);
+			return path;
+		}
+	}
+	return "lvdemo";
+}
+
+int cli_ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Append a copy of S to *FILES. */
+static int add_file(char ***files, size_t *n, const char *s)
+{
+	char **grown = realloc(*files, (*n + 1) * sizeof(**files));
+	char *copy = strdup(s);
+	if (!grown || !copy) {
+		free(copy);
+		if (grown)
+			*files = grown;
+		fprintf(stderr, "lvtrace: out of memory\n");
+		return -1;
+	}
+	*files = grown;
+	(*files)[(*n)++] = copy;
+	return 0;
+}
+
+int cli_collect_scenarios(const char *path, char ***files, size_t *n)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) < 0) {
+		fprintf(stderr, "lvtrace: cannot open '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(sb.st_mode))
+		return add_file(files, n, path);
+	DIR *d = opendir(path);
+	if (!d) {
+		fprintf(stderr, "lvtrace: cannot open '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	size_t first = *n;
+	struct dirent *de;
+	int rc = 0;
+	while (rc == 0 && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || !cli_ends_with(de->d_name, ".scenario"))
+			continue;
+		char full[4096];
+		snprintf(full, sizeof(full), "%s%s%s", path, cli_ends_with(path, "/") ? "" : "/",
+			 de->d_name);
+		rc = add_file(files, n, full);
+	}
+	closedir(d);
+	qsort(*files + first, *n - first, sizeof(**files), cmp_str);
+	if (*n == first)
+		fprintf(stderr, "lvtrace: no .scenario files in '%s'\n", path);
+	return rc;
+}
+
+static sigset_t watched;
+
+static void *watch_signals(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		int sig = 0;
+		if (sigwait(&watched, &sig) != 0)
+			continue;
+		cli_interrupted = sig;
+		/* every lvdemo goes: the runs in progress fail fast and clean up */
+		runner_stop();
+	}
+	return NULL;
+}
+
+void cli_signals_start(void)
+{
+	static int started;
+	pthread_t tid;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (started)
+		return;
+	sigemptyset(&watched);
+	sigaddset(&watched, SIGINT);
+	sigaddset(&watched, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &watched, NULL);
+	if (pthread_create(&tid, NULL, watch_signals, NULL) == 0) {
+		pthread_detach(tid);
+		started = 1;
+	}
+}

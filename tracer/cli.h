@@ -1,0 +1,55 @@
+/*
+ * cli.h: what lvtrace's subcommands share: the table that registers them
+ * (one file each, cmd_*.c), usage errors, finding lvdemo, scenario files
+ * from the command line, and the signal watcher. Each command parses its
+ * own options.
+ */
+#ifndef LVTRACE_CLI_H
+#define LVTRACE_CLI_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define LVTRACE_VERSION "0.2.0"
+
+struct cli_cmd {
+	const char *name;
+	const char *synopsis; /* the usage lines of the command, without "usage: " */
+	const char *summary;  /* one sentence for lvtrace --help */
+	int (*exec)(int argc, char **argv); /* argv[0] is the command's name */
+};
+
+extern const struct cli_cmd cmd_run_entry;
+extern const struct cli_cmd cmd_check_entry;
+extern const struct cli_cmd cmd_replay_entry;
+
+/* Print "lvtrace: WHAT 'ARG' (see lvtrace --help)" on stderr; returns 2. ARG may be NULL. */
+int cli_bad_usage(const char *what, const char *arg);
+
+/* The lvdemo to run: $LVDEMO, else the lvdemo next to this lvtrace, else "lvdemo". */
+const char *cli_default_lvdemo(void);
+
+/*
+ * Add PATH, or every *.scenario of the directory PATH (sorted), to *FILES
+ * (each a new string). Returns 0, or -1 after printing why.
+ */
+int cli_collect_scenarios(const char *path, char ***files, size_t *n);
+
+/*
+ * Set when SIGINT or SIGTERM arrived (the signal number), by a watcher
+ * thread that also stops the scenario runs in progress (runner_stop):
+ * nothing runs in a signal handler. Loops check it.
+ */
+extern volatile sig_atomic_t cli_interrupted;
+
+/* Start the watcher; SIGINT and SIGTERM are blocked in the calling thread and those it starts later. */
+void cli_signals_start(void);
+
+/* The usage of lvtrace (every command), for --help. */
+void cli_cmd_help(FILE *out, const char *name);
+
+/* 1 when S ends with SUFFIX. */
+int cli_ends_with(const char *s, const char *suffix);
+
+#endif

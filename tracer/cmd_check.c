@@ -1,0 +1,149 @@
+/*
+ * cmd_check.c: `lvtrace check [FILE | DIR]...`: scenarios as regression
+ * tests, one line each, failures explained, TAP and JUnit output. Running
+ * is runner.c's, the explanations report.c's.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "report.h"
+#include "runner.h"
+#include "scenario.h"
+
+static int check_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"junit", required_argument, NULL, 'j'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"tap", no_argument, NULL, 't'},
+		{"lvdemo", required_argument, NULL, 'L'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *junit = NULL, *lvdemo = cli_default_lvdemo();
+	int verbose = 0, tap = 0, c;
+	char **files = NULL;
+	size_t nfiles = 0;
+	char err[4096];
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":v", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': junit = optarg; break;
+		case 'v': verbose = 1; break;
+		case 't': tap = 1; break;
+		case 'L': lvdemo = optarg; break;
+		case 'h': cli_cmd_help(stdout, argv[0]); return 0;
+		case ':': return cli_bad_usage("missing value for option", argv[optind - 1]);
+		default: return cli_bad_usage("unknown option", argv[optind - 1]);
+		}
+	}
+	int rc = 0;
+	if (optind == argc)
+		rc = cli_collect_scenarios("scenarios", &files, &nfiles);
+	for (int i = optind; i < argc && rc == 0; i++)
+		rc = cli_collect_scenarios(argv[i], &files, &nfiles);
+	if (rc < 0 || nfiles == 0)
+		return 2;
+
+	/* every file parses before anything runs */
+	struct scenario *scs = calloc(nfiles, sizeof(*scs));
+	int parse_errors = 0;
+	for (size_t i = 0; i < nfiles; i++) {
+		if (scenario_parse_file(files[i], &scs[i], err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s\n", err);
+			parse_errors++;
+			memset(&scs[i], 0, sizeof(scs[i]));
+		}
+	}
+	if (parse_errors) {
+		for (size_t i = 0; i < nfiles; i++) {
+			if (scs[i].path)
+				scenario_release(&scs[i]);
+			free(files[i]);
+		}
+		free(scs);
+		free(files);
+		return 2;
+	}
+
+	cli_signals_start();
+	FILE *jf = NULL;
+	if (junit && !(jf = fopen(junit, "w"))) {
+		fprintf(stderr, "lvtrace: cannot write '%s': %s\n", junit, strerror(errno));
+		return 2;
+	}
+	if (jf)
+		fprintf(jf, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"lvtrace\" tests=\"%zu\">\n",
+			nfiles);
+	int width = report_width(stdout);
+	int npassed = 0, nfailed = 0;
+	for (size_t i = 0; i < nfiles && !cli_interrupted; i++) {
+		struct run run;
+		long long t0 = (long long)trace_clock_us();
+		char *text = NULL;
+		size_t tlen = 0;
+		FILE *mem = open_memstream(&text, &tlen);
+		int ok = 0, passed = 0, failed = 0;
+		if (runner_run(&scs[i], lvdemo, &run, err, sizeof(err)) < 0) {
+			fprintf(mem, "ERROR %s: %s\n", scs[i].path, err);
+		} else {
+			runner_tally(&run, &passed, &failed);
+			ok = report_failures(mem, &run, width, verbose) == 0;
+		}
+		fclose(mem);
+		double secs = ((long long)trace_clock_us() - t0) / 1e6;
+		if (tap)
+			printf("%s %zu - %s  %s (%d expectations, %.2fs)\n", ok ? "ok" : "not ok", i + 1,
+			       scs[i].path, scs[i].title, passed + failed, secs);
+		else
+			printf("%s %s  %s (%d expectation%s, %zu variant%s, %.2fs)\n", ok ? "ok  " : "FAIL",
+			       scs[i].path, scs[i].title, passed + failed, passed + failed == 1 ? "" : "s",
+			       scs[i].nvariants, scs[i].nvariants == 1 ? "" : "s", secs);
+		if (jf && run.sc)
+			report_junit_case(jf, &run, secs, ok ? NULL : text);
+		if (tlen && tap) {
+			/* TAP: the explanation as diagnostics */
+			for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+				printf("# %s\n", line);
+		} else if (tlen) {
+			fputs(text, stdout);
+		}
+		if (ok)
+			npassed++;
+		else
+			nfailed++;
+		free(text);
+		if (run.sc)
+			runner_release(&run);
+		fflush(stdout);
+	}
+	if (jf) {
+		fputs("</testsuite>\n", jf);
+		fclose(jf);
+	}
+	if (tap)
+		printf("1..%zu\n", nfiles);
+	printf("%d passed, %d failed\n", npassed, nfailed);
+	for (size_t i = 0; i < nfiles; i++) {
+		scenario_release(&scs[i]);
+		free(files[i]);
+	}
+	free(scs);
+	free(files);
+	if (cli_interrupted)
+		return 130;
+	return nfailed ? 1 : 0;
+}
+
+const struct cli_cmd cmd_check_entry = {
+	.name = "check",
+	.synopsis = "lvtrace check [FILE.scenario | DIR]... [--junit FILE] [-v] [--tap] [--lvdemo PATH]",
+	.summary = "run scenarios as tests: one line each, failures explained, 'N passed, N failed'",
+	.exec = check_exec,
+};

@@ -1,0 +1,91 @@
+/*
+ * trace_events.c: the table of event names behind trace_events.h, and the
+ * lookup from a name to its kind. What each event carries is for the
+ * writers and readers; this module only names them.
+ */
+#include "trace_events.h"
+
+#include <string.h>
+
+static const char *const names[TK_KIND_COUNT] = {
+	[TK_OTHER] = "",
+	[TK_TRACE_START] = TRACE_EV_TRACE_START,
+	[TK_TRACE_STOP] = TRACE_EV_TRACE_STOP,
+	[TK_TRACE_ABORT] = TRACE_EV_TRACE_ABORT,
+	[TK_ENDPOINT_START] = TRACE_EV_ENDPOINT_START,
+	[TK_ENDPOINT_STOP] = TRACE_EV_ENDPOINT_STOP,
+	[TK_PLUG_START] = TRACE_SPAN_PLUG ".start",
+	[TK_PLUG_STOP] = TRACE_SPAN_PLUG ".stop",
+	[TK_CONTROLLER_START] = TRACE_SPAN_CONTROLLER ".start",
+	[TK_CONTROLLER_STOP] = TRACE_SPAN_CONTROLLER ".stop",
+	[TK_SESSION_FETCH] = TRACE_EV_SESSION_FETCH,
+	[TK_CONN_ASSIGN] = TRACE_EV_CONN_ASSIGN,
+	[TK_REDIRECT] = TRACE_EV_REDIRECT,
+	[TK_REPO_QUERY] = TRACE_EV_REPO_QUERY,
+	[TK_MOUNT_START] = TRACE_SPAN_MOUNT ".start",
+	[TK_MOUNT_STOP] = TRACE_SPAN_MOUNT ".stop",
+	[TK_ON_MOUNT_START] = TRACE_SPAN_ON_MOUNT ".start",
+	[TK_ON_MOUNT_STOP] = TRACE_SPAN_ON_MOUNT ".stop",
+	[TK_HANDLE_PARAMS_START] = TRACE_SPAN_HANDLE_PARAMS ".start",
+	[TK_HANDLE_PARAMS_STOP] = TRACE_SPAN_HANDLE_PARAMS ".stop",
+	[TK_HANDLE_EVENT_START] = TRACE_SPAN_HANDLE_EVENT ".start",
+	[TK_HANDLE_EVENT_STOP] = TRACE_SPAN_HANDLE_EVENT ".stop",
+	[TK_RENDER_START] = TRACE_SPAN_RENDER ".start",
+	[TK_RENDER_STOP] = TRACE_SPAN_RENDER ".stop",
+	[TK_ASSIGN] = TRACE_EV_ASSIGN,
+	[TK_ASSIGN_NEW] = TRACE_EV_ASSIGN_NEW,
+	[TK_SOCKET_CONNECT] = TRACE_EV_SOCKET_CONNECT,
+	[TK_SOCKET_DISCONNECT] = TRACE_EV_SOCKET_DISCONNECT,
+	[TK_SOCKET_ERROR] = TRACE_EV_SOCKET_ERROR,
+	[TK_CHANNEL_JOIN] = TRACE_EV_CHANNEL_JOIN,
+	[TK_CHANNEL_LEAVE] = TRACE_EV_CHANNEL_LEAVE,
+	[TK_BROADCAST] = TRACE_EV_BROADCAST,
+	[TK_SCENARIO_STEP] = TRACE_EV_SCENARIO_STEP,
+	[TK_SCENARIO_MARK] = TRACE_EV_SCENARIO_MARK,
+	[TK_SCENARIO_NOTE] = TRACE_EV_SCENARIO_NOTE,
+	[TK_SCENARIO_EXPECT] = TRACE_EV_SCENARIO_EXPECT,
+	[TK_SCENARIO_ERROR] = TRACE_EV_SCENARIO_ERROR,
+	[TK_SCENARIO_END] = TRACE_EV_SCENARIO_END,
+};
+
+const char *trace_kind_name(enum trace_kind kind)
+{
+	return (unsigned)kind < TK_KIND_COUNT ? names[kind] : "";
+}
+
+enum trace_kind trace_kind_of(const char *name, size_t len)
+{
+	/* about 40 names: a linear scan with a first-byte and length filter is
+	 * cheaper than hashing for the readers' few distinct names per line */
+	if (len == 0)
+		return TK_OTHER;
+	for (int k = 1; k < TK_KIND_COUNT; k++) {
+		const char *n = names[k];
+		if (n[0] == name[0] && strlen(n) == len && memcmp(n, name, len) == 0)
+			return (enum trace_kind)k;
+	}
+	return TK_OTHER;
+}
+
+int trace_kind_is_stop(enum trace_kind kind)
+{
+	switch (kind) {
+	case TK_ENDPOINT_STOP:
+	case TK_PLUG_STOP:
+	case TK_CONTROLLER_STOP:
+	case TK_MOUNT_STOP:
+	case TK_ON_MOUNT_STOP:
+	case TK_HANDLE_PARAMS_STOP:
+	case TK_HANDLE_EVENT_STOP:
+	case TK_RENDER_STOP:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+enum trace_kind trace_kind_start_of(enum trace_kind kind)
+{
+	/* each .stop follows its .start in the enum */
+	return trace_kind_is_stop(kind) ? (enum trace_kind)(kind - 1) : kind;
+}

@@ -1,0 +1,102 @@
+/*
+ * trace_events.h: every event name of the trace format, in one place.
+ *
+ * Writers (lvdemo, the runner's merged trace) and readers (lvtrace's model,
+ * its expectations and reports) use these names and kinds instead of bare
+ * strings; docs/trace-format.md describes what each event carries.
+ */
+#ifndef LVTRACE_TRACE_EVENTS_H
+#define LVTRACE_TRACE_EVENTS_H
+
+#include <stddef.h>
+
+/* The kinds of event, in the order of trace_event_names[]. */
+enum trace_kind {
+	TK_OTHER, /* a name this version does not know: readers keep it */
+	TK_TRACE_START,
+	TK_TRACE_STOP,
+	TK_TRACE_ABORT,
+	TK_ENDPOINT_START,
+	TK_ENDPOINT_STOP,
+	TK_PLUG_START,
+	TK_PLUG_STOP,
+	TK_CONTROLLER_START,
+	TK_CONTROLLER_STOP,
+	TK_SESSION_FETCH,
+	TK_CONN_ASSIGN,
+	TK_REDIRECT,
+	TK_REPO_QUERY,
+	TK_MOUNT_START,
+	TK_MOUNT_STOP,
+	TK_ON_MOUNT_START,
+	TK_ON_MOUNT_STOP,
+	TK_HANDLE_PARAMS_START,
+	TK_HANDLE_PARAMS_STOP,
+	TK_HANDLE_EVENT_START,
+	TK_HANDLE_EVENT_STOP,
+	TK_RENDER_START,
+	TK_RENDER_STOP,
+	TK_ASSIGN,
+	TK_ASSIGN_NEW,
+	TK_SOCKET_CONNECT,
+	TK_SOCKET_DISCONNECT,
+	TK_SOCKET_ERROR,
+	TK_CHANNEL_JOIN,
+	TK_CHANNEL_LEAVE,
+	TK_BROADCAST,
+	TK_SCENARIO_STEP,
+	TK_SCENARIO_MARK,
+	TK_SCENARIO_NOTE,
+	TK_SCENARIO_EXPECT,
+	TK_SCENARIO_ERROR,
+	TK_SCENARIO_END,
+	TK_KIND_COUNT
+};
+
+/* Event names, for writers. */
+#define TRACE_EV_TRACE_START "trace.start"
+#define TRACE_EV_TRACE_STOP "trace.stop"
+#define TRACE_EV_TRACE_ABORT "trace.abort"
+#define TRACE_EV_ENDPOINT_START "endpoint.start"
+#define TRACE_EV_ENDPOINT_STOP "endpoint.stop"
+#define TRACE_EV_SESSION_FETCH "session.fetch"
+#define TRACE_EV_CONN_ASSIGN "conn.assign"
+#define TRACE_EV_REDIRECT "redirect"
+#define TRACE_EV_REPO_QUERY "repo.query"
+#define TRACE_EV_ASSIGN "assign"
+#define TRACE_EV_ASSIGN_NEW "assign_new"
+#define TRACE_EV_SOCKET_CONNECT "socket.connect"
+#define TRACE_EV_SOCKET_DISCONNECT "socket.disconnect"
+#define TRACE_EV_SOCKET_ERROR "socket.error"
+#define TRACE_EV_CHANNEL_JOIN "channel.join"
+#define TRACE_EV_CHANNEL_LEAVE "channel.leave"
+#define TRACE_EV_BROADCAST "broadcast"
+#define TRACE_EV_SCENARIO_STEP "scenario.step"
+#define TRACE_EV_SCENARIO_MARK "scenario.mark"
+#define TRACE_EV_SCENARIO_NOTE "scenario.note"
+#define TRACE_EV_SCENARIO_EXPECT "scenario.expect"
+#define TRACE_EV_SCENARIO_ERROR "scenario.error"
+#define TRACE_EV_SCENARIO_END "scenario.end"
+
+/* Span prefixes (trace_span_start): the events are PREFIX.start / PREFIX.stop. */
+#define TRACE_SPAN_PLUG "plug"
+#define TRACE_SPAN_CONTROLLER "controller"
+#define TRACE_SPAN_MOUNT "live_view.mount"
+#define TRACE_SPAN_HANDLE_PARAMS "live_view.handle_params"
+#define TRACE_SPAN_HANDLE_EVENT "live_view.handle_event"
+#define TRACE_SPAN_RENDER "live_view.render"
+#define TRACE_SPAN_ON_MOUNT "on_mount"
+
+/* The name of KIND ("" for TK_OTHER and out of range). */
+const char *trace_kind_name(enum trace_kind kind);
+
+/* The kind of the event named NAME (LEN bytes, need not end in NUL): TK_OTHER when unknown. */
+enum trace_kind trace_kind_of(const char *name, size_t len);
+
+/* 1 when KIND is the .stop of a span (its .start has the same name but the suffix). */
+int trace_kind_is_stop(enum trace_kind kind);
+
+/* For a .stop kind, the kind of its .start (else KIND itself). */
+enum trace_kind trace_kind_start_of(enum trace_kind kind);
+
+#endif
