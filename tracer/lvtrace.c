@@ -3,6 +3,7 @@
  * cmd_*.c), --help and --version. `lvtrace TRACE.jsonl` is short for
  * `lvtrace replay TRACE.jsonl`.
  */
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 static const struct cli_cmd *const commands[] = {
 	&cmd_run_entry,
 	&cmd_check_entry,
+	&cmd_replay_entry,
 };
 
 static const char options_text[] =
@@ -44,6 +46,7 @@ void cli_cmd_help(FILE *out, const char *name)
 
 int main(int argc, char **argv)
 {
+	setlocale(LC_ALL, "");
 	lws_set_log_level(LLL_ERR, NULL);
 	if (argc < 2)
 		return cli_bad_usage("a command is needed: run, check or replay", NULL);
@@ -58,5 +61,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i]->name) == 0)
 			return commands[i]->exec(argc - 1, argv + 1);
+	/* `lvtrace TRACE.jsonl`: a file, not a command, is replayed */
+	if (argv[1][0] != '-' && (strchr(argv[1], '.') || strchr(argv[1], '/')))
+		return cmd_replay_entry.exec(argc, argv);
 	return cli_bad_usage("unknown command", argv[1]);
 }

@@ -1,0 +1,155 @@
+/*
+ * cmd_replay.c: `lvtrace replay TRACE.jsonl` (also `lvtrace TRACE.jsonl`):
+ * loads the trace into the model and opens the side-by-side tracer on a
+ * terminal (tui.c), or prints the plain view (view_plain.c) when asked to,
+ * or when there is no terminal to draw on.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cmd_replay.h"
+#include "model.h"
+#include "tui.h"
+#include "view_plain.h"
+#include "view_text.h"
+
+static int parse_width(const char *s)
+{
+	char *end;
+	errno = 0;
+	long w = s ? strtol(s, &end, 10) : 0;
+	if (!s || errno || *end || w < 40 || w > 1000)
+		return -1;
+	return (int)w;
+}
+
+/* Why the terminal view cannot be used, or NULL when it can. */
+static const char *no_terminal(void)
+{
+	const char *term = getenv("TERM");
+	if (!isatty(STDOUT_FILENO))
+		return "standard output is not a terminal";
+	if (!isatty(STDIN_FILENO))
+		return "standard input is not a terminal";
+	if (!term || !term[0])
+		return "TERM is not set";
+	if (!tui_term_known(term))
+		return "the terminal type in TERM is unknown";
+	return NULL;
+}
+
+int replay_trace(const char *path, const struct replay_options *ro)
+{
+	char err[1024];
+	struct model *m = model_new();
+	int status = 0;
+
+	if (!m) {
+		fprintf(stderr, "lvtrace: out of memory\n");
+		return 2;
+	}
+	if (model_open_file(m, path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "lvtrace: %s\n", err);
+		model_free(m);
+		return 2;
+	}
+	const char *why = ro->plain ? NULL : no_terminal();
+	int plain = ro->plain || why;
+	if (plain) {
+		if (why)
+			fprintf(stderr, "lvtrace: %s: printing the plain view (--plain)\n", why);
+		int rc = model_load(m, 0, err, sizeof(err));
+		if (rc < 0 && model_event_count(m) == 0) {
+			fprintf(stderr, "lvtrace: %s\n", err);
+			model_free(m);
+			return 2;
+		}
+		if (ro->variants && model_set_columns(m, ro->variants, err, sizeof(err)) < 0) {
+			fprintf(stderr, "lvtrace: %s\n", err);
+			model_free(m);
+			return 2;
+		}
+		if (ro->all)
+			model_columns_default(m, 1);
+		struct plain_options po = {
+			.width = ro->width,
+			.times = ro->times,
+			.color = !getenv("NO_COLOR") && isatty(STDOUT_FILENO),
+			.utf8 = view_utf8(),
+		};
+		if (view_plain(stdout, m, &po) < 0) {
+			fprintf(stderr, "lvtrace: cannot write the output: %s\n", strerror(errno));
+			status = 1;
+		}
+		if (rc < 0) {
+			/* what precedes the bad line was shown; now why it stops there */
+			fprintf(stderr, "lvtrace: %s\n", err);
+			status = 1;
+		}
+	} else {
+		status = tui_replay(m, ro);
+	}
+	model_free(m);
+	return status;
+}
+
+int replay_width(int given)
+{
+	struct winsize ws;
+	int w = given;
+	if (w <= 0)
+		w = parse_width(getenv("COLUMNS"));
+	if (w <= 0 && isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		w = ws.ws_col;
+	return w > 0 ? w : 100;
+}
+
+static int replay_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"plain", no_argument, NULL, 'p'},
+		{"variants", required_argument, NULL, 'V'},
+		{"all", no_argument, NULL, 'a'},
+		{"width", required_argument, NULL, 'w'},
+		{"times", no_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct replay_options ro = {0};
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': ro.plain = 1; break;
+		case 'V': ro.variants = optarg; break;
+		case 'a': ro.all = 1; break;
+		case 'w':
+			if ((ro.width = parse_width(optarg)) < 0)
+				return cli_bad_usage("--width takes a number from 40 to 1000, not", optarg);
+			break;
+		case 't': ro.times = 1; break;
+		case 'h': cli_cmd_help(stdout, argv[0]); return 0;
+		case ':': return cli_bad_usage("missing value for option", argv[optind - 1]);
+		default: return cli_bad_usage("unknown option", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return cli_bad_usage("replay takes one trace file", NULL);
+	ro.width = replay_width(ro.width);
+	return replay_trace(argv[optind], &ro);
+}
+
+const struct cli_cmd cmd_replay_entry = {
+	.name = "replay",
+	.synopsis = "lvtrace replay TRACE.jsonl [--variants A,B] [--all] [--plain] [--width N] [--times]",
+	.summary = "replay a trace side by side: the tracer on a terminal, else the plain view",
+	.exec = replay_exec,
+};

@@ -1,0 +1,1120 @@
+/*
+ * model.c: loading a trace into the model: the text (mapped or read), one
+ * event per line checked by the trace library's scanner, each event
+ * classified (its variant, step, phase group, tree depth, whether it is a
+ * database hit or an avoided one), the steps with their notes, marks and
+ * counts, and the columns. Rows are model_rows.c's, the cursor
+ * model_cursor.c's.
+ */
+#include "model_impl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------ strings */
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static char *arena_copy(struct strtab *t, const char *s, size_t n)
+{
+	if (t->chunk_cap - t->chunk_used < n + 1) {
+		size_t cap = n + 1 > 65536 ? n + 1 : 65536;
+		char *c = malloc(cap);
+		char **list = realloc(t->chunks, (t->nchunks + 1) * sizeof(*list));
+		if (!c || !list) {
+			free(c);
+			if (list)
+				t->chunks = list;
+			return NULL;
+		}
+		t->chunks = list;
+		t->chunks[t->nchunks++] = c;
+		t->chunk = c;
+		t->chunk_used = 0;
+		t->chunk_cap = cap;
+	}
+	char *p = t->chunk + t->chunk_used;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	t->chunk_used += n + 1;
+	return p;
+}
+
+static int strtab_grow(struct strtab *t)
+{
+	uint32_t nslot = t->nslot ? t->nslot * 2 : 256;
+	uint32_t *slot = calloc(nslot, sizeof(*slot));
+	if (!slot)
+		return -1;
+	for (uint32_t id = 1; id < t->n; id++) {
+		uint32_t h = hash_bytes(t->str[id], strlen(t->str[id])) & (nslot - 1);
+		while (slot[h])
+			h = (h + 1) & (nslot - 1);
+		slot[h] = id;
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->nslot = nslot;
+	return 0;
+}
+
+/* The id of S (N bytes), added when new; 0 when out of memory. */
+static uint32_t strtab_id(struct strtab *t, const char *s, size_t n)
+{
+	if (t->n == 0) {
+		t->str = calloc(64, sizeof(*t->str));
+		if (!t->str)
+			return 0;
+		t->cap = 64;
+		t->str[0] = (char *)"";
+		t->n = 1;
+	}
+	if ((t->n + 1) * 2 > t->nslot && strtab_grow(t) < 0)
+		return 0;
+	uint32_t h = hash_bytes(s, n) & (t->nslot - 1);
+	while (t->slot[h]) {
+		const char *o = t->str[t->slot[h]];
+		if (strncmp(o, s, n) == 0 && o[n] == '\0')
+			return t->slot[h];
+		h = (h + 1) & (t->nslot - 1);
+	}
+	if (t->n == t->cap) {
+		char **grown = realloc(t->str, t->cap * 2 * sizeof(*grown));
+		if (!grown)
+			return 0;
+		t->str = grown;
+		t->cap *= 2;
+	}
+	char *copy = arena_copy(t, s, n);
+	if (!copy)
+		return 0;
+	t->str[t->n] = copy;
+	t->slot[h] = t->n;
+	return t->n++;
+}
+
+static void strtab_free(struct strtab *t)
+{
+	for (size_t i = 0; i < t->nchunks; i++)
+		free(t->chunks[i]);
+	free(t->chunks);
+	free(t->str);
+	free(t->slot);
+}
+
+const char *model_string(const struct model *m, uint32_t id)
+{
+	return id && id < m->strs.n ? m->strs.str[id] : "";
+}
+
+/* ------------------------------------------------------------ the model */
+
+struct model *model_new(void)
+{
+	struct model *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->in_fd = -1;
+	m->end_step = MODEL_NONE;
+	m->last_note = m->last_mark = MODEL_NONE;
+	for (size_t i = 0; i < MODEL_MAX_VARIANTS; i++)
+		m->cur_step[i] = 0;
+	if (trace_scanner_init(&m->scan, "-") < 0) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static void step_release(struct model_step *st)
+{
+	free(st->verb);
+	free(st->text);
+	free(st->note);
+	free(st->mark);
+	for (size_t v = 0; v < MODEL_MAX_VARIANTS; v++)
+		free(st->ev[v]);
+	free(st->rows);
+}
+
+void model_free(struct model *m)
+{
+	if (!m)
+		return;
+	if (m->map_len)
+		munmap(m->text, m->map_len);
+	else
+		free(m->text);
+	if (m->in_fd > 0)
+		close(m->in_fd);
+	trace_scanner_release(&m->scan);
+	free(m->error);
+	strtab_free(&m->strs);
+	free(m->ev);
+	for (size_t i = 0; i < m->nvariants; i++)
+		free(m->variants[i]);
+	for (size_t s = 0; s < m->nsteps; s++)
+		step_release(&m->steps[s]);
+	free(m->steps);
+	free(m->title);
+	free(m->description);
+	free(m->scenario_path);
+	free(m->conns);
+	free(m->search);
+	free(m);
+}
+
+int model_open_file(struct model *m, const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+	int fd = strcmp(path, "-") == 0 ? dup(0) : open(path, O_RDONLY | O_CLOEXEC);
+
+	trace_scanner_release(&m->scan);
+	if (trace_scanner_init(&m->scan, path) < 0) {
+		snprintf(err, errlen, "cannot read '%s': out of memory", path);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (fd < 0 || fstat(fd, &sb) < 0) {
+		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "cannot read '%s': Is a directory", path);
+		close(fd);
+		return -1;
+	}
+	if (S_ISREG(sb.st_mode) && sb.st_size > 0) {
+		void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p != MAP_FAILED) {
+			/* read in order, once: tell the kernel */
+			madvise(p, (size_t)sb.st_size, MADV_SEQUENTIAL);
+			m->text = p;
+			m->text_len = m->map_len = (size_t)sb.st_size;
+			m->total = (uint64_t)sb.st_size;
+			m->in_done = 1;
+			close(fd);
+			return 0;
+		}
+	}
+	m->total = S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
+	m->in_fd = fd;
+	return 0;
+}
+
+const char *model_error(const struct model *m)
+{
+	return m->error;
+}
+
+int model_loaded(const struct model *m)
+{
+	return m->loaded;
+}
+
+void model_progress(const struct model *m, uint64_t *done, uint64_t *total)
+{
+	*done = m->pos;
+	*total = m->total ? m->total : m->text_len;
+}
+
+const char *model_title(const struct model *m)
+{
+	return m->title;
+}
+
+const char *model_description(const struct model *m)
+{
+	return m->description;
+}
+
+const char *model_scenario(const struct model *m)
+{
+	return m->scenario_path;
+}
+
+int model_is_scenario(const struct model *m)
+{
+	return m->scenario;
+}
+
+size_t model_variant_count(const struct model *m)
+{
+	return m->nvariants;
+}
+
+const char *model_variant(const struct model *m, size_t i)
+{
+	return i < m->nvariants ? m->variants[i] : "";
+}
+
+int model_variant_index(const struct model *m, const char *name)
+{
+	for (size_t i = 0; i < m->nvariants; i++)
+		if (strcmp(m->variants[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+size_t model_event_count(const struct model *m)
+{
+	return m->nev;
+}
+
+const struct model_event *model_event(const struct model *m, uint32_t i)
+{
+	return i < m->nev ? &m->ev[i] : NULL;
+}
+
+const char *model_event_line(const struct model *m, uint32_t i, size_t *len)
+{
+	*len = m->ev[i].len;
+	return m->text + m->ev[i].off;
+}
+
+cJSON *model_event_json(const struct model *m, uint32_t i)
+{
+	return cJSON_ParseWithLength(m->text + m->ev[i].off, m->ev[i].len);
+}
+
+size_t model_step_count(const struct model *m)
+{
+	return m->nsteps;
+}
+
+const struct model_step *model_step(struct model *m, uint32_t s)
+{
+	if (s >= m->nsteps)
+		return NULL;
+	if (!m->steps[s].aligned)
+		model_align_step(m, s);
+	return &m->steps[s];
+}
+
+int model_step_shown(const struct model *m, uint32_t s)
+{
+	return s < m->nsteps && m->steps[s].kind != MS_STARTUP && m->steps[s].kind != MS_END;
+}
+
+uint32_t model_shown_steps(const struct model *m)
+{
+	return m->shown;
+}
+
+/* ------------------------------------------------------------ steps */
+
+static char *dup_n(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+/* A new step of KIND at the end; its index, or MODEL_NONE when out of memory. */
+static uint32_t step_add(struct model *m, enum model_step_kind kind, const char *verb,
+			 const char *text)
+{
+	if (m->nsteps == m->stepcap) {
+		size_t cap = m->stepcap ? m->stepcap * 2 : 64;
+		struct model_step *grown = realloc(m->steps, cap * sizeof(*grown));
+		if (!grown)
+			return MODEL_NONE;
+		m->steps = grown;
+		m->stepcap = cap;
+	}
+	struct model_step *st = &m->steps[m->nsteps];
+	memset(st, 0, sizeof(*st));
+	st->kind = (uint8_t)kind;
+	st->verb = strdup(verb ? verb : "");
+	st->text = strdup(text ? text : "");
+	st->note_step = m->last_note;
+	st->mark_step = m->last_mark;
+	if (kind != MS_STARTUP && kind != MS_END)
+		st->number = ++m->shown;
+	if (!st->verb || !st->text) {
+		step_release(st);
+		return MODEL_NONE;
+	}
+	return (uint32_t)m->nsteps++;
+}
+
+static int step_add_event(struct model *m, uint32_t s, uint32_t v, uint32_t i)
+{
+	struct model_step *st = &m->steps[s];
+	if (v >= MODEL_MAX_VARIANTS)
+		return 0;
+	if (st->nev[v] == st->cap[v]) {
+		uint32_t cap = st->cap[v] ? st->cap[v] * 2 : 16;
+		uint32_t *grown = realloc(st->ev[v], cap * sizeof(*grown));
+		if (!grown)
+			return -1;
+		st->ev[v] = grown;
+		st->cap[v] = cap;
+	}
+	st->ev[v][st->nev[v]++] = i;
+	return 0;
+}
+
+/* ------------------------------------------------------------ columns */
+
+void model_invalidate_rows(struct model *m)
+{
+	for (size_t s = 0; s < m->nsteps; s++)
+		m->steps[s].aligned = 0;
+}
+
+void model_columns_default(struct model *m, int all)
+{
+	int a = model_variant_index(m, "assign"), an = model_variant_index(m, "assign_new");
+
+	m->ncolumns = 0;
+	m->columns_all = all;
+	if (!all && a >= 0 && an >= 0) {
+		m->columns[m->ncolumns++] = a;
+		m->columns[m->ncolumns++] = an;
+	} else {
+		for (size_t i = 0; i < m->nvariants && m->ncolumns < (all ? MODEL_MAX_COLUMNS : 2); i++)
+			m->columns[m->ncolumns++] = (int)i;
+	}
+	model_invalidate_rows(m);
+}
+
+int model_set_columns(struct model *m, const char *names, char *err, size_t errlen)
+{
+	int cols[MODEL_MAX_COLUMNS];
+	size_t n = 0;
+	const char *p = names;
+
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		char name[64];
+		snprintf(name, sizeof(name), "%.*s", (int)(len < 63 ? len : 63), p);
+		int v = model_variant_index(m, name);
+		if (v < 0) {
+			char have[256] = "";
+			for (size_t i = 0; i < m->nvariants; i++)
+				snprintf(have + strlen(have), sizeof(have) - strlen(have), "%s%s",
+					 i ? ", " : "", m->variants[i]);
+			snprintf(err, errlen, "the trace has no variant '%s' (it has: %s)", name,
+				 have[0] ? have : "none");
+			return -1;
+		}
+		if (n == MODEL_MAX_COLUMNS) {
+			snprintf(err, errlen, "at most %d variants side by side", MODEL_MAX_COLUMNS);
+			return -1;
+		}
+		cols[n++] = v;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "no variant named");
+		return -1;
+	}
+	memcpy(m->columns, cols, n * sizeof(cols[0]));
+	m->ncolumns = n;
+	m->columns_user = 1;
+	m->columns_all = 0;
+	model_invalidate_rows(m);
+	return 0;
+}
+
+size_t model_column_count(const struct model *m)
+{
+	return m->ncolumns;
+}
+
+int model_column_variant(const struct model *m, size_t c)
+{
+	return c < m->ncolumns ? m->columns[c] : -1;
+}
+
+int model_columns_all(const struct model *m)
+{
+	return m->columns_all || m->ncolumns == m->nvariants;
+}
+
+static int variant_add(struct model *m, const char *name, size_t n)
+{
+	for (size_t i = 0; i < m->nvariants; i++)
+		if (strncmp(m->variants[i], name, n) == 0 && m->variants[i][n] == '\0')
+			return (int)i;
+	if (m->nvariants == MODEL_MAX_VARIANTS)
+		return MODEL_NO_VARIANT;
+	char *copy = dup_n(name, n);
+	if (!copy)
+		return -1;
+	m->variants[m->nvariants++] = copy;
+	if (!m->columns_user)
+		model_columns_default(m, m->columns_all);
+	return (int)m->nvariants - 1;
+}
+
+/* ------------------------------------------------------------ counters */
+
+void model_update_counts(struct model *m, uint32_t upto)
+{
+	if (upto > m->nsteps)
+		upto = (uint32_t)m->nsteps;
+	for (size_t s = m->cum_upto; s < upto; s++) {
+		struct model_step *st = &m->steps[s];
+		for (size_t v = 0; v < MODEL_MAX_VARIANTS; v++)
+			for (int p = 0; p < MP_COUNT; p++)
+				st->before[v][p] = s == 0 ? 0
+							  : m->steps[s - 1].before[v][p] +
+								    m->steps[s - 1].queries[v][p];
+	}
+	if (upto > m->cum_upto)
+		m->cum_upto = upto;
+}
+
+uint32_t model_count_from(struct model *m, struct model_pos pos)
+{
+	if (pos.step >= m->nsteps)
+		return 0;
+	uint32_t from = m->steps[pos.step].mark_step;
+	if (from != MODEL_NONE)
+		return from;
+	for (uint32_t s = 0; s < m->nsteps; s++)
+		if (model_step_shown(m, s))
+			return s;
+	return 0;
+}
+
+uint64_t model_count(struct model *m, struct model_pos pos, size_t c, uint64_t out[MP_COUNT])
+{
+	uint64_t total = 0;
+
+	for (int p = 0; p < MP_COUNT; p++)
+		out[p] = 0;
+	if (pos.step >= m->nsteps || c >= m->ncolumns)
+		return 0;
+	int v = m->columns[c];
+	uint32_t from = model_count_from(m, pos);
+	model_update_counts(m, pos.step + 1);
+	if (from <= pos.step)
+		for (int p = 0; p < MP_COUNT; p++)
+			out[p] = m->steps[pos.step].before[v][p] - m->steps[from].before[v][p];
+	uint32_t n = 0;
+	const struct model_row *rows = model_rows(m, pos.step, &n);
+	for (uint32_t r = 1; r <= pos.row && r < n; r++) {
+		uint32_t e = rows[r].ev[c];
+		if (e != MODEL_NONE && (m->ev[e].flags & ME_QUERY))
+			out[m->ev[e].mphase]++;
+	}
+	/* queries are rows, but a query that is not (none today) still counts at the step's end */
+	for (int p = 0; p < MP_COUNT; p++)
+		total += out[p];
+	return total;
+}
+
+/* ------------------------------------------------------------ loading */
+
+static const char *json_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static struct conn_state *conn_of(struct model *m, uint32_t id)
+{
+	if (id >= m->nconns) {
+		uint32_t n = m->nconns ? m->nconns : 64;
+		while (n <= id)
+			n *= 2;
+		struct conn_state *grown = realloc(m->conns, n * sizeof(*grown));
+		if (!grown)
+			return NULL;
+		for (uint32_t i = m->nconns; i < n; i++) {
+			memset(&grown[i], 0, sizeof(grown[i]));
+			grown[i].open_step = grown[i].last_step = MODEL_NONE;
+		}
+		m->conns = grown;
+		m->nconns = n;
+	}
+	return &m->conns[id];
+}
+
+static enum model_phase phase_class(const char *phase)
+{
+	if (!phase)
+		return MP_OTHER;
+	if (strncmp(phase, "plug:", 5) == 0)
+		return MP_PLUG;
+	if (strncmp(phase, "mount:dead:", 11) == 0)
+		return MP_DEAD;
+	if (strncmp(phase, "mount:connected:", 16) == 0)
+		return MP_CONNECTED;
+	return MP_OTHER;
+}
+
+static enum model_group query_group(const char *phase)
+{
+	if (!phase)
+		return MG_OTHER;
+	if (strncmp(phase, "plug:", 5) == 0 || strncmp(phase, "controller:", 11) == 0)
+		return MG_REQUEST;
+	if (strstr(phase, ":dead:"))
+		return MG_DEAD;
+	if (strncmp(phase, "handle_event:", 13) == 0)
+		return MG_OTHER;
+	if (strstr(phase, ":connected:"))
+		return MG_JOIN;
+	return MG_OTHER;
+}
+
+/* "/assign/mission" of variant "assign" gives "/mission": rows of one page line up. */
+static const char *unprefixed(const char *path, const char *variant)
+{
+	size_t n = variant ? strlen(variant) : 0;
+	if (path && n && path[0] == '/' && strncmp(path + 1, variant, n) == 0 &&
+	    (path[n + 1] == '/' || path[n + 1] == '\0'))
+		return path[n + 1] ? path + n + 1 : "/";
+	return path ? path : "";
+}
+
+static int is_asset(const char *path)
+{
+	return path && (strncmp(path, "/assets/", 8) == 0 || strcmp(path, "/favicon.ico") == 0);
+}
+
+/* The header: the scenario, its title and variants, in that order. */
+static int read_header(struct model *m, const cJSON *j)
+{
+	const char *sc = json_str(j, "scenario");
+	const char *title = json_str(j, "title"), *desc = json_str(j, "description");
+
+	m->header_seen = 1;
+	m->scenario = sc != NULL;
+	if ((sc && !(m->scenario_path = strdup(sc))) || (title && !(m->title = strdup(title))) ||
+	    (desc && !(m->description = strdup(desc))))
+		return -1;
+	const cJSON *vs = cJSON_GetObjectItemCaseSensitive(j, "variants");
+	const cJSON *v;
+	cJSON_ArrayForEach(v, vs)
+		if (cJSON_IsString(v) && variant_add(m, v->valuestring, strlen(v->valuestring)) < 0)
+			return -1;
+	return 0;
+}
+
+/* The step a scenario's event goes to. */
+static uint32_t scenario_step_of(struct model *m, const struct model_event *e, const cJSON *j)
+{
+	uint32_t v = e->variant;
+
+	if (e->kind == TK_SCENARIO_STEP) {
+		const cJSON *num = cJSON_GetObjectItemCaseSensitive(j, "step");
+		double n = cJSON_IsNumber(num) ? num->valuedouble : 0;
+		if (n < 1 || n > 1e7)
+			return m->latest;
+		uint32_t want = (uint32_t)n;
+		/* step N is the N-th shown step: create up to it */
+		while (m->shown < want) {
+			const char *text = json_str(j, "text"), *verb = json_str(j, "kind");
+			uint32_t s = step_add(m, MS_SCENARIO, m->shown + 1 == want ? verb : "",
+					      m->shown + 1 == want ? text : "");
+			if (s == MODEL_NONE)
+				return MODEL_NONE;
+			const cJSON *line = cJSON_GetObjectItemCaseSensitive(j, "line");
+			m->steps[s].line = cJSON_IsNumber(line) ? (int)line->valuedouble : 0;
+		}
+		uint32_t s = 0;
+		for (uint32_t k = (uint32_t)m->nsteps; k-- > 0;)
+			if (m->steps[k].number == want) {
+				s = k;
+				break;
+			}
+		if (v != MODEL_NO_VARIANT)
+			m->cur_step[v] = s;
+		return s;
+	}
+	if (e->kind == TK_SCENARIO_END) {
+		if (m->end_step == MODEL_NONE)
+			m->end_step = step_add(m, MS_END, "end", "end of the run");
+		if (v != MODEL_NO_VARIANT && m->end_step != MODEL_NONE)
+			m->cur_step[v] = m->end_step;
+		return m->end_step;
+	}
+	if (v != MODEL_NO_VARIANT)
+		return m->cur_step[v];
+	return m->latest;
+}
+
+/* The step a raw lvdemo trace's event goes to, opening steps at page loads and joins. */
+static uint32_t raw_step_of(struct model *m, const struct model_event *e, const cJSON *j,
+			    struct conn_state *cs)
+{
+	char label[512];
+
+	if (e->kind == TK_ENDPOINT_START) {
+		const char *method = json_str(j, "method"), *path = json_str(j, "path");
+		if (!is_asset(path)) {
+			snprintf(label, sizeof(label), "%s %s", method ? method : "?", path ? path : "?");
+			uint32_t s = step_add(m, MS_REQUEST, method ? method : "?", label);
+			if (cs)
+				cs->open_step = s;
+			return s;
+		}
+	}
+	if (cs && cs->open_step != MODEL_NONE) {
+		uint32_t s = cs->open_step;
+		if (e->kind == TK_ENDPOINT_STOP || (e->kind == TK_CHANNEL_JOIN && cs->joining)) {
+			cs->open_step = MODEL_NONE;
+			cs->joining = 0;
+		}
+		return s;
+	}
+	/* a join opens at the socket's first message or a connected mount, and
+	 * ends with its answer; a nested child's join is a step of its own */
+	int join_start = cs && cs->ws &&
+			 ((e->kind == TK_MOUNT_START && (e->flags & ME_CONNECTED)) ||
+			  e->kind == TK_SOCKET_CONNECT);
+	if (join_start || (cs && cs->ws && e->kind == TK_CHANNEL_JOIN)) {
+		const char *view = json_str(j, "view");
+		snprintf(label, sizeof(label), "join %s", view ? view : "(socket)");
+		uint32_t s = step_add(m, MS_JOIN, "join", label);
+		if (s != MODEL_NONE && e->kind != TK_CHANNEL_JOIN) {
+			cs->open_step = s;
+			cs->joining = 1;
+		}
+		return s;
+	}
+	return m->latest;
+}
+
+/* A raw join step is labelled by its view once the join names it. */
+static void raw_join_label(struct model *m, uint32_t s, const cJSON *j)
+{
+	const char *view = json_str(j, "view");
+	struct model_step *st = &m->steps[s];
+	if (st->kind != MS_JOIN || !view || strcmp(st->text, "join (socket)") != 0)
+		return;
+	char *label = malloc(strlen(view) + 6);
+	if (label) {
+		sprintf(label, "join %s", view);
+		free(st->text);
+		st->text = label;
+	}
+}
+
+static uint8_t assign_from(const char *from)
+{
+	if (!from)
+		return MF_NONE;
+	if (strcmp(from, "conn_assigns") == 0)
+		return MF_CONN_ASSIGNS;
+	if (strcmp(from, "parent_assigns") == 0)
+		return MF_PARENT_ASSIGNS;
+	if (strcmp(from, "socket_assigns") == 0)
+		return MF_SOCKET_ASSIGNS;
+	if (strcmp(from, "function") == 0)
+		return MF_FUNCTION;
+	return MF_NONE;
+}
+
+static int is_live_view_kind(int k)
+{
+	return (k >= TK_MOUNT_START && k <= TK_RENDER_STOP) || k == TK_ASSIGN || k == TK_ASSIGN_NEW;
+}
+
+/* Classify one parsed line and add it. Returns 0, or -1 when out of memory. */
+static int add_event(struct model *m, const struct trace_event *tev, size_t off, size_t len)
+{
+	const cJSON *j = tev->json;
+	struct model_event e = {.off = off, .len = (uint32_t)len, .t_us = tev->t_us,
+				.pair = MODEL_NONE, .variant = MODEL_NO_VARIANT};
+	enum trace_kind k = trace_kind_of(tev->event, strlen(tev->event));
+
+	if (m->nev == 0 && !m->header_seen && read_header(m, j) < 0)
+		return -1;
+	if (m->nev >= 0xfffffff0u)
+		return -1;
+	e.kind = (uint16_t)k;
+	if (tev->variant) {
+		int v = variant_add(m, tev->variant, strlen(tev->variant));
+		if (v < 0)
+			return -1;
+		e.variant = (uint8_t)v;
+	}
+	e.conn = strtab_id(&m->strs, tev->conn, strlen(tev->conn));
+	if (tev->phase)
+		e.phase = strtab_id(&m->strs, tev->phase, strlen(tev->phase));
+	if (!e.conn || (tev->phase && !e.phase))
+		return -1;
+	if (is_live_view_kind(k)) {
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "connected")))
+			e.flags |= ME_CONNECTED;
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "child")))
+			e.flags |= ME_CHILD;
+	}
+
+	/* what the row is about, so that rows of the same thing line up */
+	const char *subject = NULL;
+	char buf[512];
+	switch (k) {
+	case TK_ENDPOINT_START:
+		snprintf(buf, sizeof(buf), "%s %s", json_str(j, "method") ? json_str(j, "method") : "",
+			 unprefixed(json_str(j, "path"), tev->variant));
+		subject = buf;
+		break;
+	case TK_PLUG_START:
+		subject = json_str(j, "plug");
+		break;
+	case TK_CONTROLLER_START:
+	case TK_ON_MOUNT_START:
+		subject = tev->phase;
+		break;
+	case TK_MOUNT_START:
+	case TK_HANDLE_PARAMS_START:
+	case TK_HANDLE_EVENT_START:
+	case TK_RENDER_START:
+	case TK_CHANNEL_JOIN:
+	case TK_CHANNEL_LEAVE:
+		subject = json_str(j, "view");
+		break;
+	case TK_ASSIGN:
+	case TK_ASSIGN_NEW:
+	case TK_CONN_ASSIGN:
+		subject = json_str(j, "key");
+		break;
+	case TK_REPO_QUERY:
+		subject = json_str(j, "source");
+		break;
+	case TK_SCENARIO_EXPECT:
+	case TK_SCENARIO_ERROR: {
+		const cJSON *line = cJSON_GetObjectItemCaseSensitive(j, "line");
+		snprintf(buf, sizeof(buf), "line %d", cJSON_IsNumber(line) ? (int)line->valuedouble : 0);
+		subject = buf;
+		break;
+	}
+	case TK_OTHER:
+		subject = tev->event;
+		break;
+	default:
+		break;
+	}
+	if (subject && !(e.subject = strtab_id(&m->strs, subject, strlen(subject))))
+		return -1;
+
+	/* flags, phase group and the counter it goes to */
+	switch (k) {
+	case TK_REPO_QUERY:
+		e.flags |= ME_QUERY;
+		e.mphase = (uint8_t)phase_class(tev->phase);
+		e.group = (uint8_t)query_group(tev->phase);
+		break;
+	case TK_ASSIGN_NEW:
+		e.from = assign_from(json_str(j, "from"));
+		if (e.from == MF_CONN_ASSIGNS || e.from == MF_PARENT_ASSIGNS || e.from == MF_SOCKET_ASSIGNS)
+			e.flags |= ME_AVOIDED;
+		/* fall through */
+	case TK_ASSIGN:
+	case TK_MOUNT_START:
+	case TK_MOUNT_STOP:
+	case TK_ON_MOUNT_START:
+	case TK_ON_MOUNT_STOP:
+	case TK_HANDLE_PARAMS_START:
+	case TK_HANDLE_PARAMS_STOP:
+	case TK_RENDER_START:
+	case TK_RENDER_STOP:
+		e.group = (uint8_t)((e.flags & ME_CONNECTED) ? MG_JOIN : MG_DEAD);
+		break;
+	case TK_ENDPOINT_START:
+	case TK_ENDPOINT_STOP:
+	case TK_PLUG_START:
+	case TK_PLUG_STOP:
+	case TK_CONTROLLER_START:
+	case TK_CONTROLLER_STOP:
+	case TK_SESSION_FETCH:
+	case TK_CONN_ASSIGN:
+	case TK_REDIRECT:
+		e.group = MG_REQUEST;
+		break;
+	case TK_SOCKET_CONNECT:
+		e.group = MG_SOCKET;
+		break;
+	case TK_CHANNEL_JOIN:
+		e.group = MG_JOIN;
+		break;
+	case TK_SCENARIO_EXPECT: {
+		const char *outcome = json_str(j, "outcome");
+		if (outcome && strcmp(outcome, "failed") == 0)
+			e.flags |= ME_FAILED;
+		else if (outcome && strcmp(outcome, "passed") == 0)
+			e.flags |= ME_PASSED;
+		e.group = MG_OTHER;
+		break;
+	}
+	case TK_SCENARIO_ERROR:
+		e.flags |= ME_FAILED;
+		e.group = MG_OTHER;
+		break;
+	default:
+		e.group = MG_OTHER;
+	}
+	switch (k) {
+	case TK_TRACE_START:
+	case TK_SCENARIO_STEP:
+	case TK_SCENARIO_NOTE:
+	case TK_SCENARIO_MARK:
+	case TK_SCENARIO_END:
+		break;
+	default:
+		if (!trace_kind_is_stop(k))
+			e.flags |= ME_ROW;
+	}
+
+	/* its step */
+	struct conn_state *cs = conn_of(m, e.conn);
+	if (!cs)
+		return -1;
+	if (strncmp(tev->conn, "ws:", 3) == 0 || strstr(tev->conn, "/ws:"))
+		cs->ws = 1;
+	if (m->nsteps == 0 && step_add(m, MS_STARTUP, "start-up", "start-up") == MODEL_NONE)
+		return -1;
+	uint32_t s = m->scenario ? scenario_step_of(m, &e, j) : raw_step_of(m, &e, j, cs);
+	if (s == MODEL_NONE)
+		return -1;
+	if (!m->scenario && e.kind == TK_CHANNEL_JOIN)
+		raw_join_label(m, s, j);
+	e.step = s;
+	m->latest = s;
+	cs->last_step = s;
+	struct model_step *st = &m->steps[s];
+	if (k == TK_SCENARIO_NOTE && !st->note) {
+		const char *text = json_str(j, "text");
+		if (text && !(st->note = strdup(text)))
+			return -1;
+		m->last_note = s;
+		st->note_step = s;
+		/* the steps already made after it (other variants) see it too */
+	} else if (k == TK_SCENARIO_MARK && !st->mark) {
+		const char *label = json_str(j, "label");
+		if (label && !(st->mark = strdup(label)))
+			return -1;
+		m->last_mark = s;
+		st->mark_step = s;
+	}
+
+	/* its place in the tree, and the pairing of spans */
+	uint8_t base = cs->ws ? 1 : 0;
+	if (trace_kind_is_stop(k)) {
+		if (cs->depth > 0) {
+			uint32_t start = cs->stack[--cs->depth];
+			if (start < m->nev)
+				m->ev[start].pair = (uint32_t)m->nev;
+		}
+		e.depth = (uint8_t)(base + cs->depth);
+	} else if (k == TK_ENDPOINT_START || k == TK_PLUG_START || k == TK_CONTROLLER_START ||
+		   k == TK_MOUNT_START || k == TK_ON_MOUNT_START || k == TK_HANDLE_PARAMS_START ||
+		   k == TK_HANDLE_EVENT_START || k == TK_RENDER_START) {
+		e.depth = (uint8_t)(base + cs->depth);
+		if (cs->depth < MODEL_SPAN_DEPTH)
+			cs->stack[cs->depth++] = (uint32_t)m->nev;
+	} else if (k == TK_CHANNEL_JOIN || k == TK_CHANNEL_LEAVE || k == TK_SOCKET_CONNECT ||
+		   k == TK_SOCKET_DISCONNECT || k == TK_SOCKET_ERROR) {
+		e.depth = 0;
+	} else {
+		e.depth = (uint8_t)(base + cs->depth);
+	}
+
+	if (m->nev == m->evcap) {
+		size_t cap = m->evcap ? m->evcap * 2 : 4096;
+		struct model_event *grown = realloc(m->ev, cap * sizeof(*grown));
+		if (!grown)
+			return -1;
+		m->ev = grown;
+		m->evcap = cap;
+	}
+	m->ev[m->nev] = e;
+	if (e.variant != MODEL_NO_VARIANT) {
+		if (step_add_event(m, s, e.variant, (uint32_t)m->nev) < 0)
+			return -1;
+		if (e.flags & ME_QUERY)
+			st->queries[e.variant][e.mphase]++;
+		if (e.flags & ME_FAILED)
+			st->failed[e.variant]++;
+	}
+	st->aligned = 0;
+	if (s < m->cum_upto)
+		m->cum_upto = s; /* a late event of an earlier step: recount from there */
+	m->nev++;
+	return 0;
+}
+
+/* Parse one line at OFF. 0, or -1 with the error kept. */
+static int load_line(struct model *m, size_t off, size_t len, char *err, size_t errlen)
+{
+	struct trace_event tev;
+	int rc = trace_scanner_line(&m->scan, m->text + off, len, &tev, err, errlen);
+
+	if (rc == 0)
+		return 0;
+	if (rc < 0)
+		goto bad;
+	/* a CR before the newline is not part of the event */
+	if (len > 0 && m->text[off + len - 1] == '\r')
+		len--;
+	rc = add_event(m, &tev, off, len);
+	trace_event_release(&tev);
+	if (rc == 0)
+		return 0;
+	snprintf(err, errlen, "%s:%ld:1: out of memory", m->scan.name, m->scan.lineno);
+bad:
+	free(m->error);
+	m->error = strdup(err);
+	m->loaded = 1;
+	return -1;
+}
+
+/* Read more of a non-mapped input into the text. 1 read, 0 at its end, -1 error. */
+static int read_more(struct model *m, char *err, size_t errlen)
+{
+	if (m->in_fd < 0 || m->in_done)
+		return 0;
+	if (m->text_cap - m->text_len < 65536) {
+		size_t cap = m->text_cap ? m->text_cap * 2 : 262144;
+		char *grown = realloc(m->text, cap);
+		if (!grown) {
+			snprintf(err, errlen, "%s: out of memory", m->scan.name);
+			return -1;
+		}
+		m->text = grown;
+		m->text_cap = cap;
+	}
+	ssize_t n = read(m->in_fd, m->text + m->text_len, m->text_cap - m->text_len);
+	if (n < 0) {
+		if (errno == EINTR)
+			return 1;
+		snprintf(err, errlen, "%s: read error: %s", m->scan.name, strerror(errno));
+		return -1;
+	}
+	if (n == 0) {
+		m->in_done = 1;
+		close(m->in_fd);
+		m->in_fd = -1;
+		return 0;
+	}
+	m->text_len += (size_t)n;
+	return 1;
+}
+
+/* Parse the whole lines there are (at most MAX, 0 no limit); FINISH: the last line too. */
+static int parse_lines(struct model *m, size_t max, int finish, size_t *done, char *err,
+		       size_t errlen)
+{
+	while (m->pos < m->text_len && (!max || *done < max)) {
+		const char *start = m->text + m->pos;
+		const char *nl = memchr(start, '\n', m->text_len - m->pos);
+		size_t len;
+		if (nl) {
+			len = (size_t)(nl - start);
+		} else if (finish) {
+			len = m->text_len - m->pos;
+		} else {
+			if (m->text_len - m->pos > TRACE_LINE_MAX) {
+				snprintf(err, errlen, "%s:%ld:1: line longer than %d bytes", m->scan.name,
+					 m->scan.lineno + 1, TRACE_LINE_MAX);
+				free(m->error);
+				m->error = strdup(err);
+				m->loaded = 1;
+				return -1;
+			}
+			break;
+		}
+		size_t off = m->pos;
+		m->pos += len + (nl ? 1 : 0);
+		if (load_line(m, off, len, err, errlen) < 0)
+			return -1;
+		(*done)++;
+	}
+	return 0;
+}
+
+static int finish_load(struct model *m, char *err, size_t errlen)
+{
+	m->loaded = 1;
+	if (!m->header_seen) {
+		snprintf(err, errlen, "%s:1:1: empty trace (no trace.start line)", m->scan.name);
+		free(m->error);
+		m->error = strdup(err);
+		return -1;
+	}
+	return 0;
+}
+
+int model_load(struct model *m, size_t max_lines, char *err, size_t errlen)
+{
+	size_t done = 0;
+
+	if (m->loaded)
+		return m->error ? -1 : 0;
+	for (;;) {
+		if (parse_lines(m, max_lines, m->in_done, &done, err, errlen) < 0)
+			return -1;
+		if (max_lines && done >= max_lines)
+			return 1;
+		if (m->in_done) {
+			if (m->pos < m->text_len)
+				continue; /* the last line, without its newline */
+			return finish_load(m, err, errlen);
+		}
+		int rc = read_more(m, err, errlen);
+		if (rc < 0) {
+			free(m->error);
+			m->error = strdup(err);
+			m->loaded = 1;
+			return -1;
+		}
+	}
+}
+
+int model_feed(struct model *m, const char *data, size_t n, int finish, char *err, size_t errlen)
+{
+	size_t done = 0;
+
+	if (m->map_len) {
+		snprintf(err, errlen, "the model's text is a mapped file");
+		return -1;
+	}
+	if (m->text_len + n > m->text_cap) {
+		size_t cap = m->text_cap ? m->text_cap : 65536;
+		while (cap < m->text_len + n)
+			cap *= 2;
+		char *grown = realloc(m->text, cap);
+		if (!grown) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		m->text = grown;
+		m->text_cap = cap;
+	}
+	memcpy(m->text + m->text_len, data, n);
+	m->text_len += n;
+	if (parse_lines(m, 0, finish, &done, err, errlen) < 0)
+		return -1;
+	if (finish) {
+		m->in_done = 1;
+		return finish_load(m, err, errlen);
+	}
+	return 0;
+}

@@ -1,0 +1,273 @@
+/*
+ * model.h: the one model of a trace that every view of lvtrace draws (the
+ * ncurses tracer, the plain text view, the run summary and failure report,
+ * and later live mode and the exports). It holds the trace's text and its
+ * events indexed by step and variant; the rows that line the chosen
+ * variants up side by side, phase group by phase group; the database hits
+ * counted by phase; the replay cursor, the selection and search. Pure C: no
+ * curses, no printing. Views read it and move its cursor; none re-parses
+ * the trace or counts on its own.
+ *
+ * Steps: in a merged trace of `lvtrace run` they are the scenario's steps
+ * (scenario.step lines); in a trace lvdemo wrote itself they are its page
+ * loads and socket joins (endpoint.start, the start of a root join). The
+ * events before the first step (start-up) and after the last (shut-down)
+ * are kept in two hidden steps.
+ */
+#ifndef LVTRACE_MODEL_H
+#define LVTRACE_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trace.h"
+
+#define MODEL_MAX_VARIANTS 8
+#define MODEL_MAX_COLUMNS 4
+#define MODEL_NONE 0xffffffffu
+#define MODEL_NO_VARIANT 0xff
+
+/* How the database hits of a column are split. */
+enum model_phase {
+	MP_PLUG,      /* the router's plugs */
+	MP_DEAD,      /* the disconnected ("dead") mount, hooks included */
+	MP_CONNECTED, /* the connected mount, hooks included */
+	MP_OTHER,     /* controllers, events, everything else */
+	MP_COUNT
+};
+
+/* Phase groups: rows line up by step, then by group, then event by event. */
+enum model_group {
+	MG_REQUEST, /* the HTTP request and its plugs, controllers */
+	MG_DEAD,    /* the dead mount, handle_params, render */
+	MG_SOCKET,  /* the socket */
+	MG_JOIN,    /* the join and the connected mount */
+	MG_OTHER,   /* events, leaves, expectations, the rest */
+	MG_COUNT
+};
+
+/* Where an assign_new took its value from. */
+enum model_from {
+	MF_NONE,
+	MF_CONN_ASSIGNS,   /* the dead mount of a root view: what the plug loaded */
+	MF_PARENT_ASSIGNS, /* a nested child: its parent's assigns */
+	MF_SOCKET_ASSIGNS, /* already assigned (by the on_mount hook) */
+	MF_FUNCTION,	   /* the function ran: a query follows */
+};
+
+/* Event flags. */
+#define ME_ROW 0x01	     /* shown as a row of its variant's column */
+#define ME_QUERY 0x02	     /* a repo.query: one database hit */
+#define ME_AVOIDED 0x04	     /* an assign_new that needed no query */
+#define ME_FAILED 0x08	     /* a scenario.expect that failed, a scenario.error */
+#define ME_PASSED 0x10	     /* a scenario.expect that passed */
+#define ME_CONNECTED 0x20    /* a LiveView event with connected: true */
+#define ME_CHILD 0x40	     /* a LiveView event of a nested child */
+
+struct model_event {
+	uint64_t off;	  /* its line in the model's text */
+	uint32_t len;
+	uint32_t step;	  /* index in the steps */
+	int64_t t_us;
+	uint32_t phase;	  /* string id (model_string), 0 when none */
+	uint32_t conn;	  /* string id */
+	uint32_t subject; /* string id: what its row is about (plug, view, key, path, name) */
+	uint32_t pair;	  /* a span's start: the index of its stop; MODEL_NONE when none */
+	uint16_t kind;	  /* enum trace_kind */
+	uint8_t variant;  /* index in the variants, MODEL_NO_VARIANT when none */
+	uint8_t group;	  /* enum model_group */
+	uint8_t depth;	  /* indentation of its row in the lifecycle tree */
+	uint8_t flags;	  /* ME_* */
+	uint8_t mphase;	  /* enum model_phase (queries) */
+	uint8_t from;	  /* enum model_from (assign_new) */
+};
+
+enum model_step_kind {
+	MS_STARTUP,  /* before the first step: hidden */
+	MS_SCENARIO, /* a scenario step */
+	MS_REQUEST,  /* an HTTP request of a raw trace */
+	MS_JOIN,     /* a socket join of a raw trace */
+	MS_END,	     /* after the last step: hidden */
+};
+
+/* One row of the side-by-side view: an event per column, or a gap. */
+struct model_row {
+	uint32_t ev[MODEL_MAX_COLUMNS]; /* MODEL_NONE: a gap */
+};
+
+struct model_step {
+	uint8_t kind;	 /* enum model_step_kind */
+	uint32_t number; /* 1, 2, ... as shown; 0 for the hidden steps */
+	int line;	 /* the scenario line, 0 when none */
+	char *verb;	 /* "visit", "expect queries", "GET", "join" (owned) */
+	char *text;	 /* the step as written, or "GET /assign/mission" (owned) */
+	char *note;	 /* a note step's text (owned, NULL) */
+	char *mark;	 /* a mark step's label (owned, NULL) */
+	uint32_t note_step; /* the note that applies here: the last at or before it, or MODEL_NONE */
+	uint32_t mark_step; /* counters count from this step: the last mark at or before, or MODEL_NONE */
+	/* the events of each variant in this step, in trace order */
+	uint32_t *ev[MODEL_MAX_VARIANTS];
+	uint32_t nev[MODEL_MAX_VARIANTS];
+	uint32_t cap[MODEL_MAX_VARIANTS];
+	uint32_t queries[MODEL_MAX_VARIANTS][MP_COUNT]; /* database hits in this step */
+	uint32_t failed[MODEL_MAX_VARIANTS];		/* failed expectations and errors */
+	uint64_t before[MODEL_MAX_VARIANTS][MP_COUNT];	/* hits in all the steps before it */
+	/* rows for the current columns; row 0 is the step's header */
+	struct model_row *rows;
+	uint32_t nrows;
+	int aligned; /* 0: the rows must be (re)built */
+};
+
+/* A place in the replay: a row of a step. */
+struct model_pos {
+	uint32_t step;
+	uint32_t row;
+};
+
+struct model;
+
+/* A new, empty model; NULL when out of memory. */
+struct model *model_new(void);
+void model_free(struct model *m);
+
+/*
+ * Open the trace at PATH ("-": standard input) for loading: a regular file
+ * is mapped, anything else read. Nothing is parsed yet. Returns 0, or -1
+ * with ERR ("cannot open 'x': ...").
+ */
+int model_open_file(struct model *m, const char *path, char *err, size_t errlen);
+
+/*
+ * Parse up to MAX_LINES more lines of what was opened (0: all). Returns 1
+ * when there is more to load, 0 when the whole trace is loaded, -1 on a bad
+ * line: ERR says "FILE:LINE:COLUMN: reason", the model keeps every event
+ * before it, and loading stops (model_error keeps the message).
+ */
+int model_load(struct model *m, size_t max_lines, char *err, size_t errlen);
+
+/*
+ * Append trace text as it arrives (live mode, tests): whole lines are
+ * parsed at once, the rest waits for more. FINISH 1 says the input ended.
+ * Returns 0, or -1 as model_load.
+ */
+int model_feed(struct model *m, const char *data, size_t n, int finish, char *err, size_t errlen);
+
+/* The message of the error that stopped loading, or NULL. */
+const char *model_error(const struct model *m);
+/* 1 once the whole input is loaded (or an error stopped it). */
+int model_loaded(const struct model *m);
+/* Bytes loaded so far and in all (0 when unknown), for progress. */
+void model_progress(const struct model *m, uint64_t *done, uint64_t *total);
+
+/* ---------------------------------------------------------------- what it holds */
+
+/* The scenario's title, description and file, from the trace's first line (NULL when none). */
+const char *model_title(const struct model *m);
+const char *model_description(const struct model *m);
+const char *model_scenario(const struct model *m);
+/* 1 when the steps are a scenario's, 0 for a trace lvdemo wrote itself. */
+int model_is_scenario(const struct model *m);
+
+size_t model_variant_count(const struct model *m);
+const char *model_variant(const struct model *m, size_t i);
+/* The index of the variant named NAME, or -1. */
+int model_variant_index(const struct model *m, const char *name);
+
+size_t model_event_count(const struct model *m);
+const struct model_event *model_event(const struct model *m, uint32_t i);
+/* The line of event I (not NUL-terminated: LEN bytes). */
+const char *model_event_line(const struct model *m, uint32_t i, size_t *len);
+/* Parse event I's line into a cJSON tree (the caller deletes it); NULL when out of memory. */
+cJSON *model_event_json(const struct model *m, uint32_t i);
+/* A string id's text ("" for 0). */
+const char *model_string(const struct model *m, uint32_t id);
+
+/* Every step, hidden ones included: index 0 is start-up. */
+size_t model_step_count(const struct model *m);
+const struct model_step *model_step(struct model *m, uint32_t s);
+/* 1 when step S is shown (not start-up or shut-down). */
+int model_step_shown(const struct model *m, uint32_t s);
+/* The number of shown steps (n in "step k / n"). */
+uint32_t model_shown_steps(const struct model *m);
+
+/* ---------------------------------------------------------------- columns and rows */
+
+/*
+ * Show the variants NAMES (comma-separated, in that order) as columns.
+ * Returns 0, or -1 with ERR naming a variant the trace does not have.
+ * Rows are rebuilt lazily.
+ */
+int model_set_columns(struct model *m, const char *names, char *err, size_t errlen);
+/* Show the lesson's pair (assign beside assign_new when both are there), or all the variants (up to 4). */
+void model_columns_default(struct model *m, int all);
+size_t model_column_count(const struct model *m);
+/* The variant index of column C. */
+int model_column_variant(const struct model *m, size_t c);
+/* 1 when every variant is a column. */
+int model_columns_all(const struct model *m);
+
+/* The rows of step S for the current columns (aligned on first use): *N rows, row 0 the header. */
+const struct model_row *model_rows(struct model *m, uint32_t s, uint32_t *n);
+
+/* ---------------------------------------------------------------- counters */
+
+/*
+ * Database hits of column C from the mark in effect at POS up to and
+ * including POS's row, by phase (OUT[MP_COUNT]); returns the total. Before
+ * any mark, counting starts at the first shown step.
+ */
+uint64_t model_count(struct model *m, struct model_pos pos, size_t c, uint64_t out[MP_COUNT]);
+/* The step counting starts from at POS (a mark step, or the first shown step). */
+uint32_t model_count_from(struct model *m, struct model_pos pos);
+
+/* ---------------------------------------------------------------- cursor */
+
+/* The replay cursor: the last row revealed. Starts at the first shown step's header. */
+struct model_pos model_cursor(const struct model *m);
+void model_set_cursor(struct model *m, struct model_pos pos);
+/* The selected row (at or before the cursor) and column. */
+struct model_pos model_selection(const struct model *m);
+size_t model_selected_column(const struct model *m);
+void model_select(struct model *m, struct model_pos pos);
+void model_select_column(struct model *m, size_t c);
+/* The event of the selected row in the selected column (else the row's first), or MODEL_NONE. */
+uint32_t model_selected_event(struct model *m);
+
+/* Motions of the cursor; each returns 1 when it moved, 0 at the end (the selection follows). */
+int model_forward(struct model *m);	  /* one row */
+int model_back(struct model *m);
+int model_next_step(struct model *m);	  /* the next step's header */
+int model_prev_step(struct model *m);	  /* this step's header, else the previous step's */
+int model_next_mark(struct model *m);
+int model_prev_mark(struct model *m);
+int model_next_query(struct model *m);	  /* the next row with a query in a column */
+int model_prev_query(struct model *m);
+int model_home(struct model *m);	  /* the first shown step */
+int model_end(struct model *m);		  /* the last row of the last shown step */
+/* 1 when POS's row is the header of a mark step. */
+int model_at_mark(struct model *m, struct model_pos pos);
+
+/* Move the selection among the revealed rows by DELTA rows (the cursor stays). */
+int model_select_move(struct model *m, int delta);
+
+/* Ordering of positions: <0, 0, >0. */
+int model_pos_cmp(struct model_pos a, struct model_pos b);
+/* The next / previous row of any shown step; 0 when there is none. */
+int model_pos_next(struct model *m, struct model_pos *pos);
+int model_pos_prev(struct model *m, struct model_pos *pos);
+
+/* ---------------------------------------------------------------- search */
+
+/*
+ * Search the columns' events for TEXT (case-insensitive) in their SQL,
+ * phase and event name. Sets the search (empty TEXT clears it); returns 0.
+ */
+int model_search_set(struct model *m, const char *text);
+const char *model_search_text(const struct model *m);
+/* 1 when event I matches the search. */
+int model_search_hit(struct model *m, uint32_t i);
+/* Move the cursor to the next / previous row with a hit: 1 when found. */
+int model_search_next(struct model *m);
+int model_search_prev(struct model *m);
+
+#endif

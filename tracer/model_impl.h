@@ -1,0 +1,91 @@
+/*
+ * model_impl.h: the inside of the model, shared by its three files:
+ * model.c (loading, steps, counters, columns), model_rows.c (the rows that
+ * line the columns up) and model_cursor.c (the cursor, motions, search).
+ * Views include model.h only.
+ */
+#ifndef LVTRACE_MODEL_IMPL_H
+#define LVTRACE_MODEL_IMPL_H
+
+#include "model.h"
+
+#define MODEL_SPAN_DEPTH 16
+
+/* Interned strings: ids from 1, stable pointers. */
+struct strtab {
+	char **str;	/* by id */
+	uint32_t n, cap;
+	uint32_t *slot; /* open addressing: ids, 0 empty */
+	uint32_t nslot;
+	char *chunk;	/* the current arena chunk */
+	size_t chunk_used, chunk_cap;
+	char **chunks;
+	size_t nchunks;
+};
+
+/* What the loader follows per conn. */
+struct conn_state {
+	uint32_t open_step; /* a raw trace's request or join in progress, MODEL_NONE */
+	uint32_t last_step; /* the step its last event went to */
+	uint32_t stack[MODEL_SPAN_DEPTH]; /* open spans: their start events */
+	uint8_t depth;
+	uint8_t ws;	    /* a socket: rows nest under its joins */
+	uint8_t joining;    /* a raw join step opened by a mount, not yet answered */
+};
+
+struct model {
+	/* the text: mapped, or read into a growing buffer */
+	char *text;
+	size_t text_len, text_cap;
+	size_t map_len; /* > 0: text is a mapping of that size */
+	int in_fd;	/* still to read from, -1 when none */
+	int in_done;
+	uint64_t total; /* the input's size when known */
+	size_t pos;	/* the next byte to parse */
+	struct trace_scanner scan;
+	char *error;
+	int loaded;
+
+	struct strtab strs;
+	struct model_event *ev;
+	size_t nev, evcap;
+
+	char *variants[MODEL_MAX_VARIANTS];
+	size_t nvariants;
+
+	struct model_step *steps;
+	size_t nsteps, stepcap;
+	int scenario; /* the steps are a scenario's */
+	int header_seen;
+	char *title, *description, *scenario_path;
+	uint32_t cur_step[MODEL_MAX_VARIANTS]; /* a merged trace: each variant's current step */
+	uint32_t end_step;		       /* the shut-down step, MODEL_NONE */
+	uint32_t latest;		       /* the step the last event went to */
+	uint32_t last_note, last_mark;	       /* for the steps created next */
+	uint32_t shown;			       /* steps shown */
+	size_t cum_upto;		       /* steps[0, cum_upto) have .before up to date */
+
+	struct conn_state *conns; /* by conn string id */
+	uint32_t nconns;
+
+	int columns[MODEL_MAX_COLUMNS];
+	size_t ncolumns;
+	int columns_user; /* chosen with model_set_columns: keep them */
+	int columns_all;
+
+	struct model_pos cursor, sel;
+	size_t selcol;
+	int cursor_set; /* the cursor was placed (else it follows the first shown step) */
+
+	char *search;
+	size_t search_len;
+};
+
+/* model.c */
+void model_invalidate_rows(struct model *m);
+void model_update_counts(struct model *m, uint32_t upto);
+
+/* model_rows.c: build S's rows for the current columns. Returns 0, or -1 out of memory. */
+int model_align_step(struct model *m, uint32_t s);
+
+#endif

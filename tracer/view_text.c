@@ -1,0 +1,330 @@
+/*
+ * view_text.c: the words of the views (view_text.h): each event's row
+ * label, read from its line in the model on demand, phase names, and
+ * UTF-8 measuring, cutting and wrapping with mbrtowc and wcwidth. Layout
+ * is each view's own.
+ */
+#define _XOPEN_SOURCE 700
+#include "view_text.h"
+
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+static const char *str(const cJSON *j, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double num(const cJSON *j, const char *key, double dflt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+/* "SELECT u.id, u.email FROM users_tokens AS t JOIN ..." with its white space collapsed. */
+static void squeeze(char *out, size_t len, const char *sql)
+{
+	size_t k = 0;
+	int space = 0;
+	for (const char *p = sql ? sql : ""; *p && k + 1 < len; p++) {
+		if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
+			space = k > 0;
+			continue;
+		}
+		if (space && k + 2 < len)
+			out[k++] = ' ';
+		space = 0;
+		out[k++] = *p;
+	}
+	out[k] = '\0';
+}
+
+const char *view_phase_name(enum model_phase p)
+{
+	static const char *const names[MP_COUNT] = {"plug", "dead mount", "connected mount", "other"};
+	return (unsigned)p < MP_COUNT ? names[p] : "other";
+}
+
+const char *view_glyph(enum view_style style, int utf8)
+{
+	switch (style) {
+	case VS_QUERY: return utf8 ? "● " : "* ";
+	case VS_AVOIDED: return utf8 ? "○ " : "o ";
+	case VS_PASSED: return utf8 ? "✓ " : "+ ";
+	case VS_FAILED: return utf8 ? "✗ " : "! ";
+	default: return "";
+	}
+}
+
+static const char *from_words(int from)
+{
+	switch (from) {
+	case MF_CONN_ASSIGNS: return "taken from conn.assigns";
+	case MF_PARENT_ASSIGNS: return "taken from the parent's assigns";
+	case MF_SOCKET_ASSIGNS: return "already in the socket's assigns";
+	default: return "";
+	}
+}
+
+enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, int times)
+{
+	const struct model_event *e = model_event(m, i);
+	cJSON *j = e ? model_event_json(m, i) : NULL;
+	cJSON *stop = e && e->pair != MODEL_NONE ? model_event_json(m, e->pair) : NULL;
+	enum view_style style = VS_PLAIN;
+	const char *mode = e && (e->flags & ME_CONNECTED) ? "connected" : "dead";
+	const char *view = str(j, "view");
+	const char *child = e && (e->flags & ME_CHILD) ? ", child" : "";
+	char sql[320], dur[32] = "";
+
+	if (!e) {
+		snprintf(buf, len, "?");
+		return VS_PLAIN;
+	}
+	if (times && stop && num(stop, "duration_us", -1) >= 0)
+		snprintf(dur, sizeof(dur), "  %.0fus", num(stop, "duration_us", 0));
+	switch (e->kind) {
+	case TK_ENDPOINT_START: {
+		double status = num(stop, "status", 0);
+		const char *q = str(j, "query");
+		if (status > 0)
+			snprintf(buf, len, "%s %s%s%s -> %.0f%s", str(j, "method") ? str(j, "method") : "?",
+				 str(j, "path") ? str(j, "path") : "?", q ? "?" : "", q ? q : "", status, dur);
+		else
+			snprintf(buf, len, "%s %s%s%s%s", str(j, "method") ? str(j, "method") : "?",
+				 str(j, "path") ? str(j, "path") : "?", q ? "?" : "", q ? q : "",
+				 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(stop, "aborted")) ? " (aborted)" : "");
+		style = VS_SPAN;
+		break;
+	}
+	case TK_PLUG_START:
+		snprintf(buf, len, "plug %s%s%s", str(j, "plug") ? str(j, "plug") : "?",
+			 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(stop, "halted")) ? " (halted)" : "", dur);
+		style = VS_DIM;
+		break;
+	case TK_CONTROLLER_START: {
+		const char *ph = model_string(m, e->phase);
+		snprintf(buf, len, "controller %s%s", strncmp(ph, "controller:", 11) == 0 ? ph + 11 : ph, dur);
+		style = VS_SPAN;
+		break;
+	}
+	case TK_SESSION_FETCH:
+		snprintf(buf, len, "session %s", str(j, "session") ? str(j, "session") : "?");
+		style = VS_DIM;
+		break;
+	case TK_CONN_ASSIGN: {
+		const cJSON *uid = cJSON_GetObjectItemCaseSensitive(j, "user_id");
+		if (cJSON_IsNumber(uid))
+			snprintf(buf, len, "conn.assigns.%s = user %.0f", str(j, "key") ? str(j, "key") : "?",
+				 uid->valuedouble);
+		else
+			snprintf(buf, len, "conn.assigns.%s = nil", str(j, "key") ? str(j, "key") : "?");
+		break;
+	}
+	case TK_REDIRECT:
+		snprintf(buf, len, "redirect to %s", str(j, "to") ? str(j, "to") : "?");
+		break;
+	case TK_REPO_QUERY: {
+		squeeze(sql, sizeof(sql), str(j, "sql"));
+		/* a long select list says little in a row: the detail pane has it */
+		char *from = strncmp(sql, "SELECT ", 7) == 0 ? strstr(sql, " FROM ") : NULL;
+		if (from && from - sql > 24)
+			memmove(sql + 7, "...", 3), memmove(sql + 10, from, strlen(from) + 1);
+		const char *source = str(j, "source");
+		if (times)
+			snprintf(dur, sizeof(dur), "  %.0fus", num(j, "total_us", 0));
+		snprintf(buf, len, "%s%s%s%s", source ? source : "", source ? ": " : "", sql, dur);
+		style = VS_QUERY;
+		break;
+	}
+	case TK_MOUNT_START:
+		snprintf(buf, len, "mount (%s) %s%s%s", mode, view ? view : "?", child, dur);
+		style = VS_SPAN;
+		break;
+	case TK_ON_MOUNT_START:
+		snprintf(buf, len, "on_mount %s%s", str(j, "hook") ? str(j, "hook") : "?", dur);
+		style = VS_SPAN;
+		break;
+	case TK_HANDLE_PARAMS_START:
+		snprintf(buf, len, "handle_params (%s)%s", mode, dur);
+		style = VS_DIM;
+		break;
+	case TK_RENDER_START:
+		snprintf(buf, len, "render (%s)%s", mode, dur);
+		style = VS_DIM;
+		break;
+	case TK_HANDLE_EVENT_START:
+		snprintf(buf, len, "handle_event %s%s", view ? view : "", dur);
+		style = VS_SPAN;
+		break;
+	case TK_ASSIGN:
+		snprintf(buf, len, "assign %s: loads it again", str(j, "key") ? str(j, "key") : "?");
+		break;
+	case TK_ASSIGN_NEW:
+		if (e->flags & ME_AVOIDED) {
+			snprintf(buf, len, "%s %s: no query", str(j, "key") ? str(j, "key") : "?",
+				 from_words(e->from));
+			style = VS_AVOIDED;
+		} else {
+			snprintf(buf, len, "assign_new %s: not there, the function runs",
+				 str(j, "key") ? str(j, "key") : "?");
+		}
+		break;
+	case TK_SOCKET_CONNECT:
+		if (str(j, "result") && strcmp(str(j, "result"), "refused") == 0)
+			snprintf(buf, len, "socket refused: %.0f %s", num(j, "status", 0),
+				 str(j, "reason") ? str(j, "reason") : "");
+		else
+			snprintf(buf, len, "socket connected (session %s)", str(j, "session") ? str(j, "session") : "?");
+		style = VS_SPAN;
+		break;
+	case TK_CHANNEL_JOIN:
+		snprintf(buf, len, "join %s -> %s", view ? view : str(j, "topic") ? str(j, "topic") : "?",
+			 str(j, "result") ? str(j, "result") : "?");
+		style = VS_SPAN;
+		break;
+	case TK_CHANNEL_LEAVE:
+		snprintf(buf, len, "leave %s (%s)", view ? view : "?", str(j, "reason") ? str(j, "reason") : "?");
+		break;
+	case TK_SOCKET_DISCONNECT:
+		snprintf(buf, len, "socket closed (%s)", str(j, "reason") ? str(j, "reason") : "?");
+		break;
+	case TK_SOCKET_ERROR:
+		snprintf(buf, len, "socket error: %s", str(j, "error") ? str(j, "error") : "?");
+		style = VS_FAILED;
+		break;
+	case TK_BROADCAST:
+		snprintf(buf, len, "broadcast %s: %.0f socket(s)", str(j, "message") ? str(j, "message") : "?",
+			 num(j, "sockets", 0));
+		break;
+	case TK_SCENARIO_EXPECT: {
+		/* the step's header says what was expected: the row says how it went */
+		const char *outcome = str(j, "outcome") ? str(j, "outcome") : "?";
+		const char *detail = str(j, "detail") ? str(j, "detail") : "";
+		int counted = cJSON_GetObjectItemCaseSensitive(j, "actual") != NULL;
+		double actual = num(j, "actual", 0);
+		if (strcmp(outcome, "failed") == 0) {
+			if (counted)
+				snprintf(buf, len, "%.0f quer%s, expected %.0f", actual, actual == 1 ? "y" : "ies",
+					 num(j, "expected", 0));
+			else
+				snprintf(buf, len, "%s", detail[0] ? detail : "failed");
+			style = VS_FAILED;
+		} else if (strcmp(outcome, "passed") == 0) {
+			if (counted)
+				snprintf(buf, len, "%.0f quer%s, as expected", actual, actual == 1 ? "y" : "ies");
+			else
+				snprintf(buf, len, "%s", detail[0] ? detail : "passed");
+			style = VS_PASSED;
+		} else {
+			snprintf(buf, len, "not checked in this variant");
+			style = VS_DIM;
+		}
+		break;
+	}
+	case TK_SCENARIO_ERROR:
+		snprintf(buf, len, "the step could not run: %s", str(j, "error") ? str(j, "error") : "?");
+		style = VS_FAILED;
+		break;
+	case TK_TRACE_STOP:
+		snprintf(buf, len, "lvdemo stopped: %.0f statements", num(j, "statements", 0));
+		break;
+	default:
+		snprintf(buf, len, "%s", str(j, "event") ? str(j, "event") : "?");
+		break;
+	}
+	cJSON_Delete(j);
+	cJSON_Delete(stop);
+	return style;
+}
+
+/* ------------------------------------------------------------ UTF-8 */
+
+int view_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+/* The next character of S (N bytes left): its length and display width. */
+static size_t next_char(const char *s, size_t n, int *w)
+{
+	mbstate_t st;
+	wchar_t wc;
+
+	memset(&st, 0, sizeof(st));
+	size_t k = mbrtowc(&wc, s, n, &st);
+	if (k == (size_t)-1 || k == (size_t)-2 || k == 0) {
+		*w = 1; /* a byte the locale cannot read takes one column */
+		return 1;
+	}
+	int cw = wcwidth(wc);
+	*w = cw < 0 ? 1 : cw;
+	return k;
+}
+
+int view_width(const char *s, size_t n)
+{
+	int w = 0;
+	for (size_t i = 0; i < n && s[i];) {
+		int cw;
+		i += next_char(s + i, n - i, &cw);
+		w += cw;
+	}
+	return w;
+}
+
+size_t view_fit(const char *s, int w)
+{
+	size_t i = 0, n = strlen(s);
+	int used = 0;
+	while (i < n) {
+		int cw;
+		size_t k = next_char(s + i, n - i, &cw);
+		if (used + cw > w)
+			break;
+		used += cw;
+		i += k;
+	}
+	return i;
+}
+
+int view_wrap(const char *text, int w, void (*line)(const char *s, size_t n, void *arg), void *arg)
+{
+	int lines = 0;
+	const char *p = text ? text : "";
+
+	if (w < 1)
+		w = 1;
+	while (*p) {
+		size_t n = strlen(p);
+		size_t fit = view_fit(p, w);
+		if (fit >= n) {
+			line(p, n, arg);
+			return lines + 1;
+		}
+		/* break at the last space that fits, else in the word */
+		size_t cut = fit;
+		while (cut > 0 && p[cut] != ' ')
+			cut--;
+		if (cut == 0)
+			cut = fit ? fit : 1;
+		size_t end = cut;
+		while (end > 0 && p[end - 1] == ' ')
+			end--;
+		line(p, end, arg);
+		lines++;
+		p += cut;
+		while (*p == ' ')
+			p++;
+	}
+	if (lines == 0) {
+		line("", 0, arg);
+		lines = 1;
+	}
+	return lines;
+}
