@@ -889,6 +889,9 @@ static int add_event(struct model *m, const struct trace_event *tev, size_t off,
 		return -1;
 	if (strncmp(tev->conn, "ws:", 3) == 0 || strstr(tev->conn, "/ws:"))
 		cs->ws = 1;
+	/* an event without a phase (assign, assign_new) is in its conn's innermost span */
+	if (!e.phase && cs->depth > 0 && cs->stack[cs->depth - 1] < m->nev && !trace_kind_is_stop(k))
+		e.phase = m->ev[cs->stack[cs->depth - 1]].phase;
 	if (m->nsteps == 0 && step_add(m, MS_STARTUP, "start-up", "start-up") == MODEL_NONE)
 		return -1;
 	uint32_t s = m->scenario ? scenario_step_of(m, &e, j) : raw_step_of(m, &e, j, cs);

@@ -1,4 +1,551 @@
-#include "tui.h"
-#include <stdio.h>
-int tui_term_known(const char *term) { (void)term; return 0; }
-int tui_replay(struct model *m, const struct replay_options *ro) { (void)m; (void)ro; return 3; }
+/*
+ * tui.c: the tracer's curses session: set-up and tear-down (the terminal
+ * is restored on every way out, a signal included: its handler only sets a
+ * flag), the layout of each frame, the loop that loads the trace while it
+ * draws, plays at a speed and dispatches keys, and the keys that move the
+ * replay. Each pane draws itself (tui_*.c); every frame is erase() and a
+ * full repaint from the model and this state.
+ */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "tui_impl.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <term.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "view_text.h"
+
+static volatile sig_atomic_t tui_signal;
+static int curses_active;
+
+static void on_signal(int sig)
+{
+	tui_signal = sig;
+}
+
+static void restore_terminal(void)
+{
+	if (curses_active) {
+		curses_active = 0;
+		endwin();
+	}
+}
+
+int tui_term_known(const char *term)
+{
+	int err = 0;
+	TERMINAL *saved = cur_term;
+	if (setupterm(term, STDOUT_FILENO, &err) != OK)
+		return 0;
+	del_curterm(cur_term);
+	cur_term = saved;
+	return 1;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static long long now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+static const double speeds[] = {0.25, 0.5, 1, 2, 4, 8, 16};
+#define NSPEEDS ((int)(sizeof(speeds) / sizeof(speeds[0])))
+#define SPEED_1X 2
+#define ROWS_PER_SECOND_1X 2.0
+
+const char *tui_speed_name(const struct tui *t)
+{
+	static const char *const names[] = {"0.25x", "0.5x", "1x", "2x", "4x", "8x", "16x"};
+	return names[t->speed];
+}
+
+int tui_attr(const struct tui *t, enum tui_pair pair, int fallback)
+{
+	return t->color ? (int)COLOR_PAIR(pair) | fallback : fallback;
+}
+
+int tui_put(int y, int x, const char *s, int w)
+{
+	if (w <= 0)
+		return 0;
+	size_t n = view_fit(s, w);
+	mvaddnstr(y, x, s, (int)n);
+	return view_width(s, n);
+}
+
+struct wrap_ctx {
+	int y, x, maxlines, done;
+};
+
+static void wrap_line(const char *s, size_t n, void *arg)
+{
+	struct wrap_ctx *c = arg;
+	if (c->done < c->maxlines)
+		mvaddnstr(c->y + c->done, c->x, s, (int)n);
+	c->done++;
+}
+
+static void count_line(const char *s, size_t n, void *arg)
+{
+	(void)s;
+	(void)n;
+	(*(int *)arg)++;
+}
+
+int tui_wrap(int y, int x, const char *text, int w, int maxlines)
+{
+	struct wrap_ctx c = {y, x, maxlines, 0};
+	view_wrap(text, w, wrap_line, &c);
+	return c.done;
+}
+
+int tui_wrap_lines(const char *text, int w)
+{
+	int n = 0;
+	view_wrap(text, w, count_line, &n);
+	return n;
+}
+
+/* ------------------------------------------------------------ layout */
+
+static void layout(struct tui *t)
+{
+	size_t nc = model_column_count(t->m);
+
+	getmaxyx(stdscr, t->h, t->w);
+	t->gutter = 2;
+	t->sep = 3;
+	t->need_w = t->gutter + (int)nc * 22 + (int)(nc > 0 ? nc - 1 : 0) * t->sep;
+	if (t->need_w < 60)
+		t->need_w = 60;
+	t->colw = nc ? (t->w - t->gutter - (int)(nc - 1) * t->sep) / (int)nc : t->w;
+	for (size_t c = 0; c < nc; c++)
+		t->colx[c] = t->gutter + (int)c * (t->colw + t->sep);
+	t->head_y = 0;
+	t->head_h = tui_header_height(t);
+	t->count_h = tui_counters_height(t);
+	t->status_y = t->h - 1;
+	t->count_y = t->status_y - t->count_h;
+	int avail = t->count_y - (t->head_y + t->head_h);
+	t->pane_h = 0;
+	if (t->detail || t->code) {
+		int want = t->code ? tui_code_height(t) : 12;
+		if (t->detail && t->code)
+			want += 6;
+		t->pane_h = want < avail / 2 ? want : avail / 2;
+	}
+	t->rows_y = t->head_y + t->head_h;
+	t->rows_h = avail - t->pane_h;
+	t->pane_y = t->rows_y + t->rows_h;
+	/* at least the column names and four rows, and room for the columns */
+	t->need_h = t->h - t->rows_h + 5;
+	if (t->need_h < 16)
+		t->need_h = 16;
+	t->too_small = t->w < t->need_w || t->rows_h < 5 || t->h < 16;
+}
+
+static void draw_too_small(struct tui *t)
+{
+	char msg[128];
+	int need_h = t->need_h > t->h ? t->need_h : 16;
+
+	erase();
+	snprintf(msg, sizeof(msg), "terminal too small (need %dx%d)", t->need_w > t->w ? t->need_w : t->w,
+		 need_h);
+	int y = t->h / 2 > 0 ? t->h / 2 - 1 : 0;
+	int x = (t->w - (int)strlen(msg)) / 2;
+	attron(A_BOLD);
+	tui_put(y, x > 0 ? x : 0, msg, t->w);
+	attroff(A_BOLD);
+	snprintf(msg, sizeof(msg), "this one is %dx%d; q quits", t->w, t->h);
+	x = (t->w - (int)strlen(msg)) / 2;
+	if (y + 1 < t->h)
+		tui_put(y + 1, x > 0 ? x : 0, msg, t->w);
+}
+
+static void draw(struct tui *t)
+{
+	layout(t);
+	if (t->too_small) {
+		draw_too_small(t);
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
+	erase();
+	tui_header_draw(t);
+	tui_columns_draw(t);
+	if (t->code)
+		tui_code_draw(t);
+	if (t->detail)
+		tui_detail_draw(t);
+	tui_counters_draw(t);
+	tui_status_draw(t);
+	if (t->help)
+		tui_help_draw(t);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* ------------------------------------------------------------ keys */
+
+static void note(struct tui *t, const char *msg)
+{
+	snprintf(t->message, sizeof(t->message), "%s", msg);
+}
+
+static void play_toggle(struct tui *t)
+{
+	t->playing = !t->playing;
+	t->next_tick_us = now_us() + (long long)(1e6 / (ROWS_PER_SECOND_1X * speeds[t->speed]));
+}
+
+static int search_key(struct tui *t, int key)
+{
+	if (key == 27) { /* Esc */
+		t->searching = 0;
+		return TUI_HANDLED;
+	}
+	if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+		t->searching = 0;
+		t->search[t->search_len] = '\0';
+		model_search_set(t->m, t->search);
+		if (t->search_len && !model_search_next(t->m))
+			note(t, "no match after the cursor (N searches back)");
+		return TUI_HANDLED;
+	}
+	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+		/* one UTF-8 character */
+		while (t->search_len > 0 && ((unsigned char)t->search[--t->search_len] & 0xC0) == 0x80)
+			;
+		t->search[t->search_len] = '\0';
+		return TUI_HANDLED;
+	}
+	if (key >= 32 && key < 256 && t->search_len + 1 < sizeof(t->search)) {
+		t->search[t->search_len++] = (char)key;
+		t->search[t->search_len] = '\0';
+	}
+	return TUI_HANDLED;
+}
+
+static int global_key(struct tui *t, int key)
+{
+	struct model *m = t->m;
+	int search = model_search_text(m) != NULL;
+
+	switch (key) {
+	case 'q':
+		return TUI_QUIT;
+	case '?':
+		t->help = !t->help;
+		return TUI_HANDLED;
+	case ' ':
+		play_toggle(t);
+		return TUI_HANDLED;
+	case '.':
+	case 'l':
+	case KEY_RIGHT:
+		if (!model_forward(m))
+			note(t, "the end of the trace");
+		return TUI_HANDLED;
+	case 'h':
+	case KEY_LEFT:
+		model_back(m);
+		return TUI_HANDLED;
+	case ']':
+		if (!model_next_step(m))
+			note(t, "this is the last step");
+		return TUI_HANDLED;
+	case '[':
+		model_prev_step(m);
+		return TUI_HANDLED;
+	case '}':
+		if (!model_next_mark(m))
+			note(t, "no mark after this one");
+		return TUI_HANDLED;
+	case '{':
+		model_prev_mark(m);
+		return TUI_HANDLED;
+	case 'n':
+		if (!(search ? model_search_next(m) : model_next_query(m)))
+			note(t, search ? "no more matches" : "no more queries");
+		return TUI_HANDLED;
+	case 'N':
+		if (!(search ? model_search_prev(m) : model_prev_query(m)))
+			note(t, search ? "no match before" : "no query before");
+		return TUI_HANDLED;
+	case 'g':
+	case KEY_HOME:
+		model_home(m);
+		return TUI_HANDLED;
+	case 'G':
+	case KEY_END:
+		model_end(m);
+		return TUI_HANDLED;
+	case '+':
+	case '=':
+		if (t->speed + 1 < NSPEEDS)
+			t->speed++;
+		return TUI_HANDLED;
+	case '-':
+		if (t->speed > 0)
+			t->speed--;
+		return TUI_HANDLED;
+	case '/':
+		t->searching = 1;
+		t->search_len = 0;
+		t->search[0] = '\0';
+		return TUI_HANDLED;
+	case '\t':
+	case KEY_BTAB: {
+		/* columns, then the open panes */
+		size_t nc = model_column_count(m), c = model_selected_column(m);
+		int fwd = key == '\t';
+		if (t->focus == TF_COLUMNS && fwd && c + 1 < nc) {
+			model_select_column(m, c + 1);
+		} else if (t->focus == TF_COLUMNS && !fwd && c > 0) {
+			model_select_column(m, c - 1);
+		} else if (fwd) {
+			if (t->focus == TF_COLUMNS && t->detail)
+				t->focus = TF_DETAIL;
+			else if (t->focus != TF_CODE && t->code)
+				t->focus = TF_CODE;
+			else {
+				t->focus = TF_COLUMNS;
+				model_select_column(m, 0);
+			}
+		} else {
+			if (t->focus == TF_CODE && t->detail)
+				t->focus = TF_DETAIL;
+			else if (t->focus != TF_COLUMNS)
+				t->focus = TF_COLUMNS;
+			else if (t->code)
+				t->focus = TF_CODE;
+			else if (t->detail)
+				t->focus = TF_DETAIL;
+			if (t->focus == TF_COLUMNS && !fwd)
+				model_select_column(m, nc ? nc - 1 : 0);
+		}
+		return TUI_HANDLED;
+	}
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		t->detail = !t->detail;
+		t->detail_scroll = 0;
+		t->focus = t->detail ? TF_DETAIL : TF_COLUMNS;
+		return TUI_HANDLED;
+	case 'c':
+		t->code = !t->code;
+		t->code_scroll = 0;
+		if (!t->code && t->focus == TF_CODE)
+			t->focus = TF_COLUMNS;
+		return TUI_HANDLED;
+	case 'a':
+		model_columns_default(m, !model_columns_all(m));
+		if (model_selected_column(m) >= model_column_count(m))
+			model_select_column(m, 0);
+		t->top_valid = 0;
+		return TUI_HANDLED;
+	case 27: /* Esc: close what is open, then the search */
+		if (t->detail || t->code) {
+			t->detail = t->code = 0;
+			t->focus = TF_COLUMNS;
+		} else if (search) {
+			model_search_set(m, NULL);
+		}
+		return TUI_HANDLED;
+	case KEY_RESIZE:
+		t->top_valid = 0;
+		return TUI_HANDLED;
+	case KEY_MOUSE: {
+		MEVENT me;
+		if (getmouse(&me) != OK)
+			return TUI_HANDLED;
+		if (me.bstate & BUTTON4_PRESSED)
+			model_select_move(m, -3);
+		else if (me.bstate & BUTTON5_PRESSED)
+			model_select_move(m, 3);
+		else if (me.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED))
+			tui_columns_click(t, me.y, me.x);
+		return TUI_HANDLED;
+	}
+	default:
+		return TUI_UNHANDLED;
+	}
+}
+
+static int handle_key(struct tui *t, int key)
+{
+	if (t->searching)
+		return search_key(t, key);
+	if (t->help && key != KEY_RESIZE && key != KEY_MOUSE) {
+		t->help = 0; /* any key closes the help */
+		return key == 'q' ? TUI_QUIT : TUI_HANDLED;
+	}
+	if (t->too_small && key != 'q' && key != KEY_RESIZE)
+		return TUI_HANDLED;
+	int rc = TUI_UNHANDLED;
+	if (t->focus == TF_DETAIL)
+		rc = tui_detail_key(t, key);
+	else if (t->focus == TF_CODE)
+		rc = tui_code_key(t, key);
+	else
+		rc = tui_columns_key(t, key);
+	if (rc != TUI_UNHANDLED)
+		return rc;
+	return global_key(t, key);
+}
+
+/* Playing: one row per tick, pausing at marks and at the end. */
+static void play_tick(struct tui *t)
+{
+	long long now = now_us();
+	if (!t->playing || now < t->next_tick_us)
+		return;
+	t->next_tick_us = now + (long long)(1e6 / (ROWS_PER_SECOND_1X * speeds[t->speed]));
+	if (!model_forward(t->m)) {
+		if (model_loaded(t->m)) {
+			t->playing = 0;
+			note(t, "the end of the trace: paused");
+		}
+		return;
+	}
+	if (model_at_mark(t->m, model_cursor(t->m))) {
+		t->playing = 0;
+		note(t, "a mark: paused (space plays on)");
+	}
+}
+
+/* ------------------------------------------------------------ the session */
+
+static int setup_curses(struct tui *t)
+{
+	if (!newterm(NULL, stdout, stdin))
+		return -1;
+	curses_active = 1;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	set_escdelay(25);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
+	t->color = has_colors() && !getenv("NO_COLOR");
+	if (t->color) {
+		start_color();
+		use_default_colors();
+		init_pair(TP_QUERY, COLOR_YELLOW, -1);
+		init_pair(TP_AVOIDED, COLOR_GREEN, -1);
+		init_pair(TP_PASSED, COLOR_GREEN, -1);
+		init_pair(TP_FAILED, COLOR_RED, -1);
+		init_pair(TP_NOTE, COLOR_CYAN, -1);
+		init_pair(TP_HEADER, COLOR_BLACK, COLOR_CYAN);
+		init_pair(TP_STEP, COLOR_BLUE, -1);
+		init_pair(TP_DIGITS_0, COLOR_YELLOW, -1);
+		init_pair(TP_DIGITS_1, COLOR_GREEN, -1);
+		init_pair(TP_DIGITS_2, COLOR_MAGENTA, -1);
+		init_pair(TP_DIGITS_3, COLOR_CYAN, -1);
+		init_pair(TP_FEWER, COLOR_GREEN, -1);
+		init_pair(TP_MORE, COLOR_RED, -1);
+	}
+	return 0;
+}
+
+int tui_replay(struct model *m, const struct replay_options *ro)
+{
+	struct tui t = {.m = m, .speed = SPEED_1X, .utf8 = view_utf8()};
+	char err[1024];
+	struct sigaction sa = {.sa_handler = on_signal};
+	struct sigaction old_int, old_term, old_hup;
+	sigset_t mask;
+
+	/* the first lines, so that the first frame has a step to show */
+	int rc = model_load(m, 4000, err, sizeof(err));
+	if (rc < 0 && model_event_count(m) == 0) {
+		fprintf(stderr, "lvtrace: %s\n", err);
+		return 2;
+	}
+	if (ro->variants && model_set_columns(m, ro->variants, err, sizeof(err)) < 0) {
+		fprintf(stderr, "lvtrace: %s\n", err);
+		return 2;
+	}
+	if (ro->all)
+		model_columns_default(m, 1);
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	/* lvtrace run's watcher blocks them: here this thread takes them */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	pthread_sigmask(SIG_UNBLOCK, &mask, NULL);
+	atexit(restore_terminal);
+	if (setup_curses(&t) < 0) {
+		fprintf(stderr, "lvtrace: cannot start the terminal (TERM=%s)\n",
+			getenv("TERM") ? getenv("TERM") : "");
+		return 2;
+	}
+
+	int quit = 0, dirty = 1;
+	while (!quit && !tui_signal) {
+		if (!model_loaded(m)) {
+			/* load in slices between frames: keys stay quick */
+			long long until = now_us() + 15000;
+			while (!model_loaded(m) && now_us() < until)
+				if (model_load(m, 20000, err, sizeof(err)) < 0)
+					break;
+			dirty = 1;
+		}
+		if (dirty) {
+			draw(&t);
+			t.message[0] = '\0';
+			dirty = 0;
+		}
+		int wait = 200;
+		if (!model_loaded(m))
+			wait = 0;
+		else if (t.playing) {
+			long long left = (t.next_tick_us - now_us()) / 1000;
+			wait = left < 0 ? 0 : left > 200 ? 200 : (int)left;
+		}
+		timeout(wait);
+		int key = getch();
+		if (key != ERR) {
+			int r = handle_key(&t, key);
+			if (r == TUI_QUIT)
+				quit = 1;
+			dirty = 1;
+		}
+		if (t.playing) {
+			struct model_pos before = model_cursor(m);
+			play_tick(&t);
+			if (model_pos_cmp(before, model_cursor(m)) != 0 || !t.playing)
+				dirty = 1;
+		}
+	}
+	restore_terminal();
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	if (model_error(m))
+		fprintf(stderr, "lvtrace: %s\n", model_error(m));
+	if (tui_signal) {
+		cli_interrupted = tui_signal;
+		return 128 + tui_signal;
+	}
+	return model_error(m) ? 1 : 0;
+}
