@@ -1,8 +1,10 @@
 # lvtrace and lvdemo. `make run` and `make test` install what a fresh
 # Debian 12 machine lacks (scripts/ensure-deps), then build.
 #
-#   make            build bin/lvdemo (and the trace library)
-#   make run        start lvdemo on http://127.0.0.1:4000, trace on stdout
+#   make            build bin/lvdemo and bin/lvtrace
+#   make run        the lesson: the first visit, assign beside assign_new, in the
+#                   tracer (the plain view when there is no terminal)
+#   make demo       serve lvdemo for a browser on http://127.0.0.1:$(PORT)
 #   make test       build and run every test suite (alias: make check)
 #   make asan       the same binaries with ASan and UBSan, in bin/asan/
 #   make install    install to $(DESTDIR)$(PREFIX) (default /usr/local)
@@ -71,7 +73,7 @@ TEST_LIBS = $(call pkg_libs,$(DEMO_PKGS) $(LVTRACE_PKGS) cmocka) -lpthread
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test-deps run test check asan install uninstall clean unit-tests bench fuzz
+.PHONY: all deps test-deps run demo test check asan install uninstall clean unit-tests bench fuzz
 .DEFAULT_GOAL := all
 
 ASSETS := build/assets/app.js build/assets/phoenix.mjs build/assets/phoenix_live_view.esm.js
@@ -162,8 +164,21 @@ all: $(BIN)/lvtrace
 
 -include $(CLI_OBJ:.o=.d) $(TUI_OBJ:.o=.d) $(LVCORE_OBJ:.o=.d)
 
+LESSON := scenarios/01-first-visit.scenario
+LESSON_TRACE := build/lesson.trace.jsonl
+PORT ?= 4000
+DEMO_TRACE := build/demo.trace.jsonl
+
+# the scenario runs against fresh lvdemos, then the tracer replays its trace
 run: all
-	$(BIN)/lvdemo --trace -
+	@echo "lvtrace: running the lesson, $(LESSON)" >&2
+	@$(BIN)/lvtrace run --no-tracer -o $(LESSON_TRACE) $(LESSON) >build/lesson.summary || \
+		{ cat build/lesson.summary; exit 1; }
+	@$(BIN)/lvtrace replay --variants assign,assign_new $(LESSON_TRACE)
+
+demo: all
+	@echo "lvdemo: the trace goes to $(DEMO_TRACE); replay it with: $(BIN)/lvtrace replay $(DEMO_TRACE)"
+	@$(BIN)/lvdemo --port $(PORT) --trace $(DEMO_TRACE)
 
 test: test-deps all unit-tests
 	@LVDEMO=$(BIN)/lvdemo UNIT_DIR=$(BUILD)/tests BUILD_DIR=$(BUILD) tests/run

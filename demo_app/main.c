@@ -6,6 +6,8 @@
 #include "app.h"
 
 #include <errno.h>
+#include <netdb.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
@@ -201,6 +203,46 @@ static const char *default_assets_dir(void)
 	return LVDEMO_ASSETS_DIR;
 }
 
+/*
+ * Whether HOST:PORT can be listened on, tried with a socket of our own
+ * first: lws only logs its own internal errors when the bind fails, and a
+ * port in use deserves one clear line. Returns 0, or -1 with errno set.
+ */
+static int probe_listen(const char *host, int port)
+{
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+	struct addrinfo *res = NULL;
+	char service[16];
+
+	if (port == 0)
+		return 0; /* any free port */
+	snprintf(service, sizeof(service), "%d", port);
+	int rc = getaddrinfo(host, service, &hints, &res);
+	if (rc != 0) {
+		errno = EADDRNOTAVAIL;
+		return -1;
+	}
+	int fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, res->ai_protocol);
+	int one = 1, saved = 0;
+	rc = -1;
+	if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0 &&
+	    bind(fd, res->ai_addr, res->ai_addrlen) == 0)
+		rc = 0;
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	freeaddrinfo(res);
+	errno = saved;
+	return rc;
+}
+
+/* lws's own messages while the context starts: the caller says what went wrong, once. */
+static void quiet_log(int level, const char *line)
+{
+	(void)level;
+	(void)line;
+}
+
 static void wake_loop(void *arg)
 {
 	lws_cancel_service(arg);
@@ -234,7 +276,13 @@ int main(int argc, char **argv)
 		.keepalive_timeout = 5,
 		.timeout_secs = 30,
 	};
+	if (probe_listen(o.host, o.port) < 0) {
+		fprintf(stderr, "lvdemo: cannot listen on %s:%d: %s\n", o.host, o.port, strerror(errno));
+		return 1;
+	}
+	lws_set_log_level(LLL_ERR, quiet_log);
 	app.lws = lws_create_context(&info);
+	lws_set_log_level(LLL_ERR, lwsl_emit_stderr);
 	if (!app.lws) {
 		fprintf(stderr, "lvdemo: cannot listen on %s:%d (address in use or not available)\n",
 			o.host, o.port);

@@ -3,27 +3,66 @@
  * prints its summary and failures, writes the merged trace; on a terminal
  * it then opens the tracer on that trace. Running is runner.c's.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "cmd_replay.h"
+#include "model.h"
+#include "view_summary.h"
 #include "report.h"
 #include "runner.h"
 #include "scenario.h"
+
+/* The summary of the merged trace at PATH, read into the model. */
+static int summary(const char *path, FILE *out)
+{
+	char err[1024];
+	struct model *m = model_new();
+	int rc = -1;
+
+	if (m && model_open_file(m, path, err, sizeof(err)) == 0 && model_load(m, 0, err, sizeof(err)) == 0)
+		rc = view_summary(out, m, report_width(out));
+	else
+		fprintf(stderr, "lvtrace: %s\n", m ? err : "out of memory");
+	model_free(m);
+	return rc;
+}
+
+/* The merged trace at PATH to standard output. */
+static int copy_out(const char *path)
+{
+	FILE *in = fopen(path, "r");
+	char buf[65536];
+	size_t n;
+	int rc = in ? 0 : -1;
+
+	while (in && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, stdout) != n)
+			rc = -1;
+	if (in && ferror(in))
+		rc = -1;
+	if (in)
+		fclose(in);
+	return fflush(stdout) == 0 ? rc : -1;
+}
 
 static int run_exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"lvdemo", required_argument, NULL, 'L'},
+		{"no-tracer", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *output = NULL, *lvdemo = cli_default_lvdemo();
 	char err[4096], defout[1024];
-	int c;
+	int c, no_tracer = 0;
 
 	optind = 1;
 	opterr = 0;
@@ -31,6 +70,7 @@ static int run_exec(int argc, char **argv)
 		switch (c) {
 		case 'o': output = optarg; break;
 		case 'L': lvdemo = optarg; break;
+		case 'n': no_tracer = 1; break;
 		case 'h': cli_cmd_help(stdout, argv[0]); return 0;
 		case ':': return cli_bad_usage("missing value for option", argv[optind - 1]);
 		default: return cli_bad_usage("unknown option", argv[optind - 1]);
@@ -55,20 +95,47 @@ static int run_exec(int argc, char **argv)
 	int status = 0;
 	if (runner_run(&sc, lvdemo, &run, err, sizeof(err)) < 0) {
 		fprintf(stderr, "lvtrace: %s\n", err);
+		runner_release(&run);
+		scenario_release(&sc);
+		return cli_interrupted ? 130 : 1;
+	}
+	int passed, failed;
+	runner_tally(&run, &passed, &failed);
+	/* the trace first: everything shown of the run is read back from it */
+	char tmp[600];
+	const char *path = output;
+	if (strcmp(output, "-") == 0) {
+		snprintf(tmp, sizeof(tmp), "%s/merged.jsonl", run.tmpdir);
+		path = tmp;
+	}
+	if (runner_write_trace(&run, path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "lvtrace: %s\n", err);
 		status = 1;
-	} else {
-		int passed, failed;
-		FILE *out = strcmp(output, "-") == 0 ? stderr : stdout;
-		report_summary(out, &run, report_width(out));
+	}
+	int tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && strcmp(output, "-") != 0;
+	FILE *out = strcmp(output, "-") == 0 ? stderr : stdout;
+	if (status == 0 && tty && !cli_interrupted && !no_tracer) {
+		/* on a terminal: the tracer on the merged trace, paused at the first step */
+		struct replay_options ro = {.width = replay_width(0)};
+		int rc = replay_trace(path, &ro);
+		if (rc != 0 && rc < 128)
+			status = rc;
+		if (report_failures(stdout, &run, report_width(stdout), 0) > 0 && status == 0)
+			status = 1;
+		fprintf(stdout, "trace: %s (%d expectations passed, %d failed)\n", output, passed, failed);
+	} else if (status == 0) {
+		if (summary(path, out) < 0)
+			status = 1;
 		if (report_failures(out, &run, report_width(out), 0) > 0)
 			status = 1;
-		runner_tally(&run, &passed, &failed);
-		if (runner_write_trace(&run, output, err, sizeof(err)) < 0) {
-			fprintf(stderr, "lvtrace: %s\n", err);
-			status = 1;
-		} else if (strcmp(output, "-") != 0) {
-			fprintf(out, "trace: %s (%d expectations passed, %d failed)\n", output, passed,
-				failed);
+		if (strcmp(output, "-") == 0) {
+			if (copy_out(path) < 0) {
+				fprintf(stderr, "lvtrace: cannot write the trace to standard output: %s\n",
+					strerror(errno));
+				status = 1;
+			}
+		} else {
+			fprintf(out, "trace: %s (%d expectations passed, %d failed)\n", output, passed, failed);
 		}
 	}
 	runner_release(&run);
@@ -78,7 +145,7 @@ static int run_exec(int argc, char **argv)
 
 const struct cli_cmd cmd_run_entry = {
 	.name = "run",
-	.synopsis = "lvtrace run FILE.scenario [-o TRACE.jsonl] [--lvdemo PATH]",
+	.synopsis = "lvtrace run FILE.scenario [-o TRACE.jsonl] [--no-tracer] [--lvdemo PATH]",
 	.summary = "run one scenario side by side, print its summary and write the merged trace",
 	.exec = run_exec,
 };

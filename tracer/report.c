@@ -1,7 +1,7 @@
 /*
- * report.c: lvtrace's text output for a run: the side-by-side summary and
- * the explanation of failures, laid out to the terminal's width, and the
- * JUnit XML of a scenario. Running is runner.c's.
+ * report.c: the explanation of a run's failures, laid out to the
+ * terminal's width, and the JUnit XML of a scenario. Running is runner.c's,
+ * the summary view_summary.c's.
  */
 #include "report.h"
 
@@ -32,74 +32,6 @@ static void put_cut(FILE *out, const char *s, int w)
 		fputs(s, out);
 	else
 		fprintf(out, "%.*s...", w - 3, s);
-}
-
-static size_t queries_in(const struct variant_run *v, size_t begin, size_t end)
-{
-	size_t n = 0;
-	for (size_t i = begin; i < end && i < v->nevents; i++)
-		if (strcmp(v->events[i].event, TRACE_EV_REPO_QUERY) == 0)
-			n++;
-	return n;
-}
-
-void report_summary(FILE *out, const struct run *run, int width)
-{
-	const struct scenario *sc = run->sc;
-	int col = 12;
-	int text_w = width - 6 - col * (int)run->nv;
-
-	for (size_t i = 0; i < run->nv; i++)
-		if ((int)strlen(run->v[i].variant) + 2 > col)
-			col = (int)strlen(run->v[i].variant) + 2;
-	text_w = width - 6 - col * (int)run->nv;
-	if (text_w < 20)
-		text_w = 20;
-	fprintf(out, "%s  (%s)\n", sc->title, sc->path);
-	fprintf(out, "%*s", 6 + text_w, "");
-	for (size_t i = 0; i < run->nv; i++)
-		fprintf(out, "%*s", col, run->v[i].variant);
-	fputc('\n', out);
-	for (size_t s = 0; s < sc->nsteps; s++) {
-		const struct step *st = &sc->steps[s];
-		fprintf(out, "%4d  ", st->line);
-		char cell[64];
-		put_cut(out, st->text + strspn(st->text, " \t"), text_w - 1);
-		int printed = (int)strlen(st->text + strspn(st->text, " \t"));
-		fprintf(out, "%*s", (printed < text_w ? text_w - printed : 1), "");
-		for (size_t i = 0; i < run->nv; i++) {
-			const struct variant_run *v = &run->v[i];
-			const struct expect_result *r = &v->results[s];
-			if (v->error_step >= 0 && (size_t)v->error_step < s)
-				snprintf(cell, sizeof(cell), "-");
-			else if (v->error_step == (int)s)
-				snprintf(cell, sizeof(cell), "ERROR");
-			else if (st->kind >= STEP_EXPECT_QUERIES)
-				snprintf(cell, sizeof(cell), "%s", !r->checked ? "skip"
-								   : r->passed ? "ok"
-									       : "FAIL");
-			else if (st->kind == STEP_MARK || st->kind == STEP_NOTE)
-				cell[0] = '\0';
-			else
-				snprintf(cell, sizeof(cell), "%zu q",
-					 queries_in(v, v->step_begin[s], v->step_end[s]));
-			/* a count is what the lesson is about: show it */
-			if (st->kind == STEP_EXPECT_QUERIES && r->checked && v->error_step != (int)s)
-				snprintf(cell, sizeof(cell), r->passed ? "ok %ld" : "FAIL %ld!=%ld",
-					 r->actual, r->expected);
-			fprintf(out, "%*s", col, cell);
-		}
-		fputc('\n', out);
-	}
-	fprintf(out, "%*s", 6 + text_w, "queries in all");
-	for (size_t i = 0; i < run->nv; i++) {
-		const struct variant_run *v = &run->v[i];
-		size_t first = sc->nsteps ? v->step_begin[0] : 0;
-		size_t stop = v->error_step >= 0 ? (size_t)v->error_step : sc->nsteps - 1;
-		size_t last = sc->nsteps ? v->step_end[stop] : 0;
-		fprintf(out, "%*zu", col, queries_in(v, first, last));
-	}
-	fputc('\n', out);
 }
 
 /* ------------------------------------------------------------ failures */

@@ -1,8 +1,8 @@
 /*
- * report.h: what lvtrace prints about a finished run: the side-by-side
- * summary of `lvtrace run`, and the explanation of each failed expectation
- * for `lvtrace check` (queries, the other variants phase by phase, a hint,
- * the replay command).
+ * report.h: the explanation of each failed expectation of a run, for
+ * `lvtrace check` and `lvtrace run` (queries, the other variants phase by
+ * phase, a hint, the replay command), and JUnit. The run's summary is a
+ * view of the model (view_summary.h).
  */
 #ifndef LVTRACE_REPORT_H
 #define LVTRACE_REPORT_H
@@ -13,9 +13,6 @@
 
 /* The width to lay text out in: the terminal's, $COLUMNS, or 100. */
 int report_width(FILE *out);
-
-/* One row per step, one column per variant: the queries each step made and each expectation's outcome. */
-void report_summary(FILE *out, const struct run *run, int width);
 
 /*
  * Explain every failed expectation and every step that could not run.

@@ -238,6 +238,7 @@ void runner_tally(const struct run *run, int *passed, int *failed)
 static void remove_tree(const char *dir)
 {
 	static const char *const suffixes[] = {".db", ".db-wal", ".db-shm", ".jsonl", ".err"};
+	static const char *const files[] = {"merged.jsonl"};
 	char path[600];
 
 	if (!dir[0])
@@ -247,6 +248,10 @@ static void remove_tree(const char *dir)
 			snprintf(path, sizeof(path), "%s/%s%s", dir, scenario_known_variants[v], suffixes[s]);
 			unlink(path);
 		}
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[f]);
+		unlink(path);
+	}
 	rmdir(dir);
 }
 

@@ -16,7 +16,8 @@
 struct out {
 	FILE *fp;
 	const struct plain_options *o;
-	const char *prefix; /* for wrapped lines */
+	const char *prefix; /* before the next wrapped line */
+	const char *rest;   /* before the lines after it */
 };
 
 static const char *style_color(enum view_style s)
@@ -36,35 +37,17 @@ static void wrapped_line(const char *s, size_t n, void *arg)
 {
 	struct out *w = arg;
 	fprintf(w->fp, "%s%.*s\n", w->prefix, (int)n, s);
+	w->prefix = w->rest;
 }
 
-/* TEXT wrapped to the width, each line after PREFIX (the first after FIRST). */
+/* TEXT wrapped to the width: the first line after FIRST, the others after PREFIX (as wide). */
 static void put_wrapped(struct out *w, const char *first, const char *prefix, const char *text)
 {
-	int pw = view_width(prefix, strlen(prefix));
 	struct out line = *w;
-	fputs(first, w->fp);
-	line.prefix = "";
-	/* the first line has FIRST before it, of the same width as PREFIX */
-	const char *p = text;
-	int width = w->o->width - pw;
-	size_t fit = view_fit(p, width);
-	if (fit >= strlen(p)) {
-		fprintf(w->fp, "%s\n", p);
-		return;
-	}
-	size_t cut = fit;
-	while (cut > 0 && p[cut] != ' ')
-		cut--;
-	if (cut == 0)
-		cut = fit ? fit : 1;
-	fprintf(w->fp, "%.*s\n", (int)cut, p);
-	p += cut;
-	while (*p == ' ')
-		p++;
-	line.prefix = prefix;
-	if (*p)
-		view_wrap(p, width, wrapped_line, &line);
+	line.prefix = first;
+	line.rest = prefix;
+	view_wrap2(text, w->o->width - view_width(first, strlen(first)),
+		   w->o->width - view_width(prefix, strlen(prefix)), wrapped_line, &line);
 }
 
 /* One cell: indentation, mark and label, cut to W columns and padded unless LAST. */

@@ -293,16 +293,20 @@ size_t view_fit(const char *s, int w)
 	return i;
 }
 
-int view_wrap(const char *text, int w, void (*line)(const char *s, size_t n, void *arg), void *arg)
+int view_wrap2(const char *text, int first_w, int w, void (*line)(const char *s, size_t n, void *arg),
+	       void *arg)
 {
 	int lines = 0;
 	const char *p = text ? text : "";
 
 	if (w < 1)
 		w = 1;
+	if (first_w < 1)
+		first_w = 1;
 	while (*p) {
+		int width = lines == 0 ? first_w : w;
 		size_t n = strlen(p);
-		size_t fit = view_fit(p, w);
+		size_t fit = view_fit(p, width);
 		if (fit >= n) {
 			line(p, n, arg);
 			return lines + 1;
@@ -327,4 +331,9 @@ int view_wrap(const char *text, int w, void (*line)(const char *s, size_t n, voi
 		lines = 1;
 	}
 	return lines;
+}
+
+int view_wrap(const char *text, int w, void (*line)(const char *s, size_t n, void *arg), void *arg)
+{
+	return view_wrap2(text, w, w, line, arg);
 }

@@ -43,6 +43,9 @@ size_t view_fit(const char *s, int w);
  * dropped. Returns the number of lines.
  */
 int view_wrap(const char *text, int w, void (*line)(const char *s, size_t n, void *arg), void *arg);
+/* The same with the first line FIRST_W columns wide and the others W. */
+int view_wrap2(const char *text, int first_w, int w, void (*line)(const char *s, size_t n, void *arg),
+	       void *arg);
 
 /* 1 when the locale's character set is UTF-8. */
 int view_utf8(void);

@@ -77,7 +77,7 @@ test_expect_success 'usage errors exit 2' '
 test_expect_success 'run writes one merged trace: all variants, renumbered, rebased, prefixed' '
 	cd "$TRASH" &&
 	"$LVTRACE" run right.scenario -o merged.jsonl >summary &&
-	grep -q "queries in all" summary &&
+	grep -q "queries since mark \"page load\"" summary &&
 	jq -s -e "
 		([.[].seq] == [range(1; length + 1)]) and
 		(.[0].event == \"trace.start\") and
