@@ -162,15 +162,17 @@ static void section_total(struct out *w, struct model *m, struct model_pos pos)
 	fclose(mem);
 	put_wrapped(w, "", "       ", text ? text : "");
 	free(text);
-	/* the split by phase, as a table */
-	fprintf(w->fp, "  %-17s", "by phase");
+	/* the split by phase, as a table: each column as wide as its variant's name */
+	fprintf(w->fp, "  %-15s", "by phase");
 	for (size_t c = 0; c < nc; c++)
-		fprintf(w->fp, " %16s", model_variant(m, (size_t)model_column_variant(m, c)));
+		fprintf(w->fp, "  %s", model_variant(m, (size_t)model_column_variant(m, c)));
 	fputc('\n', w->fp);
 	for (int p = 0; p < MP_COUNT; p++) {
-		fprintf(w->fp, "  %-17s", view_phase_name((enum model_phase)p));
-		for (size_t c = 0; c < nc; c++)
-			fprintf(w->fp, " %16llu", (unsigned long long)by[c][p]);
+		fprintf(w->fp, "  %-15s", view_phase_name((enum model_phase)p));
+		for (size_t c = 0; c < nc; c++) {
+			int cw = (int)strlen(model_variant(m, (size_t)model_column_variant(m, c)));
+			fprintf(w->fp, "  %*llu", cw < 3 ? 3 : cw, (unsigned long long)by[c][p]);
+		}
 		fputc('\n', w->fp);
 	}
 }
@@ -187,17 +189,25 @@ int view_plain(FILE *out, struct model *m, const struct plain_options *o)
 		put_wrapped(&w, "", "", model_title(m));
 	if (model_description(m))
 		put_wrapped(&w, "", "", model_description(m));
+	char *head = NULL;
+	size_t hlen = 0;
+	FILE *mem = open_memstream(&head, &hlen);
+	if (!mem)
+		return -1;
 	if (model_scenario(m))
-		fprintf(out, "scenario: %s\n", model_scenario(m));
+		fprintf(mem, "scenario: %s\n", model_scenario(m));
 	else
-		fprintf(out, "a trace lvdemo wrote: the steps are its page loads and socket joins\n");
-	fputs("variants in the trace:", out);
+		fprintf(mem, "a trace lvdemo wrote: the steps are its page loads and socket joins\n");
+	fputs("variants in the trace:", mem);
 	for (size_t i = 0; i < model_variant_count(m); i++)
-		fprintf(out, "%s %s", i ? "," : "", model_variant(m, i));
-	fputs("; side by side:", out);
+		fprintf(mem, "%s %s", i ? "," : "", model_variant(m, i));
+	fputs("\nside by side:", mem);
 	for (size_t c = 0; c < nc; c++)
-		fprintf(out, "%s %s", c ? "," : "", model_variant(m, (size_t)model_column_variant(m, c)));
-	fputc('\n', out);
+		fprintf(mem, "%s %s", c ? "," : "", model_variant(m, (size_t)model_column_variant(m, c)));
+	fclose(mem);
+	for (char *l = strtok(head, "\n"); l; l = strtok(NULL, "\n"))
+		put_wrapped(&w, "", "  ", l);
+	free(head);
 
 	uint32_t nsteps = (uint32_t)model_step_count(m), shown = model_shown_steps(m);
 	int passed = 0, failed = 0;
@@ -236,10 +246,16 @@ int view_plain(FILE *out, struct model *m, const struct plain_options *o)
 			}
 		}
 		for (uint32_t r = 1; r < n; r++) {
+			char *row = NULL;
+			size_t rlen = 0;
+			struct out rw = w;
+			rw.fp = open_memstream(&row, &rlen);
+			if (!rw.fp)
+				return -1;
 			for (size_t c = 0; c < nc; c++) {
-				put_cell(&w, m, rows[r].ev[c], colw, c + 1 == nc);
+				put_cell(&rw, m, rows[r].ev[c], colw, c + 1 == nc);
 				if (c + 1 < nc)
-					fputs(" | ", out);
+					fputs(" | ", rw.fp);
 				uint32_t e = rows[r].ev[c];
 				if (e != MODEL_NONE && model_event(m, e)->kind == TK_SCENARIO_EXPECT) {
 					if (model_event(m, e)->flags & ME_FAILED)
@@ -248,7 +264,11 @@ int view_plain(FILE *out, struct model *m, const struct plain_options *o)
 						passed++;
 				}
 			}
-			fputc('\n', out);
+			fclose(rw.fp);
+			while (rlen > 0 && row[rlen - 1] == ' ')
+				rlen--; /* an empty last cell leaves no blanks */
+			fprintf(out, "%.*s\n", (int)rlen, row);
+			free(row);
 		}
 		step_hits(&w, m, s);
 		last = (struct model_pos){s, n ? n - 1 : 0};
@@ -257,8 +277,11 @@ int view_plain(FILE *out, struct model *m, const struct plain_options *o)
 		fputc('\n', out);
 		section_total(&w, m, last);
 	}
-	if (passed || failed)
-		fprintf(out, "expectations in these columns: %d passed, %d failed\n", passed, failed);
+	if (passed || failed) {
+		char tally[96];
+		snprintf(tally, sizeof(tally), "expectations in these columns: %d passed, %d failed", passed, failed);
+		put_wrapped(&w, "", "  ", tally);
+	}
 	if (fflush(out) != 0 || ferror(out))
 		return -1;
 	return 0;

@@ -135,9 +135,10 @@ enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, i
 		if (from && from - sql > 24)
 			memmove(sql + 7, "...", 3), memmove(sql + 10, from, strlen(from) + 1);
 		const char *source = str(j, "source");
+		/* the time before the SQL: a cell cuts the end of a row */
 		if (times)
-			snprintf(dur, sizeof(dur), "  %.0fus", num(j, "total_us", 0));
-		snprintf(buf, len, "%s%s%s%s", source ? source : "", source ? ": " : "", sql, dur);
+			snprintf(dur, sizeof(dur), " (%.0fus)", num(j, "total_us", 0));
+		snprintf(buf, len, "%s%s%s%s", source ? source : "query", dur, ": ", sql);
 		style = VS_QUERY;
 		break;
 	}

@@ -9,31 +9,6 @@ start_lvdemo
 
 PASSWORD="correct horse battery"
 
-# attr NAME [N]: the N-th (default 1st) value of data-phx-NAME in ./body
-attr() {
-	grep -o "data-phx-$1=\"[^\"]*\"" "$TRASH/body" | sed -n "${2:-1}p" | sed 's/^[^"]*"//; s/"$//'
-}
-# root_id: the id of the main container in ./body
-root_id() {
-	grep -o '<div id="[^"]*" data-phx-main' "$TRASH/body" | sed 's/<div id="//; s/".*//'
-}
-# join_payload URL SESSION STATIC: a root join's payload
-join_payload() {
-	jq -cn --arg url "$1" --arg s "$2" --arg st "$3" --arg t "$TOKEN" \
-		'{url: $url, params: {_csrf_token: $t, _mounts: 0}, session: $s, static: (if $st == "" then null else $st end)}'
-}
-# page PATH: GET it; sets TOKEN, ID, SESSION, STATIC, SOCKET
-page() {
-	request GET "$1" && test "$STATUS" = 200 || return 1
-	TOKEN=$("$DRIVE" "$URL" csrf "$TRASH/body") && ID=$(root_id) &&
-	SESSION=$(attr session) && STATIC=$(attr static) &&
-	SOCKET="/live/websocket?vsn=2.0.0&_csrf_token=$TOKEN"
-}
-# reply_of N: the N-th "reply" line of ./out
-reply_of() {
-	grep "^reply " "$TRASH/out" | sed -n "${1}p"
-}
-
 test_expect_success 'set-up: an agent registers' '
 	request GET /users/register &&
 	request POST /users/register "$(form "user[email]=agent@example.com" "user[password]=$PASSWORD")" &&

@@ -1,0 +1,537 @@
+/*
+ * test_model.c: the tracer's model (model.h) on small traces written here:
+ * steps, marks and notes of a merged trace, the steps of a trace lvdemo
+ * wrote itself, the alignment of rows, counters by phase from the mark,
+ * the cursor's motions, search, columns, and a bad line mid-file.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+/* ------------------------------------------------------------ writing traces */
+
+struct text {
+	char buf[65536];
+	size_t len;
+	long seq;
+};
+
+/* Append one line: seq first, then the members given as JSON text without braces. */
+static void line(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	long seq = ++t->seq;
+	t->len += (size_t)snprintf(t->buf + t->len, sizeof(t->buf) - t->len, "{\"seq\":%ld,\"t_us\":%ld,",
+				   seq, seq * 10);
+	va_start(ap, fmt);
+	t->len += (size_t)vsnprintf(t->buf + t->len, sizeof(t->buf) - t->len, fmt, ap);
+	va_end(ap);
+	t->len += (size_t)snprintf(t->buf + t->len, sizeof(t->buf) - t->len, "}\n");
+	assert_true(t->len < sizeof(t->buf));
+}
+
+static void scenario_header(struct text *t)
+{
+	line(t, "\"event\":\"trace.start\",\"conn\":\"app\",\"format\":\"lvtrace\",\"version\":1,"
+		"\"app\":\"lvtrace run\",\"scenario\":\"lesson.scenario\",\"title\":\"The lesson\","
+		"\"description\":\"What it shows.\",\"variants\":[\"assign\",\"assign_new\"]");
+}
+
+static void step(struct text *t, const char *v, int n, const char *kind, const char *text)
+{
+	line(t, "\"event\":\"scenario.step\",\"conn\":\"run\",\"variant\":\"%s\",\"step\":%d,\"line\":%d,"
+		"\"kind\":\"%s\",\"text\":\"%s\"",
+	     v, n, n + 2, kind, text);
+}
+
+/* The plug's part of a GET of PATH by variant V on conn C: one query in fetch_current_user. */
+static void get_with_plug(struct text *t, const char *v, const char *c, const char *path)
+{
+	line(t, "\"event\":\"endpoint.start\",\"conn\":\"%s/%s\",\"variant\":\"%s\",\"method\":\"GET\",\"path\":\"/%s%s\"",
+	     v, c, v, v, path);
+	line(t, "\"event\":\"plug.start\",\"conn\":\"%s/%s\",\"variant\":\"%s\",\"plug\":\"fetch_current_user\","
+		"\"phase\":\"plug:fetch_current_user\"",
+	     v, c, v);
+	line(t, "\"event\":\"repo.query\",\"conn\":\"%s/%s\",\"variant\":\"%s\",\"sql\":\"SELECT u.id FROM users_tokens\","
+		"\"source\":\"users_tokens\",\"phase\":\"plug:fetch_current_user\"",
+	     v, c, v);
+	line(t, "\"event\":\"conn.assign\",\"conn\":\"%s/%s\",\"variant\":\"%s\",\"key\":\"current_user\",\"user_id\":1",
+	     v, c, v);
+	line(t, "\"event\":\"plug.stop\",\"conn\":\"%s/%s\",\"variant\":\"%s\",\"phase\":\"plug:fetch_current_user\"",
+	     v, c, v);
+}
+
+/* A mount of MissionLive (dead or connected) in variant V: assign queries, assign_new takes conn.assigns when dead. */
+static void mount(struct text *t, const char *v, const char *c, int connected)
+{
+	const char *mode = connected ? "connected" : "dead";
+	int naive = strcmp(v, "assign") == 0;
+	line(t, "\"event\":\"live_view.mount.start\",\"conn\":\"%s/%s\",\"variant\":\"%s\",\"phase\":\"mount:%s:MissionLive\","
+		"\"view\":\"MissionLive\",\"connected\":%s,\"child\":false",
+	     v, c, v, mode, connected ? "true" : "false");
+	if (naive)
+		line(t, "\"event\":\"assign\",\"conn\":\"%s/%s\",\"variant\":\"%s\",\"view\":\"MissionLive\",\"connected\":%s,"
+			"\"key\":\"current_user\"",
+		     v, c, v, connected ? "true" : "false");
+	else
+		line(t, "\"event\":\"assign_new\",\"conn\":\"%s/%s\",\"variant\":\"%s\",\"view\":\"MissionLive\",\"connected\":%s,"
+			"\"key\":\"current_user\",\"from\":\"%s\"",
+		     v, c, v, connected ? "true" : "false", connected ? "function" : "conn_assigns");
+	if (naive || connected)
+		line(t, "\"event\":\"repo.query\",\"conn\":\"%s/%s\",\"variant\":\"%s\",\"sql\":\"SELECT u.id FROM users_tokens\","
+			"\"source\":\"users_tokens\",\"phase\":\"mount:%s:MissionLive\"",
+		     v, c, v, mode);
+	line(t, "\"event\":\"live_view.mount.stop\",\"conn\":\"%s/%s\",\"variant\":\"%s\",\"phase\":\"mount:%s:MissionLive\","
+		"\"view\":\"MissionLive\",\"connected\":%s",
+	     v, c, v, mode, connected ? "true" : "false");
+}
+
+/* The lesson: register (2 queries), mark, note, visit (plug + dead mount), connect (join), expect. */
+static void lesson(struct text *t)
+{
+	static const char *const vs[] = {"assign", "assign_new"};
+	scenario_header(t);
+	for (int i = 0; i < 2; i++) {
+		step(t, vs[i], 1, "register", "register a b");
+		line(t, "\"event\":\"endpoint.start\",\"conn\":\"%s/http:1\",\"variant\":\"%s\",\"method\":\"POST\",\"path\":\"/users/register\"",
+		     vs[i], vs[i]);
+		for (int q = 0; q < 2; q++)
+			line(t, "\"event\":\"repo.query\",\"conn\":\"%s/http:1\",\"variant\":\"%s\",\"sql\":\"INSERT INTO users\","
+				"\"source\":\"users\",\"phase\":\"controller:UserRegistration.create\"",
+			     vs[i], vs[i]);
+		line(t, "\"event\":\"endpoint.stop\",\"conn\":\"%s/http:1\",\"variant\":\"%s\",\"status\":302", vs[i], vs[i]);
+	}
+	for (int i = 0; i < 2; i++) {
+		step(t, vs[i], 2, "mark", "mark \\\"page load\\\"");
+		line(t, "\"event\":\"scenario.mark\",\"conn\":\"run\",\"variant\":\"%s\",\"label\":\"page load\"", vs[i]);
+	}
+	for (int i = 0; i < 2; i++) {
+		step(t, vs[i], 3, "note", "note \\\"the plug, then the mount\\\"");
+		line(t, "\"event\":\"scenario.note\",\"conn\":\"run\",\"variant\":\"%s\",\"text\":\"the plug, then the mount\"",
+		     vs[i]);
+	}
+	for (int i = 0; i < 2; i++) {
+		step(t, vs[i], 4, "visit", "visit /mission");
+		get_with_plug(t, vs[i], "http:2", "/mission");
+		mount(t, vs[i], "http:2", 0);
+		line(t, "\"event\":\"endpoint.stop\",\"conn\":\"%s/http:2\",\"variant\":\"%s\",\"status\":200", vs[i], vs[i]);
+	}
+	for (int i = 0; i < 2; i++) {
+		step(t, vs[i], 5, "connect", "connect");
+		line(t, "\"event\":\"socket.connect\",\"conn\":\"%s/ws:1\",\"variant\":\"%s\",\"result\":\"ok\"", vs[i], vs[i]);
+		mount(t, vs[i], "ws:1", 1);
+		line(t, "\"event\":\"channel.join\",\"conn\":\"%s/ws:1\",\"variant\":\"%s\",\"view\":\"MissionLive\",\"result\":\"ok\"",
+		     vs[i], vs[i]);
+	}
+	for (int i = 0; i < 2; i++) {
+		step(t, vs[i], 6, "expect queries", "expect queries assign=3 assign_new=2");
+		line(t, "\"event\":\"scenario.expect\",\"conn\":\"run\",\"variant\":\"%s\",\"text\":\"expect queries\","
+			"\"outcome\":\"%s\",\"expected\":3,\"actual\":%d",
+		     vs[i], i == 0 ? "passed" : "failed", i == 0 ? 3 : 2);
+	}
+	for (int i = 0; i < 2; i++)
+		line(t, "\"event\":\"scenario.end\",\"conn\":\"run\",\"variant\":\"%s\"", vs[i]);
+	line(t, "\"event\":\"trace.stop\",\"conn\":\"assign/app\",\"variant\":\"assign\",\"statements\":7");
+}
+
+static struct model *load_text(const struct text *t)
+{
+	char err[512];
+	struct model *m = model_new();
+	assert_non_null(m);
+	if (model_feed(m, t->buf, t->len, 1, err, sizeof(err)) < 0)
+		fail_msg("model_feed: %s", err);
+	return m;
+}
+
+/* The step whose text is TEXT. */
+static uint32_t step_named(struct model *m, const char *text)
+{
+	for (uint32_t s = 0; s < model_step_count(m); s++)
+		if (strcmp(model_step(m, s)->text, text) == 0)
+			return s;
+	fail_msg("no step '%s'", text);
+	return 0;
+}
+
+/* The row of step S whose column C holds an event of KIND (the first), or 0. */
+static uint32_t row_with(struct model *m, uint32_t s, size_t c, int kind)
+{
+	uint32_t n = 0;
+	const struct model_row *rows = model_rows(m, s, &n);
+	for (uint32_t r = 1; r < n; r++)
+		if (rows[r].ev[c] != MODEL_NONE && model_event(m, rows[r].ev[c])->kind == kind)
+			return r;
+	return 0;
+}
+
+/* ------------------------------------------------------------ tests */
+
+static void test_scenario_steps_marks_notes(void **state)
+{
+	(void)state;
+	struct text t = {0};
+	lesson(&t);
+	struct model *m = load_text(&t);
+
+	assert_true(model_is_scenario(m));
+	assert_string_equal(model_title(m), "The lesson");
+	assert_string_equal(model_description(m), "What it shows.");
+	assert_int_equal(model_shown_steps(m), 6);
+	assert_int_equal(model_variant_count(m), 2);
+	/* start-up and the end are there, hidden */
+	assert_false(model_step_shown(m, 0));
+	assert_false(model_step_shown(m, (uint32_t)model_step_count(m) - 1));
+	uint32_t visit = step_named(m, "visit /mission");
+	const struct model_step *st = model_step(m, visit);
+	assert_int_equal(st->number, 4);
+	assert_string_equal(st->verb, "visit");
+	assert_non_null(model_step(m, st->mark_step)->mark);
+	assert_string_equal(model_step(m, st->mark_step)->mark, "page load");
+	assert_string_equal(model_step(m, st->note_step)->note, "the plug, then the mount");
+	/* a step before the mark has none */
+	assert_int_equal(model_step(m, step_named(m, "register a b"))->mark_step, MODEL_NONE);
+	model_free(m);
+}
+
+static void test_avoided_query_beside_the_query(void **state)
+{
+	(void)state;
+	struct text t = {0};
+	lesson(&t);
+	struct model *m = load_text(&t);
+	uint32_t visit = step_named(m, "visit /mission");
+	uint32_t n = 0;
+	const struct model_row *rows = model_rows(m, visit, &n);
+
+	/* column 0 is assign, 1 assign_new: the dead mount's query of assign and the
+	 * assign_new that avoided it share a row */
+	uint32_t found = 0;
+	for (uint32_t r = 1; r < n; r++) {
+		uint32_t a = rows[r].ev[0], b = rows[r].ev[1];
+		if (a == MODEL_NONE || b == MODEL_NONE)
+			continue;
+		const struct model_event *ea = model_event(m, a), *eb = model_event(m, b);
+		if (ea->kind == TK_REPO_QUERY && ea->mphase == MP_DEAD) {
+			assert_int_equal(eb->kind, TK_ASSIGN_NEW);
+			assert_true(eb->flags & ME_AVOIDED);
+			assert_int_equal(eb->from, MF_CONN_ASSIGNS);
+			found = r;
+		}
+	}
+	assert_true(found > 0);
+	/* the mount starts line up too, and the naive assign has a gap beside it */
+	assert_int_equal(row_with(m, visit, 0, TK_MOUNT_START), row_with(m, visit, 1, TK_MOUNT_START));
+	uint32_t ar = row_with(m, visit, 0, TK_ASSIGN);
+	assert_true(ar > 0);
+	assert_int_equal(rows[ar].ev[1], MODEL_NONE);
+	/* and the plug's queries sit side by side */
+	uint32_t q0 = 0;
+	for (uint32_t r = 1; r < n && !q0; r++)
+		if (rows[r].ev[0] != MODEL_NONE && model_event(m, rows[r].ev[0])->mphase == MP_PLUG &&
+		    model_event(m, rows[r].ev[0])->kind == TK_REPO_QUERY)
+			q0 = r;
+	assert_true(q0 > 0);
+	assert_int_equal(model_event(m, rows[q0].ev[1])->kind, TK_REPO_QUERY);
+	model_free(m);
+}
+
+static void test_join_heads_its_mount(void **state)
+{
+	(void)state;
+	struct text t = {0};
+	lesson(&t);
+	struct model *m = load_text(&t);
+	uint32_t connect = step_named(m, "connect");
+
+	uint32_t join = row_with(m, connect, 0, TK_CHANNEL_JOIN);
+	uint32_t mnt = row_with(m, connect, 0, TK_MOUNT_START);
+	assert_true(join > 0 && mnt > 0);
+	assert_true(join < mnt);
+	/* the tree: join at 0, mount under it, the query under the mount */
+	uint32_t n = 0;
+	const struct model_row *rows = model_rows(m, connect, &n);
+	assert_int_equal(model_event(m, rows[join].ev[0])->depth, 0);
+	assert_int_equal(model_event(m, rows[mnt].ev[0])->depth, 1);
+	uint32_t q = row_with(m, connect, 0, TK_REPO_QUERY);
+	assert_int_equal(model_event(m, rows[q].ev[0])->depth, 2);
+	model_free(m);
+}
+
+static void test_counters_by_phase_from_the_mark(void **state)
+{
+	(void)state;
+	struct text t = {0};
+	lesson(&t);
+	struct model *m = load_text(&t);
+	uint64_t by[MP_COUNT];
+
+	model_end(m);
+	struct model_pos end = model_cursor(m);
+	assert_int_equal(model_count(m, end, 0, by), 3);
+	assert_int_equal(by[MP_PLUG], 1);
+	assert_int_equal(by[MP_DEAD], 1);
+	assert_int_equal(by[MP_CONNECTED], 1);
+	assert_int_equal(by[MP_OTHER], 0);
+	assert_int_equal(model_count(m, end, 1, by), 2);
+	assert_int_equal(by[MP_DEAD], 0);
+
+	/* before the mark the count runs from the first step: register's two */
+	uint32_t reg = step_named(m, "register a b");
+	uint32_t n = 0;
+	model_rows(m, reg, &n);
+	assert_int_equal(model_count(m, (struct model_pos){reg, n - 1}, 0, by), 2);
+	assert_int_equal(by[MP_OTHER], 2);
+	/* at the mark's header nothing is counted yet */
+	uint32_t mark = step_named(m, "mark \"page load\"");
+	assert_int_equal(model_count(m, (struct model_pos){mark, 0}, 0, by), 0);
+
+	/* in the middle of the visit: up to the dead mount's query row */
+	uint32_t visit = step_named(m, "visit /mission");
+	const struct model_row *rows = model_rows(m, visit, &n);
+	uint32_t dq = 0;
+	for (uint32_t r = 1; r < n; r++)
+		if (rows[r].ev[0] != MODEL_NONE && model_event(m, rows[r].ev[0])->kind == TK_REPO_QUERY &&
+		    model_event(m, rows[r].ev[0])->mphase == MP_DEAD)
+			dq = r;
+	assert_int_equal(model_count(m, (struct model_pos){visit, dq}, 0, by), 2);
+	assert_int_equal(model_count(m, (struct model_pos){visit, dq}, 1, by), 1);
+	assert_int_equal(model_count(m, (struct model_pos){visit, dq - 1}, 0, by), 1);
+	model_free(m);
+}
+
+static void test_cursor_motions(void **state)
+{
+	(void)state;
+	struct text t = {0};
+	lesson(&t);
+	struct model *m = load_text(&t);
+
+	/* it starts at the first shown step's header */
+	struct model_pos p = model_cursor(m);
+	assert_int_equal(p.step, step_named(m, "register a b"));
+	assert_int_equal(p.row, 0);
+	assert_true(model_forward(m));
+	assert_int_equal(model_cursor(m).row, 1);
+	assert_true(model_back(m));
+	assert_int_equal(model_cursor(m).row, 0);
+	assert_false(model_back(m)); /* nothing before the first shown step */
+
+	assert_true(model_next_step(m));
+	assert_int_equal(model_cursor(m).step, step_named(m, "mark \"page load\""));
+	assert_true(model_at_mark(m, model_cursor(m)));
+	assert_false(model_next_mark(m)); /* one mark only */
+
+	/* n: the next row with a query; the plug's, then the dead mount's (an avoided one counts) */
+	assert_true(model_next_query(m));
+	uint32_t visit = step_named(m, "visit /mission");
+	assert_int_equal(model_cursor(m).step, visit);
+	uint32_t first = model_cursor(m).row;
+	assert_true(model_next_query(m));
+	assert_true(model_cursor(m).row > first);
+	assert_true(model_prev_query(m));
+	assert_int_equal(model_cursor(m).row, first);
+
+	/* [ goes to this step's header, then the step before */
+	assert_true(model_prev_step(m));
+	assert_int_equal(model_cursor(m).step, visit);
+	assert_int_equal(model_cursor(m).row, 0);
+	assert_true(model_prev_step(m));
+	assert_int_equal(model_cursor(m).step, step_named(m, "note \"the plug, then the mount\""));
+
+	/* the selection follows the cursor, and moves only among revealed rows */
+	assert_true(model_end(m));
+	struct model_pos end = model_cursor(m);
+	assert_int_equal(model_pos_cmp(model_selection(m), end), 0);
+	assert_false(model_select_move(m, 1));
+	assert_true(model_select_move(m, -2));
+	assert_true(model_pos_cmp(model_selection(m), end) < 0);
+	assert_false(model_forward(m)); /* the end */
+	assert_true(model_home(m));
+	assert_int_equal(model_cursor(m).step, step_named(m, "register a b"));
+	model_free(m);
+}
+
+static void test_search(void **state)
+{
+	(void)state;
+	struct text t = {0};
+	lesson(&t);
+	struct model *m = load_text(&t);
+
+	assert_null(model_search_text(m));
+	model_search_set(m, "USERS_TOKENS"); /* case does not matter */
+	assert_string_equal(model_search_text(m), "users_tokens");
+	assert_true(model_search_next(m));
+	/* the first hit is the plug's query of the visit (register's queries are INSERT INTO users) */
+	uint32_t e = model_selected_event(m);
+	assert_int_not_equal(e, MODEL_NONE);
+	assert_int_equal(model_event(m, e)->kind, TK_REPO_QUERY);
+	assert_int_equal(model_event(m, e)->mphase, MP_PLUG);
+	/* phases and event names match too */
+	model_search_set(m, "mount:connected");
+	model_home(m);
+	assert_true(model_search_next(m));
+	assert_int_equal(model_cursor(m).step, step_named(m, "connect"));
+	model_search_set(m, "channel.join");
+	model_home(m);
+	assert_true(model_search_next(m));
+	assert_int_equal(model_event(m, model_selected_event(m))->kind, TK_CHANNEL_JOIN);
+	/* a text that is nowhere */
+	model_search_set(m, "no such thing");
+	model_home(m);
+	assert_false(model_search_next(m));
+	model_search_set(m, "");
+	assert_null(model_search_text(m));
+	model_free(m);
+}
+
+static void test_columns(void **state)
+{
+	(void)state;
+	struct text t = {0};
+	char err[256];
+	lesson(&t);
+	struct model *m = load_text(&t);
+
+	assert_int_equal(model_column_count(m), 2);
+	assert_string_equal(model_variant(m, (size_t)model_column_variant(m, 0)), "assign");
+	assert_int_equal(model_set_columns(m, "assign_new,assign", err, sizeof(err)), 0);
+	assert_string_equal(model_variant(m, (size_t)model_column_variant(m, 0)), "assign_new");
+	assert_int_equal(model_set_columns(m, "assign,on_mount", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "no variant 'on_mount'"));
+	assert_non_null(strstr(err, "assign, assign_new"));
+	/* the rows follow the columns: the dead mount's query is now in column 1 */
+	uint32_t visit = step_named(m, "visit /mission");
+	assert_true(row_with(m, visit, 1, TK_ASSIGN) > 0);
+	assert_int_equal(row_with(m, visit, 0, TK_ASSIGN), 0);
+	model_free(m);
+}
+
+/* A trace lvdemo wrote itself: steps are page loads and joins, assets are not steps. */
+static void test_raw_trace_steps(void **state)
+{
+	(void)state;
+	struct text t = {0};
+	line(&t, "\"event\":\"trace.start\",\"conn\":\"app\",\"format\":\"lvtrace\",\"version\":1,\"app\":\"lvdemo\"");
+	line(&t, "\"event\":\"repo.query\",\"conn\":\"app\",\"sql\":\"PRAGMA x\",\"phase\":\"startup\"");
+	line(&t, "\"event\":\"endpoint.start\",\"conn\":\"http:1\",\"variant\":\"assign_new\",\"method\":\"GET\",\"path\":\"/assign_new/mission\"");
+	line(&t, "\"event\":\"plug.start\",\"conn\":\"http:1\",\"variant\":\"assign_new\",\"plug\":\"fetch_current_user\",\"phase\":\"plug:fetch_current_user\"");
+	line(&t, "\"event\":\"repo.query\",\"conn\":\"http:1\",\"variant\":\"assign_new\",\"sql\":\"SELECT\",\"phase\":\"plug:fetch_current_user\"");
+	line(&t, "\"event\":\"plug.stop\",\"conn\":\"http:1\",\"variant\":\"assign_new\",\"phase\":\"plug:fetch_current_user\"");
+	line(&t, "\"event\":\"endpoint.stop\",\"conn\":\"http:1\",\"variant\":\"assign_new\",\"status\":200");
+	line(&t, "\"event\":\"endpoint.start\",\"conn\":\"http:2\",\"method\":\"GET\",\"path\":\"/assets/app.js\"");
+	line(&t, "\"event\":\"endpoint.stop\",\"conn\":\"http:2\",\"status\":200");
+	line(&t, "\"event\":\"socket.connect\",\"conn\":\"ws:1\",\"variant\":\"assign_new\",\"result\":\"ok\"");
+	line(&t, "\"event\":\"live_view.mount.start\",\"conn\":\"ws:1\",\"variant\":\"assign_new\",\"phase\":\"mount:connected:MissionLive\",\"view\":\"MissionLive\",\"connected\":true,\"child\":false");
+	line(&t, "\"event\":\"repo.query\",\"conn\":\"ws:1\",\"variant\":\"assign_new\",\"sql\":\"SELECT\",\"phase\":\"mount:connected:MissionLive\"");
+	line(&t, "\"event\":\"live_view.mount.stop\",\"conn\":\"ws:1\",\"variant\":\"assign_new\",\"phase\":\"mount:connected:MissionLive\",\"view\":\"MissionLive\",\"connected\":true");
+	line(&t, "\"event\":\"channel.join\",\"conn\":\"ws:1\",\"variant\":\"assign_new\",\"view\":\"MissionLive\",\"topic\":\"lv:phx-1\",\"result\":\"ok\"");
+	line(&t, "\"event\":\"endpoint.start\",\"conn\":\"http:3\",\"variant\":\"assign\",\"method\":\"GET\",\"path\":\"/assign/mission\"");
+	line(&t, "\"event\":\"endpoint.stop\",\"conn\":\"http:3\",\"variant\":\"assign\",\"status\":200");
+	struct model *m = load_text(&t);
+
+	assert_false(model_is_scenario(m));
+	assert_int_equal(model_shown_steps(m), 3);
+	assert_string_equal(model_step(m, 1)->text, "GET /assign_new/mission");
+	assert_string_equal(model_step(m, 2)->text, "join MissionLive");
+	assert_string_equal(model_step(m, 3)->text, "GET /assign/mission");
+	/* the join's events are the join's: connect, mount, query, mount's end, the answer */
+	assert_int_equal(model_step(m, 2)->nev[model_variant_index(m, "assign_new")], 5);
+	/* variants as they appear; the default pair is assign beside assign_new */
+	assert_int_equal(model_variant_count(m), 2);
+	assert_string_equal(model_variant(m, (size_t)model_column_variant(m, 0)), "assign");
+	assert_string_equal(model_variant(m, (size_t)model_column_variant(m, 1)), "assign_new");
+	/* the start-up statements are no step's and no column's */
+	uint64_t by[MP_COUNT];
+	model_end(m);
+	assert_int_equal(model_count(m, model_cursor(m), 1, by), 2);
+	assert_int_equal(by[MP_PLUG], 1);
+	assert_int_equal(by[MP_CONNECTED], 1);
+	model_free(m);
+}
+
+/* A bad line stops loading there: the events before it stay, the error names the line. */
+static void test_bad_line_keeps_the_prefix(void **state)
+{
+	(void)state;
+	struct text t = {0};
+	char err[512];
+	lesson(&t);
+	/* cut the trace in the middle of its 20th line */
+	char *p = t.buf;
+	for (int i = 0; i < 19; i++)
+		p = strchr(p, '\n') + 1;
+	memcpy(p + 5, "@@@", 3);
+	struct model *m = model_new();
+	int rc = model_feed(m, t.buf, t.len, 1, err, sizeof(err));
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(err, ":20:"));
+	assert_non_null(model_error(m));
+	assert_int_equal(model_event_count(m), 19);
+	model_free(m);
+
+	/* a newer version is refused with its number */
+	m = model_new();
+	const char *newer = "{\"seq\":1,\"t_us\":0,\"event\":\"trace.start\",\"conn\":\"app\",\"format\":\"lvtrace\",\"version\":9}\n";
+	assert_int_equal(model_feed(m, newer, strlen(newer), 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "version 9 is not supported"));
+	model_free(m);
+
+	/* nothing at all */
+	m = model_new();
+	assert_int_equal(model_feed(m, "", 0, 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "empty trace"));
+	model_free(m);
+}
+
+/* Fed in pieces (live mode), the model is the one loaded at once. */
+static void test_feed_in_pieces(void **state)
+{
+	(void)state;
+	struct text t = {0};
+	char err[256];
+	lesson(&t);
+	struct model *whole = load_text(&t);
+	struct model *m = model_new();
+
+	for (size_t at = 0; at < t.len; at += 37) {
+		size_t n = t.len - at < 37 ? t.len - at : 37;
+		assert_int_equal(model_feed(m, t.buf + at, n, 0, err, sizeof(err)), 0);
+	}
+	assert_int_equal(model_feed(m, "", 0, 1, err, sizeof(err)), 0);
+	assert_int_equal(model_event_count(m), model_event_count(whole));
+	assert_int_equal(model_step_count(m), model_step_count(whole));
+	uint64_t a[MP_COUNT], b[MP_COUNT];
+	model_end(m);
+	model_end(whole);
+	assert_int_equal(model_count(m, model_cursor(m), 0, a), model_count(whole, model_cursor(whole), 0, b));
+	model_free(m);
+	model_free(whole);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scenario_steps_marks_notes),
+		cmocka_unit_test(test_avoided_query_beside_the_query),
+		cmocka_unit_test(test_join_heads_its_mount),
+		cmocka_unit_test(test_counters_by_phase_from_the_mark),
+		cmocka_unit_test(test_cursor_motions),
+		cmocka_unit_test(test_search),
+		cmocka_unit_test(test_columns),
+		cmocka_unit_test(test_raw_trace_steps),
+		cmocka_unit_test(test_bad_line_keeps_the_prefix),
+		cmocka_unit_test(test_feed_in_pieces),
+	};
+
+	return cmocka_run_group_tests_name("model: the tracer's one model of a trace", tests, NULL, NULL);
+}
