@@ -73,6 +73,31 @@ int tui_attr(const struct tui *t, enum tui_pair pair, int fallback)
 	return t->color ? (int)COLOR_PAIR(pair) | fallback : fallback;
 }
 
+/*
+ * ncurses' ACS line drawing depends on the terminal description agreeing
+ * with the terminal (TERM=xterm-256color inside tmux prints "qqq"): the
+ * locale's box-drawing characters are drawn as text instead.
+ */
+void tui_hline(const struct tui *t, int y, int x, int n)
+{
+	for (int i = 0; i < n; i++)
+		mvaddstr(y, x + i, t->utf8 ? "─" : "-");
+}
+
+void tui_box(const struct tui *t, int y, int x, int h, int w)
+{
+	tui_hline(t, y, x, w);
+	tui_hline(t, y + h - 1, x, w);
+	for (int i = 0; i < h; i++) {
+		mvaddstr(y + i, x, t->utf8 ? "│" : "|");
+		mvaddstr(y + i, x + w - 1, t->utf8 ? "│" : "|");
+	}
+	mvaddstr(y, x, t->utf8 ? "┌" : "+");
+	mvaddstr(y, x + w - 1, t->utf8 ? "┐" : "+");
+	mvaddstr(y + h - 1, x, t->utf8 ? "└" : "+");
+	mvaddstr(y + h - 1, x + w - 1, t->utf8 ? "┘" : "+");
+}
+
 int tui_put(int y, int x, const char *s, int w)
 {
 	if (w <= 0)
@@ -138,7 +163,7 @@ static void layout(struct tui *t)
 	int avail = t->count_y - (t->head_y + t->head_h);
 	t->pane_h = 0;
 	if (t->detail || t->code) {
-		int want = t->code ? tui_code_height(t) : 12;
+		int want = t->code ? tui_code_height(t) : 14;
 		if (t->detail && t->code)
 			want += 6;
 		t->pane_h = want < avail / 2 ? want : avail / 2;

@@ -148,7 +148,7 @@ void tui_code_draw(struct tui *t)
 	if (h < 2)
 		return;
 	attron(t->focus == TF_CODE ? A_BOLD : A_DIM);
-	mvhline(y, 0, 0, t->w);
+	tui_hline(t, y, 0, t->w);
 	tui_put(y, 2, " the code each variant stands for (c closes, Tab focuses, j/k scroll) ", t->w - 4);
 	attroff(t->focus == TF_CODE ? A_BOLD : A_DIM);
 	for (size_t c = 0; c < model_column_count(m); c++) {

@@ -75,7 +75,7 @@ void tui_counters_draw(struct tui *t)
 	char text[256];
 
 	attron(A_DIM);
-	mvhline(y, 0, 0, t->w);
+	tui_hline(t, y, 0, t->w);
 	attroff(A_DIM);
 	uint32_t from = model_count_from(m, cur);
 	const struct model_step *fst = model_step(m, from);

@@ -71,7 +71,8 @@ static void build(struct tui *t, struct lines *l, uint32_t ev)
 	char head[512], label[1024];
 
 	view_label(m, ev, label, sizeof(label), 1);
-	add_member(l, "row", label);
+	if (e->kind != TK_REPO_QUERY) /* a query's row is its SQL, shown whole below */
+		add_member(l, "row", label);
 	const cJSON *seq = cJSON_GetObjectItemCaseSensitive(j, "seq");
 	snprintf(head, sizeof(head), "%s  (line seq %.0f, at %.3f ms)", trace_kind_name(e->kind)[0]
 				? trace_kind_name(e->kind)
@@ -82,13 +83,22 @@ static void build(struct tui *t, struct lines *l, uint32_t ev)
 		 e->variant == MODEL_NO_VARIANT ? "(none)" : model_variant(m, e->variant),
 		 model_step(m, e->step) ? model_step(m, e->step)->number : 0);
 	add_member(l, "conn", head);
+	/* what a query is about first, in this order; then the rest as they come */
+	static const char *const first[] = {"params", "rows", "total_us", "phase", "caller"};
 	const cJSON *sql = cJSON_GetObjectItemCaseSensitive(j, "sql");
 	if (cJSON_IsString(sql))
 		add_member(l, "sql", sql->valuestring);
 	const cJSON *item;
-	cJSON_ArrayForEach(item, j)
-		if (item->string && !own_member(item->string))
+	for (size_t k = 0; k < sizeof(first) / sizeof(first[0]); k++)
+		if ((item = cJSON_GetObjectItemCaseSensitive(j, first[k])))
 			add_json(l, item, "");
+	cJSON_ArrayForEach(item, j) {
+		int shown = 0;
+		for (size_t k = 0; k < sizeof(first) / sizeof(first[0]); k++)
+			shown |= item->string && strcmp(item->string, first[k]) == 0;
+		if (item->string && !own_member(item->string) && !shown)
+			add_json(l, item, "");
+	}
 	if (e->pair != MODEL_NONE) {
 		cJSON *stop = model_event_json(m, e->pair);
 		cJSON_ArrayForEach(item, stop)
@@ -112,7 +122,7 @@ void tui_detail_draw(struct tui *t)
 	if (h < 2)
 		return;
 	attron(t->focus == TF_DETAIL ? A_BOLD : A_DIM);
-	mvhline(y, 0, 0, t->w);
+	tui_hline(t, y, 0, t->w);
 	tui_put(y, 2, " detail (Enter closes, Tab focuses, j/k scroll) ", t->w - 4);
 	attroff(t->focus == TF_DETAIL ? A_BOLD : A_DIM);
 	if (ev == MODEL_NONE) {

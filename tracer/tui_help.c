@@ -39,14 +39,7 @@ void tui_help_draw(struct tui *t)
 	for (int y = y0; y < y0 + h; y++)
 		mvhline(y, x0, ' ', w);
 	attron(A_BOLD);
-	mvhline(y0, x0, 0, w);
-	mvhline(y0 + h - 1, x0, 0, w);
-	mvvline(y0, x0, 0, h);
-	mvvline(y0, x0 + w - 1, 0, h);
-	mvaddch(y0, x0, ACS_ULCORNER);
-	mvaddch(y0, x0 + w - 1, ACS_URCORNER);
-	mvaddch(y0 + h - 1, x0, ACS_LLCORNER);
-	mvaddch(y0 + h - 1, x0 + w - 1, ACS_LRCORNER);
+	tui_box(t, y0, x0, h, w);
 	tui_put(y0, x0 + 2, " keys (any key closes this) ", w - 4);
 	attroff(A_BOLD);
 	for (int i = 0; i < n && i + 2 < h - 1; i++) {

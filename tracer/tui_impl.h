@@ -74,6 +74,9 @@ struct tui {
 /* tui.c */
 int tui_attr(const struct tui *t, enum tui_pair pair, int fallback);
 const char *tui_speed_name(const struct tui *t);
+/* Lines drawn with the terminal's own characters (UTF-8 box drawing, else ASCII), not ACS. */
+void tui_hline(const struct tui *t, int y, int x, int n);
+void tui_box(const struct tui *t, int y, int x, int h, int w);
 /* Print S cut to W columns at (Y, X); returns the columns used. */
 int tui_put(int y, int x, const char *s, int w);
 /* TEXT wrapped to W columns from (Y, X), at most MAXLINES lines; returns the lines it needs. */

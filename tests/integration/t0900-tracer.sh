@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# The ncurses tracer as a user sees it, driven in tmux (a private server,
+# killed on exit): keys are sent, the pane is captured and compared. The
+# first-visit lesson: stepping to the dead mount, the avoided query beside
+# the query, the counters ending at 3 and 2, search, help, the code pane, a
+# resize to a tiny terminal and back, and the terminal restored after q and
+# after SIGTERM. Screens are compared with tests/golden/*.screen
+# (UPDATE_GOLDEN=1 rewrites them after a reviewed change).
+. "$(dirname "$0")/lib.sh"
+
+LVTRACE=${LVTRACE:-$(dirname "$LVDEMO")/lvtrace}
+case "$LVTRACE" in /*) ;; *) LVTRACE=$TEST_ROOT/$LVTRACE ;; esac
+export LVDEMO TMPDIR=$TRASH
+command -v tmux >/dev/null || { echo "Bail out! tmux is not installed (scripts/ensure-deps test)"; exit 1; }
+
+SOCK=$TRASH/tmux.sock
+tm() { tmux -S "$SOCK" -f /dev/null "$@"; }
+stop_tmux() { tm kill-server 2>/dev/null; return 0; }
+trap 'stop_tmux; cleanup' EXIT
+
+# capture: the pane's text now, into ./screen (after the tracer exits: its history too)
+capture() { tm capture-pane -p -t lv >"$TRASH/screen"; }
+capture_all() { tm capture-pane -p -S - -t lv >"$TRASH/screen"; }
+# wait_for PATTERN [SECONDS]: until the pane shows PATTERN (a grep -E regex)
+wait_for() {
+	local i limit=$(( ${2:-10} * 20 ))
+	for ((i = 0; i < limit; i++)); do
+		capture
+		grep -qE -- "$1" "$TRASH/screen" && return 0
+		sleep 0.05
+	done
+	echo "the pane never showed /$1/; it shows:" >&2
+	cat "$TRASH/screen" >&2
+	return 1
+}
+# keys KEY...: send them, then wait until the pane has settled on its new frame
+keys() {
+	tm send-keys -t lv "$@"
+	settle
+}
+settle() {
+	local before="" i
+	for ((i = 0; i < 100; i++)); do
+		capture
+		[ "$(cat "$TRASH/screen")" = "$before" ] && [ $i -gt 1 ] && return 0
+		before=$(cat "$TRASH/screen")
+		sleep 0.03
+	done
+}
+# open_tracer [ARGS...]: the tracer on the lesson's trace in a 120x40 pane that
+# stays after it exits, with its exit status and terminal modes printed then
+open_tracer() {
+	tm kill-session -t lv 2>/dev/null
+	tm new-session -d -s lv -x 120 -y 40 \
+		"env LANG=C.UTF-8 NO_COLOR=1 '$LVTRACE' replay $* '$TRASH/lesson.jsonl';
+		 echo \"EXITED \$?\"; stty -a | tr ' ;' '\n\n' | grep -E '^-?(icanon|echo)\$' | tr '\n' ' '; echo; echo DONE" &&
+	tm set-option -t lv remain-on-exit on >/dev/null &&
+	wait_for "step 1 / 15"
+}
+screen_is() {
+	sed 's/[[:space:]]*$//' "$TRASH/screen" >"$TRASH/screen.trim"
+	if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then cp "$TRASH/screen.trim" "$TEST_ROOT/tests/golden/$1.screen"; fi
+	test_cmp "$TEST_ROOT/tests/golden/$1.screen" "$TRASH/screen.trim"
+}
+
+test_expect_success 'set-up: the lesson is run once for its trace' '
+	(cd "$TEST_ROOT" && "$LVTRACE" run --no-tracer -o "$TRASH/lesson.jsonl" scenarios/01-first-visit.scenario >/dev/null)
+'
+
+test_expect_success 'it opens paused at the first step, assign beside assign_new' '
+	open_tracer &&
+	grep -q "paused 1x" screen &&
+	grep -qE "^  assign +│ assign_new" screen &&
+	screen_is tracer-start
+'
+
+test_expect_success 'stepping to the dead mount: the avoided query sits beside the query' '
+	keys "]" "]" "]" &&
+	grep -q "step 4 / 15  visit /mission" screen &&
+	keys n n &&
+	grep -q "● users_tokens: SELECT ... FROM users_toke.*│ *○ current_user taken from conn.assigns" screen &&
+	grep -q "mount (dead) MissionLive" screen &&
+	grep -q "assign_new: 1 fewer than assign" screen &&
+	screen_is tracer-dead-mount
+'
+
+test_expect_success 'at the end the counters read 3 and 2, split by phase' '
+	keys G &&
+	grep -q "step 15 / 15" screen &&
+	grep -q "plug 1  dead mount 1  connected mount 1 *plug 1  dead mount 0  connected mount 1" screen &&
+	screen_is tracer-end
+'
+
+test_expect_success 'search: / finds a phase, n the next hit, Esc clears it' '
+	keys g / h a n d l e _ p a r a m s Enter &&
+	grep -q "search \"handle_params\": n next" screen &&
+	grep -q "step 4 / 15" screen &&
+	grep -qE "^▸ +handle_params \(dead\)" screen &&
+	keys n &&
+	grep -q "step 11 / 15" screen &&
+	keys Escape &&
+	test_must_fail grep -q "search \"handle_params\"" screen
+'
+
+test_expect_success 'help lists every key; any key closes it' '
+	keys "?" &&
+	grep -q "keys (any key closes this)" screen &&
+	grep -q "search SQL, phases and event names" screen &&
+	grep -q "the lesson.s pair / all the variants" screen &&
+	keys x &&
+	test_must_fail grep -q "keys (any key closes this)" screen
+'
+
+test_expect_success 'the code pane shows each variant'"'"'s mount; a is all the variants' '
+	keys c &&
+	grep -q "def mount(_params, session, socket) do *def mount(_params, session, socket) do" screen &&
+	grep -q "^    {:ok, assign(socket, :current_user, user)}" screen &&
+	grep -q " {:ok, assign_new(socket, :current_user, fn ->$" screen &&
+	keys c a &&
+	grep -qE "^  assign +│ assign_new +│ on_mount +│ on_mount_assign" screen &&
+	keys a &&
+	grep -qE "^  assign +│ assign_new +2 of 4 variants" screen
+'
+
+test_expect_success 'the detail pane shows the selected query in full' '
+	keys g "]" "]" "]" n Enter &&
+	grep -q "detail (Enter closes" screen &&
+	grep -q "sql: SELECT u.id, u.email" screen &&
+	grep -q "caller: accounts.c:[0-9]* accounts_get_user_by_session_token" screen &&
+	grep -q "phase: plug:fetch_current_user" screen &&
+	keys Enter
+'
+
+test_expect_success 'a terminal too small says so, and the screen comes back' '
+	tm resize-window -t lv -x 50 -y 12 &&
+	wait_for "terminal too small \(need 60x16\)" &&
+	grep -q "this one is 50x12; q quits" screen &&
+	tm resize-window -t lv -x 120 -y 40 &&
+	wait_for "step 4 / 15"
+'
+
+test_expect_success 'q quits and restores the terminal' '
+	keys q &&
+	wait_for "^DONE" && capture_all &&
+	grep -q "^EXITED 0$" screen &&
+	test "$(tm display -p -t lv "#{alternate_on}")" = 0 &&
+	grep -q "^icanon echo *$" screen
+'
+
+test_expect_success 'SIGTERM ends it with the terminal restored (status 143)' '
+	open_tracer &&
+	keys "]" &&
+	pid=$(pgrep -P "$(tm display -p -t lv "#{pane_pid}")" -f "lvtrace replay") &&
+	kill -TERM "$pid" &&
+	wait_for "^DONE" && capture_all &&
+	grep -q "^EXITED 143$" screen &&
+	test "$(tm display -p -t lv "#{alternate_on}")" = 0 &&
+	grep -q "^icanon echo *$" screen
+'
+
+test_expect_success 'playing advances by itself and pauses at the mark' '
+	open_tracer &&
+	tm send-keys -t lv + + + + + + " " &&
+	wait_for "a mark: paused" &&
+	grep -q "step 2 / 15" screen &&
+	keys q
+'
+
+stop_tmux
+test_done
