@@ -13,6 +13,7 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 CFLAGS ?= -O2 -g
+CXXFLAGS ?= -O2 -g
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 
@@ -20,7 +21,7 @@ WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 # pkg-config runs after ensure-deps installed the packages.
 TRACE_PKGS := libcjson
 DEMO_PKGS := libwebsockets sqlite3 libcjson libcrypt openssl
-LVTRACE_PKGS := libwebsockets sqlite3 libcjson libxml-2.0
+LVTRACE_PKGS := libwebsockets sqlite3 libcjson libxml-2.0 simdjson
 TUI_PKGS := ncursesw
 pkg_cflags = $(shell pkg-config --cflags $(1))
 pkg_libs = $(shell pkg-config --libs $(1))
@@ -46,13 +47,15 @@ DEMO_SRC := $(filter-out demo_app/main.c,$(wildcard demo_app/*.c))
 # lvtrace without its terminal views: scenarios, runner, model, text views
 LVCORE_SRC := tracer/scenario.c tracer/expect.c tracer/runner.c $(wildcard tracer/run_*.c) \
 	tracer/report.c $(wildcard tracer/model*.c) $(wildcard tracer/view_*.c)
+# the model's fast line parser: simdjson, behind a C interface (model_json.h)
+LVCORE_CXX := tracer/model_json.cpp
 # lvtrace's ncurses views and its command line
 TUI_SRC := $(wildcard tracer/tui*.c)
 CLI_SRC := tracer/lvtrace.c tracer/cli.c $(wildcard tracer/cmd_*.c)
 
 TRACE_OBJ := $(TRACE_SRC:%.c=$(BUILD)/%.o)
 DEMO_OBJ := $(DEMO_SRC:%.c=$(BUILD)/%.o)
-LVCORE_OBJ := $(LVCORE_SRC:%.c=$(BUILD)/%.o)
+LVCORE_OBJ := $(LVCORE_SRC:%.c=$(BUILD)/%.o) $(LVCORE_CXX:%.cpp=$(BUILD)/%.o)
 TUI_OBJ := $(TUI_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIBTRACE := $(BUILD)/libtrace.a
@@ -68,7 +71,7 @@ $(BUILD)/demo_app/%.o: MOD_CFLAGS = -Idemo_app -Itracer $(call pkg_cflags,$(DEMO
 	-DLVDEMO_ASSETS_DIR='"$(ASSETS_DIR)"'
 TEST_CFLAGS = $(BASE_CFLAGS) -Itracer -Idemo_app \
 	$(call pkg_cflags,$(DEMO_PKGS) $(LVTRACE_PKGS) cmocka) $(CFLAGS)
-TEST_LIBS = $(call pkg_libs,$(DEMO_PKGS) $(LVTRACE_PKGS) cmocka) -lpthread
+TEST_LIBS = $(call pkg_libs,$(DEMO_PKGS) $(LVTRACE_PKGS) cmocka) -lstdc++ -lpthread
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -106,6 +109,11 @@ test-deps:
 $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(MOD_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+CXXWARN := -Wall -Wextra -Wformat=2 -Wshadow
+$(BUILD)/%.o: %.cpp | deps
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 $(CXXWARN) $(SAN) -Itracer $(call pkg_cflags,simdjson) $(CXXFLAGS) -MMD -MP -c $< -o $@
 
 $(LIBTRACE): $(TRACE_OBJ)
 	$(AR) rcs $@ $^
@@ -158,7 +166,7 @@ test: $(LVC_DRIVE) $(LVC_FAKE)
 # lvtrace: the scenario runner and checker, and the tracer
 $(BIN)/lvtrace: $(CLI_OBJ) $(TUI_OBJ) $(LIBLVCORE) $(LIBCLIENT) $(LIBTRACE)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(LVTRACE_PKGS) $(TUI_PKGS)) -lpthread
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(LVTRACE_PKGS) $(TUI_PKGS)) -lstdc++ -lpthread
 
 all: $(BIN)/lvtrace
 

@@ -7,6 +7,7 @@
  * model_cursor.c's.
  */
 #include "model_impl.h"
+#include "model_json.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -128,6 +129,7 @@ struct model *model_new(void)
 		return NULL;
 	m->in_fd = -1;
 	m->end_step = MODEL_NONE;
+	m->mj = mj_new();
 	m->last_note = m->last_mark = MODEL_NONE;
 	for (size_t i = 0; i < MODEL_MAX_VARIANTS; i++)
 		m->cur_step[i] = 0;
@@ -160,6 +162,7 @@ void model_free(struct model *m)
 	if (m->in_fd > 0)
 		close(m->in_fd);
 	trace_scanner_release(&m->scan);
+	mj_free(m->mj);
 	free(m->error);
 	strtab_free(&m->strs);
 	free(m->ev);
@@ -200,17 +203,27 @@ int model_open_file(struct model *m, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	if (S_ISREG(sb.st_mode) && sb.st_size > 0) {
-		void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (p != MAP_FAILED) {
+		/*
+		 * The file, then at least mj_padding() readable bytes: the fast
+		 * parser reads a little past each line. An anonymous mapping is
+		 * reserved for both and the file mapped over its start.
+		 */
+		size_t size = (size_t)sb.st_size, page = (size_t)sysconf(_SC_PAGESIZE);
+		size_t reserve = (size + mj_padding() + page - 1) / page * page;
+		void *p = mmap(NULL, reserve, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p != MAP_FAILED && mmap(p, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) != MAP_FAILED) {
 			/* read in order, once: tell the kernel */
-			madvise(p, (size_t)sb.st_size, MADV_SEQUENTIAL);
+			madvise(p, size, MADV_SEQUENTIAL);
 			m->text = p;
-			m->text_len = m->map_len = (size_t)sb.st_size;
-			m->total = (uint64_t)sb.st_size;
+			m->text_len = size;
+			m->map_len = reserve;
+			m->total = (uint64_t)size;
 			m->in_done = 1;
 			close(fd);
 			return 0;
 		}
+		if (p != MAP_FAILED)
+			munmap(p, reserve);
 	}
 	m->total = S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
 	m->in_fd = fd;
@@ -529,10 +542,41 @@ uint64_t model_count(struct model *m, struct model_pos pos, size_t c, uint64_t o
 
 /* ------------------------------------------------------------ loading */
 
-static const char *json_str(const cJSON *o, const char *key)
+/*
+ * One parsed line, whichever parser read it: cJSON (the first line, and
+ * where a line must be explained) or simdjson (model_json.h, the rest).
+ * The members every line has are checked and taken out already.
+ */
+struct lview {
+	const cJSON *j;
+	struct mj *mj;
+	long long t_us;
+	const char *event, *conn, *variant, *phase;
+};
+
+static const char *json_str(const struct lview *l, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	if (l->mj)
+		return mj_str(l->mj, key);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(l->j, key);
 	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Member KEY as a number, or DFLT. */
+static double json_num(const struct lview *l, const char *key, double dflt)
+{
+	double d;
+	if (l->mj)
+		return mj_num(l->mj, key, &d) ? d : dflt;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(l->j, key);
+	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+static int json_true(const struct lview *l, const char *key)
+{
+	if (l->mj)
+		return mj_true(l->mj, key);
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(l->j, key));
 }
 
 static struct conn_state *conn_of(struct model *m, uint32_t id)
@@ -598,7 +642,7 @@ static int is_asset(const char *path)
 }
 
 /* The header: the scenario, its title and variants, in that order. */
-static int read_header(struct model *m, const cJSON *j)
+static int read_header(struct model *m, const struct lview *j)
 {
 	const char *sc = json_str(j, "scenario");
 	const char *title = json_str(j, "title"), *desc = json_str(j, "description");
@@ -608,7 +652,8 @@ static int read_header(struct model *m, const cJSON *j)
 	if ((sc && !(m->scenario_path = strdup(sc))) || (title && !(m->title = strdup(title))) ||
 	    (desc && !(m->description = strdup(desc))))
 		return -1;
-	const cJSON *vs = cJSON_GetObjectItemCaseSensitive(j, "variants");
+	/* the first line is always cJSON's */
+	const cJSON *vs = j->j ? cJSON_GetObjectItemCaseSensitive(j->j, "variants") : NULL;
 	const cJSON *v;
 	cJSON_ArrayForEach(v, vs)
 		if (cJSON_IsString(v) && variant_add(m, v->valuestring, strlen(v->valuestring)) < 0)
@@ -617,13 +662,12 @@ static int read_header(struct model *m, const cJSON *j)
 }
 
 /* The step a scenario's event goes to. */
-static uint32_t scenario_step_of(struct model *m, const struct model_event *e, const cJSON *j)
+static uint32_t scenario_step_of(struct model *m, const struct model_event *e, const struct lview *j)
 {
 	uint32_t v = e->variant;
 
 	if (e->kind == TK_SCENARIO_STEP) {
-		const cJSON *num = cJSON_GetObjectItemCaseSensitive(j, "step");
-		double n = cJSON_IsNumber(num) ? num->valuedouble : 0;
+		double n = json_num(j, "step", 0);
 		if (n < 1 || n > 1e7)
 			return m->latest;
 		uint32_t want = (uint32_t)n;
@@ -634,8 +678,8 @@ static uint32_t scenario_step_of(struct model *m, const struct model_event *e, c
 					      m->shown + 1 == want ? text : "");
 			if (s == MODEL_NONE)
 				return MODEL_NONE;
-			const cJSON *line = cJSON_GetObjectItemCaseSensitive(j, "line");
-			m->steps[s].line = cJSON_IsNumber(line) ? (int)line->valuedouble : 0;
+			double line = json_num(j, "line", 0);
+			m->steps[s].line = line > 0 && line < 1e7 ? (int)line : 0;
 		}
 		uint32_t s = 0;
 		for (uint32_t k = (uint32_t)m->nsteps; k-- > 0;)
@@ -660,7 +704,7 @@ static uint32_t scenario_step_of(struct model *m, const struct model_event *e, c
 }
 
 /* The step a raw lvdemo trace's event goes to, opening steps at page loads and joins. */
-static uint32_t raw_step_of(struct model *m, const struct model_event *e, const cJSON *j,
+static uint32_t raw_step_of(struct model *m, const struct model_event *e, const struct lview *j,
 			    struct conn_state *cs)
 {
 	char label[512];
@@ -702,7 +746,7 @@ static uint32_t raw_step_of(struct model *m, const struct model_event *e, const 
 }
 
 /* A raw join step is labelled by its view once the join names it. */
-static void raw_join_label(struct model *m, uint32_t s, const cJSON *j)
+static void raw_join_label(struct model *m, uint32_t s, const struct lview *j)
 {
 	const char *view = json_str(j, "view");
 	struct model_step *st = &m->steps[s];
@@ -737,9 +781,9 @@ static int is_live_view_kind(int k)
 }
 
 /* Classify one parsed line and add it. Returns 0, or -1 when out of memory. */
-static int add_event(struct model *m, const struct trace_event *tev, size_t off, size_t len)
+static int add_event(struct model *m, const struct lview *tev, size_t off, size_t len)
 {
-	const cJSON *j = tev->json;
+	const struct lview *j = tev;
 	struct model_event e = {.off = off, .len = (uint32_t)len, .t_us = tev->t_us,
 				.pair = MODEL_NONE, .variant = MODEL_NO_VARIANT};
 	enum trace_kind k = trace_kind_of(tev->event, strlen(tev->event));
@@ -761,9 +805,9 @@ static int add_event(struct model *m, const struct trace_event *tev, size_t off,
 	if (!e.conn || (tev->phase && !e.phase))
 		return -1;
 	if (is_live_view_kind(k)) {
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "connected")))
+		if (json_true(j, "connected"))
 			e.flags |= ME_CONNECTED;
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "child")))
+		if (json_true(j, "child"))
 			e.flags |= ME_CHILD;
 	}
 
@@ -801,8 +845,8 @@ static int add_event(struct model *m, const struct trace_event *tev, size_t off,
 		break;
 	case TK_SCENARIO_EXPECT:
 	case TK_SCENARIO_ERROR: {
-		const cJSON *line = cJSON_GetObjectItemCaseSensitive(j, "line");
-		snprintf(buf, sizeof(buf), "line %d", cJSON_IsNumber(line) ? (int)line->valuedouble : 0);
+		double line = json_num(j, "line", 0);
+		snprintf(buf, sizeof(buf), "line %d", line > 0 && line < 1e7 ? (int)line : 0);
 		subject = buf;
 		break;
 	}
@@ -964,8 +1008,16 @@ static int add_event(struct model *m, const struct trace_event *tev, size_t off,
 	return 0;
 }
 
-/* Parse one line at OFF. 0, or -1 with the error kept. */
-static int load_line(struct model *m, size_t off, size_t len, char *err, size_t errlen)
+static int keep_error(struct model *m, const char *err)
+{
+	free(m->error);
+	m->error = strdup(err);
+	m->loaded = 1;
+	return -1;
+}
+
+/* The slow, explaining path: cJSON through the trace library's scanner. */
+static int load_line_cjson(struct model *m, size_t off, size_t len, char *err, size_t errlen)
 {
 	struct trace_event tev;
 	int rc = trace_scanner_line(&m->scan, m->text + off, len, &tev, err, errlen);
@@ -973,20 +1025,53 @@ static int load_line(struct model *m, size_t off, size_t len, char *err, size_t 
 	if (rc == 0)
 		return 0;
 	if (rc < 0)
-		goto bad;
-	/* a CR before the newline is not part of the event */
-	if (len > 0 && m->text[off + len - 1] == '\r')
-		len--;
-	rc = add_event(m, &tev, off, len);
+		return keep_error(m, err);
+	struct lview l = {.j = tev.json, .t_us = tev.t_us, .event = tev.event, .conn = tev.conn,
+			  .variant = tev.variant, .phase = tev.phase};
+	rc = add_event(m, &l, off, len);
 	trace_event_release(&tev);
 	if (rc == 0)
 		return 0;
 	snprintf(err, errlen, "%s:%ld:1: out of memory", m->scan.name, m->scan.lineno);
-bad:
-	free(m->error);
-	m->error = strdup(err);
-	m->loaded = 1;
-	return -1;
+	return keep_error(m, err);
+}
+
+/* Parse one line at OFF (its padding readable). 0, or -1 with the error kept. */
+static int load_line(struct model *m, size_t off, size_t len, char *err, size_t errlen)
+{
+	const char *line = m->text + off;
+
+	/* a CR before the newline is not part of the event */
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (!m->scan.started || len == 0 || !m->mj)
+		return load_line_cjson(m, off, len, err, errlen);
+	if (mj_parse(m->mj, line, len) < 0) {
+		/* cJSON says where it went wrong; where it is laxer, the line is still bad */
+		long before = m->scan.lineno;
+		if (load_line_cjson(m, off, len, err, errlen) < 0)
+			return -1;
+		snprintf(err, errlen, "%s:%ld:1: not valid JSON", m->scan.name, before + 1);
+		return keep_error(m, err);
+	}
+	struct trace_members mb = {
+		.has_seq = mj_has(m->mj, "seq"),
+		.has_t_us = mj_has(m->mj, "t_us"),
+		.has_event = mj_has(m->mj, "event"),
+		.has_conn = mj_has(m->mj, "conn"),
+		.seq_is_number = mj_num(m->mj, "seq", &mb.seq),
+		.t_us_is_number = mj_num(m->mj, "t_us", &mb.t_us),
+		.event = mj_str(m->mj, "event"),
+		.conn = mj_str(m->mj, "conn"),
+	};
+	if (trace_scanner_members(&m->scan, &mb, err, errlen) < 0)
+		return keep_error(m, err);
+	struct lview l = {.mj = m->mj, .t_us = (long long)mb.t_us, .event = mb.event, .conn = mb.conn,
+			  .variant = mj_str(m->mj, "variant"), .phase = mj_str(m->mj, "phase")};
+	if (add_event(m, &l, off, len) == 0)
+		return 0;
+	snprintf(err, errlen, "%s:%ld:1: out of memory", m->scan.name, m->scan.lineno);
+	return keep_error(m, err);
 }
 
 /* Read more of a non-mapped input into the text. 1 read, 0 at its end, -1 error. */
@@ -994,7 +1079,7 @@ static int read_more(struct model *m, char *err, size_t errlen)
 {
 	if (m->in_fd < 0 || m->in_done)
 		return 0;
-	if (m->text_cap - m->text_len < 65536) {
+	if (m->text_cap - m->text_len < 65536 + mj_padding()) {
 		size_t cap = m->text_cap ? m->text_cap * 2 : 262144;
 		char *grown = realloc(m->text, cap);
 		if (!grown) {
@@ -1004,7 +1089,8 @@ static int read_more(struct model *m, char *err, size_t errlen)
 		m->text = grown;
 		m->text_cap = cap;
 	}
-	ssize_t n = read(m->in_fd, m->text + m->text_len, m->text_cap - m->text_len);
+	/* the padding after the text stays free for the fast parser */
+	ssize_t n = read(m->in_fd, m->text + m->text_len, m->text_cap - m->text_len - mj_padding());
 	if (n < 0) {
 		if (errno == EINTR)
 			return 1;
@@ -1099,9 +1185,9 @@ int model_feed(struct model *m, const char *data, size_t n, int finish, char *er
 		snprintf(err, errlen, "the model's text is a mapped file");
 		return -1;
 	}
-	if (m->text_len + n > m->text_cap) {
+	if (m->text_len + n + mj_padding() > m->text_cap) {
 		size_t cap = m->text_cap ? m->text_cap : 65536;
-		while (cap < m->text_len + n)
+		while (cap < m->text_len + n + mj_padding())
 			cap *= 2;
 		char *grown = realloc(m->text, cap);
 		if (!grown) {
@@ -1111,7 +1197,8 @@ int model_feed(struct model *m, const char *data, size_t n, int finish, char *er
 		m->text = grown;
 		m->text_cap = cap;
 	}
-	memcpy(m->text + m->text_len, data, n);
+	if (n)
+		memcpy(m->text + m->text_len, data, n);
 	m->text_len += n;
 	if (parse_lines(m, 0, finish, &done, err, errlen) < 0)
 		return -1;

@@ -37,7 +37,8 @@ struct model {
 	/* the text: mapped, or read into a growing buffer */
 	char *text;
 	size_t text_len, text_cap;
-	size_t map_len; /* > 0: text is a mapping of that size */
+	size_t map_len; /* > 0: text is a mapping of that size (the file and its padding) */
+	struct mj *mj;	/* the fast line parser (model_json.h); NULL: cJSON for every line */
 	int in_fd;	/* still to read from, -1 when none */
 	int in_done;
 	uint64_t total; /* the input's size when known */

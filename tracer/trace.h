@@ -164,6 +164,30 @@ int trace_scanner_finish(struct trace_scanner *s, struct trace_event *ev, char *
 int trace_scanner_line(struct trace_scanner *s, const char *line, size_t len,
 		       struct trace_event *ev, char *err, size_t errlen);
 
+/*
+ * The members every line has, as a caller's own parser found them (the
+ * model reads most lines with simdjson): whether each is present, the two
+ * numbers, the two strings (NULL when absent or not strings).
+ */
+struct trace_members {
+	int has_seq, has_t_us, has_event, has_conn;
+	int seq_is_number, t_us_is_number;
+	double seq, t_us;
+	const char *event, *conn;
+};
+
+/*
+ * The checks of trace_event_parse and of the order of lines for a line the
+ * caller parsed itself, counted as the scanner's next line (the header must
+ * have come through trace_scanner_line). Returns 1, or -1 with
+ * "NAME:LINE:COLUMN: reason" in ERR.
+ */
+int trace_scanner_members(struct trace_scanner *s, const struct trace_members *mb, char *err,
+			  size_t errlen);
+
+/* The same rules for one line alone: 0, or -1 with "COLUMN: reason" in ERR. */
+int trace_members_check(const struct trace_members *mb, char *err, size_t errlen);
+
 struct trace_reader;
 
 /* Open a trace for reading ("-" is stdin). NULL with a message on failure. */

@@ -68,10 +68,32 @@ double trace_event_number(const struct trace_event *ev, const char *key)
 	return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
-static int is_whole_number(const cJSON *n)
+static int is_whole(int is_number, double d)
 {
-	return cJSON_IsNumber(n) && n->valuedouble >= 0 && n->valuedouble <= 9e15 &&
-	       (double)(long long)n->valuedouble == n->valuedouble;
+	return is_number && d >= 0 && d <= 9e15 && (double)(long long)d == d;
+}
+
+int trace_members_check(const struct trace_members *mb, char *err, size_t errlen)
+{
+	const char *missing = !mb->has_seq ? "seq" : !mb->has_t_us ? "t_us" : !mb->has_event ? "event"
+			      : !mb->has_conn ? "conn" : NULL;
+	if (missing) {
+		snprintf(err, errlen, "1: member '%s' is missing", missing);
+		return -1;
+	}
+	if (!is_whole(mb->seq_is_number, mb->seq) || mb->seq < 1) {
+		snprintf(err, errlen, "1: 'seq' must be a whole number from 1");
+		return -1;
+	}
+	if (!is_whole(mb->t_us_is_number, mb->t_us)) {
+		snprintf(err, errlen, "1: 't_us' must be a whole number of microseconds");
+		return -1;
+	}
+	if (!mb->event || !mb->event[0] || !mb->conn) {
+		snprintf(err, errlen, "1: 'event' and 'conn' must be strings");
+		return -1;
+	}
+	return 0;
 }
 
 int trace_event_parse(const char *line, size_t len, struct trace_event *ev, char *err,
@@ -102,28 +124,25 @@ int trace_event_parse(const char *line, size_t len, struct trace_event *ev, char
 	const cJSON *t_us = cJSON_GetObjectItemCaseSensitive(j, "t_us");
 	const cJSON *event = cJSON_GetObjectItemCaseSensitive(j, "event");
 	const cJSON *conn = cJSON_GetObjectItemCaseSensitive(j, "conn");
-	const char *missing = !seq ? "seq" : !t_us ? "t_us" : !event ? "event" : !conn ? "conn" : NULL;
-	if (missing) {
-		snprintf(err, errlen, "1: member '%s' is missing", missing);
+	struct trace_members mb = {
+		.has_seq = seq != NULL,
+		.has_t_us = t_us != NULL,
+		.has_event = event != NULL,
+		.has_conn = conn != NULL,
+		.seq_is_number = cJSON_IsNumber(seq),
+		.t_us_is_number = cJSON_IsNumber(t_us),
+		.seq = cJSON_IsNumber(seq) ? seq->valuedouble : 0,
+		.t_us = cJSON_IsNumber(t_us) ? t_us->valuedouble : 0,
+		.event = cJSON_IsString(event) ? event->valuestring : NULL,
+		.conn = cJSON_IsString(conn) ? conn->valuestring : NULL,
+	};
+	if (trace_members_check(&mb, err, errlen) < 0)
 		goto bad;
-	}
-	if (!is_whole_number(seq) || seq->valuedouble < 1) {
-		snprintf(err, errlen, "1: 'seq' must be a whole number from 1");
-		goto bad;
-	}
-	if (!is_whole_number(t_us)) {
-		snprintf(err, errlen, "1: 't_us' must be a whole number of microseconds");
-		goto bad;
-	}
-	if (!cJSON_IsString(event) || !event->valuestring[0] || !cJSON_IsString(conn)) {
-		snprintf(err, errlen, "1: 'event' and 'conn' must be strings");
-		goto bad;
-	}
 	const cJSON *variant = cJSON_GetObjectItemCaseSensitive(j, "variant");
 	const cJSON *phase = cJSON_GetObjectItemCaseSensitive(j, "phase");
 	ev->json = j;
-	ev->seq = (long)seq->valuedouble;
-	ev->t_us = (long long)t_us->valuedouble;
+	ev->seq = (long)mb.seq;
+	ev->t_us = (long long)mb.t_us;
 	ev->event = event->valuestring;
 	ev->conn = conn->valuestring;
 	ev->variant = cJSON_IsString(variant) ? variant->valuestring : NULL;

@@ -121,6 +121,31 @@ int trace_scanner_line(struct trace_scanner *s, const char *line, size_t len,
 	return check_order(s, ev, err, errlen);
 }
 
+int trace_scanner_members(struct trace_scanner *s, const struct trace_members *mb, char *err,
+			  size_t errlen)
+{
+	char why[160];
+
+	s->lineno++;
+	if (trace_members_check(mb, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s:%ld:%s", s->name, s->lineno, why);
+		return -1;
+	}
+	if (!s->started) {
+		snprintf(err, errlen, "%s:%ld:1: not an lvtrace trace (no trace.start line)", s->name,
+			 s->lineno);
+		return -1;
+	}
+	long seq = (long)mb->seq;
+	if (seq <= s->last_seq) {
+		snprintf(err, errlen, "%s:%ld:1: seq %ld does not follow %ld", s->name, s->lineno, seq,
+			 s->last_seq);
+		return -1;
+	}
+	s->last_seq = seq;
+	return 1;
+}
+
 int trace_scanner_next(struct trace_scanner *s, struct trace_event *ev, char *err, size_t errlen)
 {
 	memset(ev, 0, sizeof(*ev));
