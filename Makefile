@@ -200,6 +200,14 @@ $(BENCH_BIN): tests/bench/trace_read_bench.c $(LIBTRACE) | deps
 	$(CC) $(BASE_CFLAGS) -Itracer $(call pkg_cflags,$(TRACE_PKGS)) $(CFLAGS) $(ALL_LDFLAGS) -o $@ $^ \
 		$(call pkg_libs,$(TRACE_PKGS))
 
+TRACER_BENCH := $(BUILD)/tests/bench/tracer_bench
+
+$(TRACER_BENCH): tests/bench/tracer_bench.c $(BUILD)/tracer/cli.o $(TUI_OBJ) \
+		$(LIBLVCORE) $(LIBCLIENT) $(LIBTRACE) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -Itracer $(call pkg_cflags,$(LVTRACE_PKGS) $(TUI_PKGS)) $(CFLAGS) $(ALL_LDFLAGS) \
+		-o $@ $^ $(call pkg_libs,$(LVTRACE_PKGS) $(TUI_PKGS)) -lstdc++ -lpthread
+
 # libFuzzer harnesses (clang): make fuzz [FUZZ_SECONDS=60]
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := fuzz_form fuzz_scenario fuzz_trace_line fuzz_session
@@ -221,7 +229,7 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz/%)
 		[ $$status -eq 0 ] || { echo "$$t failed: see build/fuzz/$$t.log"; exit 1; }; \
 	done
 
-bench: all $(BENCH_BIN)
+bench: all $(BENCH_BIN) $(TRACER_BENCH)
 	@BIN=$(BIN) BUILD=$(BUILD) tests/bench/run
 
 asan:

@@ -453,9 +453,11 @@ static void play_tick(struct tui *t)
 
 /* ------------------------------------------------------------ the session */
 
-static int setup_curses(struct tui *t)
+static SCREEN *screen;
+
+static int setup_curses(struct tui *t, const char *term, FILE *out, FILE *in)
 {
-	if (!newterm(NULL, stdout, stdin))
+	if (!(screen = newterm(term, out, in)))
 		return -1;
 	curses_active = 1;
 	cbreak();
@@ -487,6 +489,46 @@ static int setup_curses(struct tui *t)
 	return 0;
 }
 
+int tui_first_load(struct model *m, char *err, size_t errlen)
+{
+	/* the first lines, so that the first frame has a step to show; the
+	 * rest loads between frames */
+	return model_load(m, 4000, err, errlen);
+}
+
+struct tui *tui_headless_open(struct model *m, const char *term, FILE *out, int w, int h)
+{
+	struct tui *t = calloc(1, sizeof(*t));
+	FILE *in = fopen("/dev/null", "r");
+
+	if (!t || !in || setup_curses(t, term, out, in) < 0) {
+		free(t);
+		if (in)
+			fclose(in);
+		return NULL;
+	}
+	t->m = m;
+	t->speed = SPEED_1X;
+	t->utf8 = view_utf8();
+	resize_term(h, w);
+	return t;
+}
+
+int tui_headless_press(struct tui *t, int key)
+{
+	int rc = key ? handle_key(t, key) : TUI_HANDLED;
+	draw(t);
+	return rc;
+}
+
+void tui_headless_close(struct tui *t)
+{
+	endwin();
+	delscreen(screen);
+	screen = NULL;
+	free(t);
+}
+
 int tui_replay(struct model *m, const struct replay_options *ro)
 {
 	struct tui t = {.m = m, .speed = SPEED_1X, .utf8 = view_utf8()};
@@ -495,8 +537,7 @@ int tui_replay(struct model *m, const struct replay_options *ro)
 	struct sigaction old_int, old_term, old_hup;
 	sigset_t mask;
 
-	/* the first lines, so that the first frame has a step to show */
-	int rc = model_load(m, 4000, err, sizeof(err));
+	int rc = tui_first_load(m, err, sizeof(err));
 	if (rc < 0 && model_event_count(m) == 0) {
 		fprintf(stderr, "lvtrace: %s\n", err);
 		return 2;
@@ -519,7 +560,7 @@ int tui_replay(struct model *m, const struct replay_options *ro)
 	sigaddset(&mask, SIGHUP);
 	pthread_sigmask(SIG_UNBLOCK, &mask, NULL);
 	atexit(restore_terminal);
-	if (setup_curses(&t) < 0) {
+	if (setup_curses(&t, NULL, stdout, stdin) < 0) {
 		fprintf(stderr, "lvtrace: cannot start the terminal (TERM=%s)\n",
 			getenv("TERM") ? getenv("TERM") : "");
 		return 2;

@@ -6,6 +6,8 @@
 #ifndef LVTRACE_TUI_H
 #define LVTRACE_TUI_H
 
+#include <stdio.h>
+
 #include "cmd_replay.h"
 #include "model.h"
 
@@ -17,5 +19,18 @@ int tui_term_known(const char *term);
  * until the user quits or a signal arrives. Returns the exit status.
  */
 int tui_replay(struct model *m, const struct replay_options *ro);
+
+/* The lines loaded before the first frame (the rest loads between frames): model_load's result. */
+int tui_first_load(struct model *m, char *err, size_t errlen);
+
+/*
+ * For benchmarks: a session with no user, drawing on OUT as a W x H
+ * terminal of type TERM. tui_headless_press handles KEY (0: none) and
+ * draws one frame; it returns 2 when the key quits.
+ */
+struct tui;
+struct tui *tui_headless_open(struct model *m, const char *term, FILE *out, int w, int h);
+int tui_headless_press(struct tui *t, int key);
+void tui_headless_close(struct tui *t);
 
 #endif

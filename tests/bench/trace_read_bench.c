@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 	printf("trace_read: %ld MB, %ld events (%ld queries) in %.2f s: %.0f MB/s\n", mb, events,
 	       queries, ours, mb / ours);
 	if (jq > 0)
-		printf("jq -c .:    %ld MB in %.2f s: %.0f MB/s; the reader is %.1fx jq (the tracer needs 10x)\n",
+		printf("jq -c .:    %ld MB in %.2f s: %.0f MB/s; the reader is %.1fx jq (the tracer reads with simdjson: below)\n",
 		       mb, jq, mb / jq, jq / ours);
 	else
 		printf("jq -c .:    not measured (jq missing)\n");
