@@ -249,7 +249,8 @@ int lv_handle_event(struct lv *lv, const char *event, const cJSON *value)
 	lv_span_start(lv, TRACE_SPAN_HANDLE_EVENT, "handle_event");
 	int rc = lv->def->handle_event ? lv->def->handle_event(lv, event, value) : -1;
 	cJSON *extra = cJSON_CreateObject();
-	cJSON_AddStringToObject(extra, "event", event);
+	/* "name", not "event": every line's own "event" member cannot be shadowed */
+	cJSON_AddStringToObject(extra, "name", event);
 	if (rc < 0)
 		cJSON_AddStringToObject(extra, "error", "unknown event");
 	lv_span_stop(lv, extra);

@@ -158,10 +158,13 @@ enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, i
 		snprintf(buf, len, "render (%s)%s", mode, dur);
 		style = VS_DIM;
 		break;
-	case TK_HANDLE_EVENT_START:
-		snprintf(buf, len, "handle_event %s%s", view ? view : "", dur);
+	case TK_HANDLE_EVENT_START: {
+		const char *name = str(stop, "name");
+		snprintf(buf, len, "handle_event \"%s\" (%s)%s%s", name ? name : "?", view ? view : "?",
+			 cJSON_GetObjectItemCaseSensitive(stop, "error") ? ": unknown event" : "", dur);
 		style = VS_SPAN;
 		break;
+	}
 	case TK_ASSIGN:
 		snprintf(buf, len, "assign %s: loads it again", str(j, "key") ? str(j, "key") : "?");
 		break;

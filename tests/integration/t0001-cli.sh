@@ -67,7 +67,8 @@ test_expect_success 'a port in use is an error, not a silent fallback' '
 	start_lvdemo &&
 	port=${URL##*:} &&
 	test_must_fail "$LVDEMO" --port "$port" --db "$TRASH/other.db" --trace "$TRASH/other.jsonl" 2>err &&
-	grep -q "cannot listen" err &&
+	# one clear line, not libwebsockets'"'"' own errors first
+	test "$(cat err)" = "lvdemo: cannot listen on 127.0.0.1:$port: Address already in use" &&
 	stop_lvdemo
 '
 
