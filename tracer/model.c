@@ -331,16 +331,6 @@ uint32_t model_shown_steps(const struct model *m)
 
 /* ------------------------------------------------------------ steps */
 
-static char *dup_n(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-	if (p) {
-		memcpy(p, s, n);
-		p[n] = '\0';
-	}
-	return p;
-}
-
 /* A new step of KIND at the end; its index, or MODEL_NONE when out of memory. */
 static uint32_t step_add(struct model *m, enum model_step_kind kind, const char *verb,
 			 const char *text)
@@ -473,7 +463,7 @@ static int variant_add(struct model *m, const char *name, size_t n)
 			return (int)i;
 	if (m->nvariants == MODEL_MAX_VARIANTS)
 		return MODEL_NO_VARIANT;
-	char *copy = dup_n(name, n);
+	char *copy = strndup(name, n);
 	if (!copy)
 		return -1;
 	m->variants[m->nvariants++] = copy;
@@ -1104,6 +1094,8 @@ static int read_more(struct model *m, char *err, size_t errlen)
 		return 0;
 	}
 	m->text_len += (size_t)n;
+	/* what the fast parser reads past the end is defined (its content does not matter) */
+	memset(m->text + m->text_len, 0, mj_padding());
 	return 1;
 }
 
@@ -1200,6 +1192,7 @@ int model_feed(struct model *m, const char *data, size_t n, int finish, char *er
 	if (n)
 		memcpy(m->text + m->text_len, data, n);
 	m->text_len += n;
+	memset(m->text + m->text_len, 0, mj_padding());
 	if (parse_lines(m, 0, finish, &done, err, errlen) < 0)
 		return -1;
 	if (finish) {
