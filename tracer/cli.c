@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "model.h"
 #include "runner.h"
 
 volatile sig_atomic_t cli_interrupted;
@@ -138,4 +139,26 @@ void cli_signals_start(void)
 		pthread_detach(tid);
 		started = 1;
 	}
+}
+
+struct model *cli_run_model(const struct run *run, const char *path, char *err, size_t errlen)
+{
+	char tmp[600];
+	struct model *m;
+
+	if (!path) {
+		snprintf(tmp, sizeof(tmp), "%s/merged.jsonl", run->tmpdir);
+		path = tmp;
+	}
+	if (runner_write_trace(run, path, err, errlen) < 0)
+		return NULL;
+	if (!(m = model_new())) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (model_open_file(m, path, err, errlen) < 0 || model_load(m, 0, err, errlen) < 0) {
+		model_free(m);
+		return NULL;
+	}
+	return m;
 }

@@ -49,6 +49,15 @@ void cli_signals_start(void);
 /* The usage of lvtrace (every command), for --help. */
 void cli_cmd_help(FILE *out, const char *name);
 
+struct run;
+struct model;
+/*
+ * Write RUN's merged trace at PATH (NULL: in the run's own directory) and
+ * load it into a new model: what every report of a run is read from.
+ * NULL with ERR when it cannot be written or read.
+ */
+struct model *cli_run_model(const struct run *run, const char *path, char *err, size_t errlen);
+
 /* 1 when S ends with SUFFIX. */
 int cli_ends_with(const char *s, const char *suffix);
 

@@ -18,21 +18,6 @@
 #include "runner.h"
 #include "scenario.h"
 
-/* The summary of the merged trace at PATH, read into the model. */
-static int summary(const char *path, FILE *out)
-{
-	char err[1024];
-	struct model *m = model_new();
-	int rc = -1;
-
-	if (m && model_open_file(m, path, err, sizeof(err)) == 0 && model_load(m, 0, err, sizeof(err)) == 0)
-		rc = view_summary(out, m, report_width(out));
-	else
-		fprintf(stderr, "lvtrace: %s\n", m ? err : "out of memory");
-	model_free(m);
-	return rc;
-}
-
 /* The merged trace at PATH to standard output. */
 static int copy_out(const char *path)
 {
@@ -99,8 +84,6 @@ static int run_exec(int argc, char **argv)
 		scenario_release(&sc);
 		return cli_interrupted ? 130 : 1;
 	}
-	int passed, failed;
-	runner_tally(&run, &passed, &failed);
 	/* the trace first: everything shown of the run is read back from it */
 	char tmp[600];
 	const char *path = output;
@@ -108,25 +91,30 @@ static int run_exec(int argc, char **argv)
 		snprintf(tmp, sizeof(tmp), "%s/merged.jsonl", run.tmpdir);
 		path = tmp;
 	}
-	if (runner_write_trace(&run, path, err, sizeof(err)) < 0) {
+	struct model *m = cli_run_model(&run, path, err, sizeof(err));
+	if (!m) {
 		fprintf(stderr, "lvtrace: %s\n", err);
-		status = 1;
+		runner_release(&run);
+		scenario_release(&sc);
+		return 1;
 	}
+	int passed, failed;
+	report_tally(m, &passed, &failed);
 	int tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) && strcmp(output, "-") != 0;
 	FILE *out = strcmp(output, "-") == 0 ? stderr : stdout;
-	if (status == 0 && tty && !cli_interrupted && !no_tracer) {
+	if (tty && !cli_interrupted && !no_tracer) {
 		/* on a terminal: the tracer on the merged trace, paused at the first step */
 		struct replay_options ro = {.width = replay_width(0)};
 		int rc = replay_trace(path, &ro);
 		if (rc != 0 && rc < 128)
 			status = rc;
-		if (report_failures(stdout, &run, report_width(stdout), 0) > 0 && status == 0)
+		if (report_failures(stdout, m, report_width(stdout), 0) > 0 && status == 0)
 			status = 1;
 		fprintf(stdout, "trace: %s (%d expectations passed, %d failed)\n", output, passed, failed);
-	} else if (status == 0) {
-		if (summary(path, out) < 0)
+	} else {
+		if (view_summary(out, m, report_width(out)) < 0)
 			status = 1;
-		if (report_failures(out, &run, report_width(out), 0) > 0)
+		if (report_failures(out, m, report_width(out), 0) > 0)
 			status = 1;
 		if (strcmp(output, "-") == 0) {
 			if (copy_out(path) < 0) {
@@ -138,6 +126,7 @@ static int run_exec(int argc, char **argv)
 			fprintf(out, "trace: %s (%d expectations passed, %d failed)\n", output, passed, failed);
 		}
 	}
+	model_free(m);
 	runner_release(&run);
 	scenario_release(&sc);
 	return cli_interrupted ? 130 : status;

@@ -1,7 +1,9 @@
 /*
- * report.c: the explanation of a run's failures, laid out to the
- * terminal's width, and the JUnit XML of a scenario. Running is runner.c's,
- * the summary view_summary.c's.
+ * report.c: the explanation of a run's failures, read from the model of
+ * its merged trace (a view, like the tracer): each step that could not
+ * run; each failed expectation with the queries it counted, the same window
+ * in every variant phase by phase, and a hint; the replay command. And the
+ * JUnit XML of a scenario. Running is runner.c's.
  */
 #include "report.h"
 
@@ -9,6 +11,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+
+#include "scenario.h"
 
 int report_width(FILE *out)
 {
@@ -34,107 +38,145 @@ static void put_cut(FILE *out, const char *s, int w)
 		fprintf(out, "%.*s...", w - 3, s);
 }
 
-/* ------------------------------------------------------------ failures */
-
-static void list_queries(FILE *out, const struct variant_run *v, const struct expect_result *r,
-			 int width)
+static const char *str(const cJSON *j, const char *key)
 {
-	for (size_t k = 0; k < r->nmatched; k++) {
-		const struct trace_event *ev = &v->events[r->matched[k]];
-		const char *sql = trace_event_string(ev, "sql");
-		const char *caller = trace_event_string(ev, "caller");
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* What an expect queries step counted: the filters it wrote in its event. */
+struct filter {
+	const char *phase;  /* glob, NULL: any */
+	const char *source; /* table, NULL: any */
+};
+
+/* 1 when event I is a query FILTER counts. */
+static int counted(struct model *m, uint32_t i, const struct filter *f)
+{
+	const struct model_event *e = model_event(m, i);
+	if (e->kind != TK_REPO_QUERY)
+		return 0;
+	if (f->phase && !scenario_glob_match(f->phase, model_string(m, e->phase)))
+		return 0;
+	if (f->source) {
+		cJSON *j = model_event_json(m, i);
+		int same = str(j, "source") && strcmp(str(j, "source"), f->source) == 0;
+		cJSON_Delete(j);
+		if (!same)
+			return 0;
+	}
+	return 1;
+}
+
+/* The events of variant V an expectation at step S looked at: from the mark in effect up to S. */
+struct window {
+	uint32_t *ev;
+	size_t n;
+};
+
+static void window_of(struct model *m, uint32_t s, int v, struct window *w)
+{
+	uint32_t from = model_count_from(m, (struct model_pos){s, 0});
+	size_t total = 0;
+
+	w->ev = NULL;
+	w->n = 0;
+	for (uint32_t k = from; k <= s; k++)
+		total += model_step(m, k)->nev[v];
+	if (!total || !(w->ev = malloc(total * sizeof(*w->ev))))
+		return;
+	for (uint32_t k = from; k <= s; k++) {
+		const struct model_step *st = model_step(m, k);
+		memcpy(w->ev + w->n, st->ev[v], st->nev[v] * sizeof(*w->ev));
+		w->n += st->nev[v];
+	}
+}
+
+static void list_queries(FILE *out, struct model *m, const uint32_t *q, size_t n, int width)
+{
+	for (size_t k = 0; k < n; k++) {
+		cJSON *j = model_event_json(m, q[k]);
+		const char *sql = str(j, "sql"), *caller = str(j, "caller");
+		const cJSON *us = cJSON_GetObjectItemCaseSensitive(j, "total_us");
 		char head[320];
 		size_t same = k;
-		for (size_t j = 0; j < k; j++) {
-			const char *other = trace_event_string(&v->events[r->matched[j]], "sql");
-			const cJSON *p1 = cJSON_GetObjectItemCaseSensitive(ev->json, "params");
-			const cJSON *p2 = cJSON_GetObjectItemCaseSensitive(v->events[r->matched[j]].json, "params");
-			if (sql && other && strcmp(sql, other) == 0 && cJSON_Compare(p1, p2, 1)) {
-				same = j;
-				break;
-			}
+		for (size_t i = 0; i < k && same == k; i++) {
+			cJSON *o = model_event_json(m, q[i]);
+			if (sql && str(o, "sql") && strcmp(sql, str(o, "sql")) == 0 &&
+			    cJSON_Compare(cJSON_GetObjectItemCaseSensitive(j, "params"),
+					  cJSON_GetObjectItemCaseSensitive(o, "params"), 1))
+				same = i;
+			cJSON_Delete(o);
 		}
-		snprintf(head, sizeof(head), "    #%-2zu %s  %s  %ldus", k + 1,
-			 ev->phase ? ev->phase : "?", caller ? caller : "?", (long)trace_event_number(ev, "total_us"));
+		const char *phase = model_string(m, model_event(m, q[k])->phase);
+		snprintf(head, sizeof(head), "    #%-2zu %s  %s  %ldus", k + 1, phase[0] ? phase : "?",
+			 caller ? caller : "?", cJSON_IsNumber(us) ? (long)us->valuedouble : 0L);
 		fputs(head, out);
 		if (same != k) {
 			fprintf(out, "  same as #%zu\n", same + 1);
-			continue;
-		}
-		/* the SQL on the same line when it fits well, else on its own line */
-		int room = width - (int)strlen(head) - 2;
-		if (sql && (int)strlen(sql) <= room) {
+		} else if (sql && (int)strlen(sql) <= width - (int)strlen(head) - 2) {
+			/* the SQL on the same line when it fits well, else on its own line */
 			fprintf(out, "  %s\n", sql);
 		} else {
 			fputs("\n        ", out);
 			put_cut(out, sql ? sql : "", width - 8);
 			fputc('\n', out);
 		}
+		cJSON_Delete(j);
 	}
 }
 
 /* Phases of the window, with the number of queries each variant made in them. */
-static void phase_table(FILE *out, const struct run *run, size_t step, const struct step *st)
+static void phase_table(FILE *out, struct model *m, uint32_t s, const struct filter *f)
 {
-	char *phases[64];
+	size_t nv = model_variant_count(m);
+	uint32_t phases[64];
 	size_t np = 0;
+	struct window w[MODEL_MAX_VARIANTS];
 
-	for (size_t i = 0; i < run->nv; i++) {
-		const struct variant_run *v = &run->v[i];
-		const struct expect_result *r = &v->results[step];
-		for (size_t e = r->window_begin; e < r->window_end && e < v->nevents; e++) {
-			const struct trace_event *ev = &v->events[e];
-			if (strcmp(ev->event, TRACE_EV_REPO_QUERY) != 0)
+	for (size_t v = 0; v < nv; v++) {
+		window_of(m, s, (int)v, &w[v]);
+		for (size_t i = 0; i < w[v].n; i++) {
+			if (!counted(m, w[v].ev[i], f))
 				continue;
-			const char *src = trace_event_string(ev, "source");
-			if (st->source && (!src || strcmp(src, st->source) != 0))
-				continue;
-			const char *ph = ev->phase ? ev->phase : "?";
+			uint32_t ph = model_event(m, w[v].ev[i])->phase;
 			size_t k = 0;
-			while (k < np && strcmp(phases[k], ph) != 0)
+			while (k < np && phases[k] != ph)
 				k++;
 			if (k == np && np < 64)
-				phases[np++] = (char *)ph;
+				phases[np++] = ph;
 		}
 	}
 	fprintf(out, "  the same window in every variant, phase by phase%s%s:\n",
-		st->source ? ", source=" : "", st->source ? st->source : "");
+		f->source ? ", source=" : "", f->source ? f->source : "");
 	fprintf(out, "    %-56s", "phase");
-	for (size_t i = 0; i < run->nv; i++)
-		fprintf(out, " %15s", run->v[i].variant);
+	for (size_t v = 0; v < nv; v++)
+		fprintf(out, " %15s", model_variant(m, v));
 	fputc('\n', out);
 	for (size_t k = 0; k < np; k++) {
-		fprintf(out, "    %-56s", phases[k]);
-		for (size_t i = 0; i < run->nv; i++) {
-			const struct variant_run *v = &run->v[i];
-			const struct expect_result *r = &v->results[step];
+		fprintf(out, "    %-56s", model_string(m, phases[k])[0] ? model_string(m, phases[k]) : "?");
+		for (size_t v = 0; v < nv; v++) {
 			size_t n = 0;
-			for (size_t e = r->window_begin; e < r->window_end && e < v->nevents; e++) {
-				const struct trace_event *ev = &v->events[e];
-				const char *src = trace_event_string(ev, "source");
-				if (strcmp(ev->event, TRACE_EV_REPO_QUERY) == 0 && ev->phase &&
-				    strcmp(ev->phase, phases[k]) == 0 &&
-				    (!st->source || (src && strcmp(src, st->source) == 0)))
+			for (size_t i = 0; i < w[v].n; i++)
+				if (model_event(m, w[v].ev[i])->phase == phases[k] && counted(m, w[v].ev[i], f))
 					n++;
-			}
 			fprintf(out, " %15zu", n);
 		}
 		fputc('\n', out);
 	}
 	if (np == 0)
 		fprintf(out, "    (no queries in any variant)\n");
+	for (size_t v = 0; v < nv; v++)
+		free(w[v].ev);
 }
 
 /* A known pattern behind a wrong count, or NULL. */
-static const char *hint_for(const struct variant_run *v, const struct expect_result *r)
+static const char *hint_for(struct model *m, const uint32_t *q, size_t n)
 {
 	int plug = 0, dead_mount = 0, hook = 0, mount_after_hook = 0, child_connected = 0;
 
-	for (size_t e = r->window_begin; e < r->window_end && e < v->nevents; e++) {
-		const struct trace_event *ev = &v->events[e];
-		if (strcmp(ev->event, TRACE_EV_REPO_QUERY) != 0 || !ev->phase)
-			continue;
-		const char *p = ev->phase;
+	for (size_t k = 0; k < n; k++) {
+		const char *p = model_string(m, model_event(m, q[k])->phase);
 		if (strcmp(p, "plug:fetch_current_user") == 0)
 			plug = 1;
 		else if (strncmp(p, "mount:dead:", 11) == 0 && !strstr(p, "/on_mount:"))
@@ -158,64 +200,125 @@ static const char *hint_for(const struct variant_run *v, const struct expect_res
 	return NULL;
 }
 
-static void explain(FILE *out, const struct run *run, size_t s, size_t vi, int width)
+/* The expectation of step S in variant V, explained (EXPECT its scenario.expect event). */
+static void explain(FILE *out, struct model *m, uint32_t s, int v, uint32_t expect, int width,
+		    int failed)
 {
-	const struct step *st = &run->sc->steps[s];
-	const struct variant_run *v = &run->v[vi];
-	const struct expect_result *r = &v->results[s];
+	const struct model_step *st = model_step(m, s);
+	cJSON *j = model_event_json(m, expect);
+	const char *text = str(j, "text") ? str(j, "text") : st->text;
+	const cJSON *expected = cJSON_GetObjectItemCaseSensitive(j, "expected");
+	const cJSON *actual = cJSON_GetObjectItemCaseSensitive(j, "actual");
+	struct filter f = {str(j, "expect_phase"), str(j, "expect_source")};
+	const char *path = model_scenario(m) ? model_scenario(m) : "?";
 
-	fprintf(out, "FAIL %s:%d: %s\n", run->sc->path, st->line, st->text + strspn(st->text, " \t"));
-	if (st->kind != STEP_EXPECT_QUERIES) {
-		fprintf(out, "  variant %s: %s\n", v->variant, r->what);
+	if (failed)
+		fprintf(out, "FAIL %s:%d: %s\n", path, st->line, text + strspn(text, " \t"));
+	else
+		fprintf(out, "ok   %s:%d: %s: %s\n", path, st->line, model_variant(m, (size_t)v),
+			str(j, "detail") ? str(j, "detail") : "");
+	if (!cJSON_IsNumber(expected)) {
+		if (failed)
+			fprintf(out, "  variant %s: %s\n", model_variant(m, (size_t)v),
+				str(j, "detail") ? str(j, "detail") : "failed");
+		cJSON_Delete(j);
 		return;
 	}
-	fprintf(out, "  variant %s: expected %ld quer%s", v->variant, r->expected,
-		r->expected == 1 ? "y" : "ies");
-	if (st->phase_glob || st->source)
-		fprintf(out, " (%s%s%s%s%s)", st->phase_glob ? "phase=" : "",
-			st->phase_glob ? st->phase_glob : "", st->phase_glob && st->source ? " " : "",
-			st->source ? "source=" : "", st->source ? st->source : "");
-	fprintf(out, ", got %ld\n", r->actual);
-	list_queries(out, v, r, width);
-	phase_table(out, run, s, st);
-	const char *hint = hint_for(v, r);
-	if (hint)
-		fprintf(out, "  hint: %s\n", hint);
+	struct window w;
+	window_of(m, s, v, &w);
+	uint32_t *q = malloc((w.n + 1) * sizeof(*q));
+	size_t nq = 0;
+	for (size_t i = 0; q && i < w.n; i++)
+		if (counted(m, w.ev[i], &f))
+			q[nq++] = w.ev[i];
+	if (failed) {
+		long want = (long)expected->valuedouble;
+		fprintf(out, "  variant %s: expected %ld quer%s", model_variant(m, (size_t)v), want,
+			want == 1 ? "y" : "ies");
+		if (f.phase || f.source)
+			fprintf(out, " (%s%s%s%s%s)", f.phase ? "phase=" : "", f.phase ? f.phase : "",
+				f.phase && f.source ? " " : "", f.source ? "source=" : "", f.source ? f.source : "");
+		fprintf(out, ", got %ld\n", cJSON_IsNumber(actual) ? (long)actual->valuedouble : (long)nq);
+	}
+	if (q)
+		list_queries(out, m, q, nq, width);
+	if (failed) {
+		phase_table(out, m, s, &f);
+		const char *hint = q ? hint_for(m, q, nq) : NULL;
+		if (hint)
+			fprintf(out, "  hint: %s\n", hint);
+	}
+	free(q);
+	free(w.ev);
+	cJSON_Delete(j);
 }
 
-int report_failures(FILE *out, const struct run *run, int width, int verbose)
+/* The event of KIND of variant V in step S, or MODEL_NONE. */
+static uint32_t step_event(struct model *m, uint32_t s, int v, int kind)
 {
+	const struct model_step *st = model_step(m, s);
+	for (uint32_t i = 0; i < st->nev[v]; i++)
+		if (model_event(m, st->ev[v][i])->kind == kind)
+			return st->ev[v][i];
+	return MODEL_NONE;
+}
+
+int report_failures(FILE *out, struct model *m, int width, int verbose)
+{
+	size_t nv = model_variant_count(m);
+	const char *path = model_scenario(m) ? model_scenario(m) : "?";
 	int n = 0;
 
-	for (size_t vi = 0; vi < run->nv; vi++) {
-		const struct variant_run *v = &run->v[vi];
-		if (v->error[0]) {
-			int line = v->error_step >= 0 && (size_t)v->error_step < run->sc->nsteps
-					   ? run->sc->steps[v->error_step].line
-					   : 1;
-			fprintf(out, "ERROR %s:%d: variant %s: %s\n", run->sc->path, line, v->variant,
-				v->error);
+	for (size_t v = 0; v < nv; v++)
+		for (uint32_t s = 0; s < model_step_count(m); s++) {
+			uint32_t e = step_event(m, s, (int)v, TK_SCENARIO_ERROR);
+			if (e == MODEL_NONE)
+				continue;
+			cJSON *j = model_event_json(m, e);
+			const cJSON *line = cJSON_GetObjectItemCaseSensitive(j, "line");
+			fprintf(out, "ERROR %s:%d: variant %s: %s\n", path,
+				cJSON_IsNumber(line) ? (int)line->valuedouble : 1, model_variant(m, v),
+				str(j, "error") ? str(j, "error") : "?");
+			cJSON_Delete(j);
 			n++;
 		}
-	}
-	for (size_t s = 0; s < run->sc->nsteps; s++) {
-		for (size_t vi = 0; vi < run->nv; vi++) {
-			const struct expect_result *r = &run->v[vi].results[s];
-			if (!r->checked)
+	for (uint32_t s = 0; s < model_step_count(m); s++) {
+		if (!model_step_shown(m, s))
+			continue;
+		for (size_t v = 0; v < nv; v++) {
+			uint32_t e = step_event(m, s, (int)v, TK_SCENARIO_EXPECT);
+			if (e == MODEL_NONE)
 				continue;
-			if (!r->passed) {
-				explain(out, run, s, vi, width);
+			const struct model_event *ev = model_event(m, e);
+			if (ev->flags & ME_FAILED) {
+				explain(out, m, s, (int)v, e, width, 1);
 				n++;
-			} else if (verbose && run->sc->steps[s].kind == STEP_EXPECT_QUERIES) {
-				fprintf(out, "ok   %s:%d: %s: %s\n", run->sc->path, run->sc->steps[s].line,
-					run->v[vi].variant, r->what);
-				list_queries(out, &run->v[vi], r, width);
+			} else if (verbose && (ev->flags & ME_PASSED)) {
+				cJSON *j = model_event_json(m, e);
+				int counts = cJSON_GetObjectItemCaseSensitive(j, "expected") != NULL;
+				cJSON_Delete(j);
+				if (counts)
+					explain(out, m, s, (int)v, e, width, 0);
 			}
 		}
 	}
 	if (n)
-		fprintf(out, "  replay: lvtrace run %s\n", run->sc->path);
+		fprintf(out, "  replay: lvtrace run %s\n", path);
 	return n;
+}
+
+void report_tally(struct model *m, int *passed, int *failed)
+{
+	*passed = *failed = 0;
+	for (uint32_t i = 0; i < model_event_count(m); i++) {
+		const struct model_event *e = model_event(m, i);
+		if (e->kind != TK_SCENARIO_EXPECT)
+			continue;
+		if (e->flags & ME_PASSED)
+			(*passed)++;
+		else if (e->flags & ME_FAILED)
+			(*failed)++;
+	}
 }
 
 /* ------------------------------------------------------------ JUnit */
@@ -237,17 +340,18 @@ static void xml_text(FILE *out, const char *s)
 	}
 }
 
-void report_junit_case(FILE *out, const struct run *run, double seconds, const char *failure_text)
+void report_junit_case(FILE *out, const char *path, const char *title, double seconds,
+		       const char *failure_text)
 {
 	fputs("  <testcase classname=\"lvtrace.scenarios\" name=\"", out);
-	xml_text(out, run->sc->path);
+	xml_text(out, path);
 	fprintf(out, "\" time=\"%.3f\"", seconds);
 	if (!failure_text) {
 		fputs("/>\n", out);
 		return;
 	}
 	fputs("><failure message=\"", out);
-	xml_text(out, run->sc->title);
+	xml_text(out, title);
 	fputs(": expectations failed\">", out);
 	xml_text(out, failure_text);
 	fputs("</failure></testcase>\n", out);

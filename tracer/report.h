@@ -1,27 +1,32 @@
 /*
- * report.h: the explanation of each failed expectation of a run, for
- * `lvtrace check` and `lvtrace run` (queries, the other variants phase by
- * phase, a hint, the replay command), and JUnit. The run's summary is a
- * view of the model (view_summary.h).
+ * report.h: the explanation of each failed expectation of a run, read from
+ * the model of its merged trace, for `lvtrace check` and `lvtrace run`
+ * (the queries it counted, the same window in every variant phase by
+ * phase, a hint, the replay command), the tally, and JUnit. The summary is
+ * view_summary.h's.
  */
 #ifndef LVTRACE_REPORT_H
 #define LVTRACE_REPORT_H
 
 #include <stdio.h>
 
-#include "runner.h"
+#include "model.h"
 
 /* The width to lay text out in: the terminal's, $COLUMNS, or 100. */
 int report_width(FILE *out);
 
 /*
- * Explain every failed expectation and every step that could not run.
- * VERBOSE lists the queries of passing expectations too. Returns the number
- * of failures explained.
+ * Explain every failed expectation and every step that could not run in
+ * the (loaded) model M. VERBOSE lists the queries of passing count
+ * expectations too. Returns the number of failures explained.
  */
-int report_failures(FILE *out, const struct run *run, int width, int verbose);
+int report_failures(FILE *out, struct model *m, int width, int verbose);
+
+/* Expectations that passed and failed in M. */
+void report_tally(struct model *m, int *passed, int *failed);
 
 /* Append one scenario's result to a JUnit XML testcase list (escaped). */
-void report_junit_case(FILE *out, const struct run *run, double seconds, const char *failure_text);
+void report_junit_case(FILE *out, const char *path, const char *title, double seconds,
+		       const char *failure_text);
 
 #endif

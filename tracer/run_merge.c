@@ -58,6 +58,11 @@ static void step_events(struct trace *t, const struct run *run, const struct var
 		cJSON_AddNumberToObject(f, "line", st->line);
 		cJSON_AddStringToObject(f, "text", st->text);
 		cJSON_AddStringToObject(f, "outcome", !r->checked ? "skipped" : r->passed ? "passed" : "failed");
+		/* what the count looked at, for the reports read from this trace */
+		if (st->phase_glob)
+			cJSON_AddStringToObject(f, "expect_phase", st->phase_glob);
+		if (st->source)
+			cJSON_AddStringToObject(f, "expect_source", st->source);
 		if (r->checked) {
 			if (st->kind == STEP_EXPECT_QUERIES) {
 				cJSON_AddNumberToObject(f, "expected", (double)r->expected);

@@ -220,21 +220,6 @@ int runner_run(const struct scenario *sc, const char *lvdemo, struct run *run, c
 	return 0;
 }
 
-void runner_tally(const struct run *run, int *passed, int *failed)
-{
-	*passed = *failed = 0;
-	for (size_t i = 0; i < run->nv; i++)
-		for (size_t s = 0; s < run->sc->nsteps; s++) {
-			const struct expect_result *r = &run->v[i].results[s];
-			if (!r->checked)
-				continue;
-			if (r->passed)
-				(*passed)++;
-			else
-				(*failed)++;
-		}
-}
-
 static void remove_tree(const char *dir)
 {
 	static const char *const suffixes[] = {".db", ".db-wal", ".db-shm", ".jsonl", ".err"};

@@ -57,9 +57,6 @@ int runner_run(const struct scenario *sc, const char *lvdemo, struct run *run, c
 	       size_t errlen);
 void runner_release(struct run *run);
 
-/* Counts of expectations: checked ones that passed and failed. */
-void runner_tally(const struct run *run, int *passed, int *failed);
-
 /*
  * Write the merged trace at PATH ("-" for stdout) through the trace
  * library: every variant's events with variant, a conn prefixed by the
