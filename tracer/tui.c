@@ -57,89 +57,6 @@ static long long now_us(void)
 	return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
-static const double speeds[] = {0.25, 0.5, 1, 2, 4, 8, 16};
-#define NSPEEDS ((int)(sizeof(speeds) / sizeof(speeds[0])))
-#define SPEED_1X 2
-#define ROWS_PER_SECOND_1X 2.0
-
-const char *tui_speed_name(const struct tui *t)
-{
-	static const char *const names[] = {"0.25x", "0.5x", "1x", "2x", "4x", "8x", "16x"};
-	return names[t->speed];
-}
-
-int tui_attr(const struct tui *t, enum tui_pair pair, int fallback)
-{
-	return t->color ? (int)COLOR_PAIR(pair) | fallback : fallback;
-}
-
-/*
- * ncurses' ACS line drawing depends on the terminal description agreeing
- * with the terminal (TERM=xterm-256color inside tmux prints "qqq"): the
- * locale's box-drawing characters are drawn as text instead.
- */
-void tui_hline(const struct tui *t, int y, int x, int n)
-{
-	for (int i = 0; i < n; i++)
-		mvaddstr(y, x + i, t->utf8 ? "─" : "-");
-}
-
-void tui_box(const struct tui *t, int y, int x, int h, int w)
-{
-	tui_hline(t, y, x, w);
-	tui_hline(t, y + h - 1, x, w);
-	for (int i = 0; i < h; i++) {
-		mvaddstr(y + i, x, t->utf8 ? "│" : "|");
-		mvaddstr(y + i, x + w - 1, t->utf8 ? "│" : "|");
-	}
-	mvaddstr(y, x, t->utf8 ? "┌" : "+");
-	mvaddstr(y, x + w - 1, t->utf8 ? "┐" : "+");
-	mvaddstr(y + h - 1, x, t->utf8 ? "└" : "+");
-	mvaddstr(y + h - 1, x + w - 1, t->utf8 ? "┘" : "+");
-}
-
-int tui_put(int y, int x, const char *s, int w)
-{
-	if (w <= 0)
-		return 0;
-	size_t n = view_fit(s, w);
-	mvaddnstr(y, x, s, (int)n);
-	return view_width(s, n);
-}
-
-struct wrap_ctx {
-	int y, x, maxlines, done;
-};
-
-static void wrap_line(const char *s, size_t n, void *arg)
-{
-	struct wrap_ctx *c = arg;
-	if (c->done < c->maxlines)
-		mvaddnstr(c->y + c->done, c->x, s, (int)n);
-	c->done++;
-}
-
-static void count_line(const char *s, size_t n, void *arg)
-{
-	(void)s;
-	(void)n;
-	(*(int *)arg)++;
-}
-
-int tui_wrap(int y, int x, const char *text, int w, int maxlines)
-{
-	struct wrap_ctx c = {y, x, maxlines, 0};
-	view_wrap(text, w, wrap_line, &c);
-	return c.done;
-}
-
-int tui_wrap_lines(const char *text, int w)
-{
-	int n = 0;
-	view_wrap(text, w, count_line, &n);
-	return n;
-}
-
 /* ------------------------------------------------------------ layout */
 
 static void layout(struct tui *t)
@@ -161,12 +78,16 @@ static void layout(struct tui *t)
 	t->status_y = t->h - 1;
 	t->count_y = t->status_y - t->count_h;
 	int avail = t->count_y - (t->head_y + t->head_h);
-	t->pane_h = 0;
+	t->pane_h = t->code_h = 0;
 	if (t->detail || t->code) {
 		int want = t->code ? tui_code_height(t) : 14;
 		if (t->detail && t->code)
 			want += 6;
 		t->pane_h = want < avail / 2 ? want : avail / 2;
+		/* the code pane on top, the detail under it */
+		if (t->code)
+			t->code_h = !t->detail ? t->pane_h
+				    : tui_code_height(t) > t->pane_h - 4 ? t->pane_h / 2 : tui_code_height(t);
 	}
 	t->rows_y = t->head_y + t->head_h;
 	t->rows_h = avail - t->pane_h;
@@ -231,7 +152,7 @@ static void note(struct tui *t, const char *msg)
 static void play_toggle(struct tui *t)
 {
 	t->playing = !t->playing;
-	t->next_tick_us = now_us() + (long long)(1e6 / (ROWS_PER_SECOND_1X * speeds[t->speed]));
+	t->next_tick_us = now_us() + (long long)(1e6 / (TUI_ROWS_PER_SECOND_1X * tui_speed(t)));
 }
 
 static int search_key(struct tui *t, int key)
@@ -318,7 +239,7 @@ static int global_key(struct tui *t, int key)
 		return TUI_HANDLED;
 	case '+':
 	case '=':
-		if (t->speed + 1 < NSPEEDS)
+		if (t->speed + 1 < TUI_NSPEEDS)
 			t->speed++;
 		return TUI_HANDLED;
 	case '-':
@@ -437,7 +358,7 @@ static void play_tick(struct tui *t)
 	long long now = now_us();
 	if (!t->playing || now < t->next_tick_us)
 		return;
-	t->next_tick_us = now + (long long)(1e6 / (ROWS_PER_SECOND_1X * speeds[t->speed]));
+	t->next_tick_us = now + (long long)(1e6 / (TUI_ROWS_PER_SECOND_1X * tui_speed(t)));
 	if (!model_forward(t->m)) {
 		if (model_loaded(t->m)) {
 			t->playing = 0;
@@ -508,7 +429,7 @@ struct tui *tui_headless_open(struct model *m, const char *term, FILE *out, int 
 		return NULL;
 	}
 	t->m = m;
-	t->speed = SPEED_1X;
+	t->speed = TUI_SPEED_1X;
 	t->utf8 = view_utf8();
 	resize_term(h, w);
 	return t;
@@ -531,7 +452,7 @@ void tui_headless_close(struct tui *t)
 
 int tui_replay(struct model *m, const struct replay_options *ro)
 {
-	struct tui t = {.m = m, .speed = SPEED_1X, .utf8 = view_utf8()};
+	struct tui t = {.m = m, .speed = TUI_SPEED_1X, .utf8 = view_utf8()};
 	char err[1024];
 	struct sigaction sa = {.sa_handler = on_signal};
 	struct sigaction old_int, old_term, old_hup;

@@ -135,11 +135,7 @@ int tui_code_height(const struct tui *t)
 void tui_code_draw(struct tui *t)
 {
 	struct model *m = t->m;
-	int h = t->pane_h;
-	if (t->detail) {
-		int code_h = tui_code_height(t);
-		h = code_h > t->pane_h - 4 ? t->pane_h / 2 : code_h;
-	}
+	int h = t->code_h;
 	int y = t->pane_y;
 	struct model_pos sel = model_selection(m);
 	uint32_t n = 0;

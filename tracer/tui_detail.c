@@ -112,10 +112,7 @@ static void build(struct tui *t, struct lines *l, uint32_t ev)
 
 void tui_detail_draw(struct tui *t)
 {
-	int code_h = t->code ? tui_code_height(t) : 0;
-	if (code_h > t->pane_h - 4)
-		code_h = t->code ? t->pane_h / 2 : 0;
-	int y = t->pane_y + code_h, h = t->pane_h - code_h;
+	int y = t->pane_y + t->code_h, h = t->pane_h - t->code_h;
 	struct lines l = {.n = 0, .w = t->w - 4};
 	uint32_t ev = model_selected_event(t->m);
 

@@ -62,6 +62,7 @@ struct tui {
 	int head_y, head_h;	/* title, step, note */
 	int rows_y, rows_h;	/* the columns */
 	int pane_y, pane_h;	/* detail or code */
+	int code_h;		/* of pane_h, the code pane's (on top) */
 	int count_y, count_h;	/* the counters */
 	int status_y;
 	int gutter, colw, sep;
@@ -71,9 +72,13 @@ struct tui {
 	int rowvalid[TUI_MAX_ROWS];
 };
 
-/* tui.c */
+/* tui_util.c */
+#define TUI_NSPEEDS 7
+#define TUI_SPEED_1X 2
+#define TUI_ROWS_PER_SECOND_1X 2.0
 int tui_attr(const struct tui *t, enum tui_pair pair, int fallback);
 const char *tui_speed_name(const struct tui *t);
+double tui_speed(const struct tui *t); /* a factor: 1 is 1x */
 /* Lines drawn with the terminal's own characters (UTF-8 box drawing, else ASCII), not ACS. */
 void tui_hline(const struct tui *t, int y, int x, int n);
 void tui_box(const struct tui *t, int y, int x, int h, int w);
