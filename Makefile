@@ -210,7 +210,7 @@ $(TRACER_BENCH): tests/bench/tracer_bench.c $(BUILD)/tracer/cli.o $(TUI_OBJ) \
 
 # libFuzzer harnesses (clang): make fuzz [FUZZ_SECONDS=60]
 FUZZ_SECONDS ?= 20
-FUZZ_TARGETS := fuzz_form fuzz_scenario fuzz_trace_line fuzz_session
+FUZZ_TARGETS := fuzz_form fuzz_scenario fuzz_trace_line fuzz_session fuzz_model
 FUZZ_SRC := $(DEMO_SRC) $(TRACE_SRC) tracer/scenario.c
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) | deps
@@ -218,6 +218,19 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) | deps
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Itracer -Idemo_app \
 		$(call pkg_cflags,$(DEMO_PKGS)) -DLVDEMO_ASSETS_DIR='"$(ASSETS_DIR)"' -o $@ $^ \
 		$(call pkg_libs,$(DEMO_PKGS)) -lpthread
+
+# the model: its C with clang, its simdjson interface with clang++
+FUZZ_MODEL_SRC := $(TRACE_SRC) $(wildcard tracer/model*.c) $(wildcard tracer/view_*.c) tracer/scenario.c
+
+build/fuzz/model_json.o: tracer/model_json.cpp | deps
+	@mkdir -p $(dir $@)
+	clang++ -std=c++17 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=vptr -Itracer \
+		$(call pkg_cflags,simdjson) -c $< -o $@
+
+build/fuzz/fuzz_model: tests/fuzz/fuzz_model.c $(FUZZ_MODEL_SRC) build/fuzz/model_json.o | deps
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Itracer \
+		$(call pkg_cflags,$(TRACE_PKGS) simdjson) -o $@ $^ $(call pkg_libs,$(TRACE_PKGS) simdjson) -lstdc++
 
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/%)
 	@for t in $(FUZZ_TARGETS); do \
