@@ -42,12 +42,15 @@ static int run_exec(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"lvdemo", required_argument, NULL, 'L'},
 		{"no-tracer", no_argument, NULL, 'n'},
+		{"variants", required_argument, NULL, 'V'},
+		{"all", no_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *output = NULL, *lvdemo = cli_default_lvdemo();
 	char err[4096], defout[1024];
-	int c, no_tracer = 0;
+	int c, no_tracer = 0, all = 0;
+	const char *variants = NULL;
 
 	optind = 1;
 	opterr = 0;
@@ -56,6 +59,8 @@ static int run_exec(int argc, char **argv)
 		case 'o': output = optarg; break;
 		case 'L': lvdemo = optarg; break;
 		case 'n': no_tracer = 1; break;
+		case 'V': variants = optarg; break;
+		case 'a': all = 1; break;
 		case 'h': cli_cmd_help(stdout, argv[0]); return 0;
 		case ':': return cli_bad_usage("missing value for option", argv[optind - 1]);
 		default: return cli_bad_usage("unknown option", argv[optind - 1]);
@@ -104,7 +109,7 @@ static int run_exec(int argc, char **argv)
 	FILE *out = strcmp(output, "-") == 0 ? stderr : stdout;
 	if (tty && !cli_interrupted && !no_tracer) {
 		/* on a terminal: the tracer on the merged trace, paused at the first step */
-		struct replay_options ro = {.width = replay_width(0)};
+		struct replay_options ro = {.width = replay_width(0), .variants = variants, .all = all};
 		int rc = replay_trace(path, &ro);
 		if (rc != 0 && rc < 128)
 			status = rc;
@@ -134,7 +139,7 @@ static int run_exec(int argc, char **argv)
 
 const struct cli_cmd cmd_run_entry = {
 	.name = "run",
-	.synopsis = "lvtrace run FILE.scenario [-o TRACE.jsonl] [--no-tracer] [--lvdemo PATH]",
-	.summary = "run one scenario side by side, print its summary and write the merged trace",
+	.synopsis = "lvtrace run FILE.scenario [-o TRACE.jsonl] [--no-tracer] [--variants A,B] [--all] [--lvdemo PATH]",
+	.summary = "run one scenario side by side, write its merged trace, replay it on a terminal",
 	.exec = run_exec,
 };

@@ -20,9 +20,17 @@ static const struct cli_cmd *const commands[] = {
 static const char options_text[] =
 	"\n"
 	"Runs LiveView lifecycle scenarios against lvdemo, one lvdemo per variant, side\n"
-	"by side, counting the database queries of each step and phase.\n"
+	"by side, counting the database queries of each step and phase, and replays\n"
+	"traces in the tracer, one column per variant. `lvtrace TRACE.jsonl` replays.\n"
 	"\n"
 	"  -o, --output FILE   where `run` writes the merged trace (- for stdout)\n"
+	"  --no-tracer         `run` prints its summary even on a terminal\n"
+	"  --variants A,B      the tracer's columns, in that order (run, replay)\n"
+	"  --all               every variant as a column, up to four (run, replay)\n"
+	"  --plain             `replay` prints the plain view even on a terminal (it\n"
+	"                      does whenever there is no terminal or TERM is unknown)\n"
+	"  --width N           the plain view's width (default $COLUMNS, else 100)\n"
+	"  --times             durations in the plain view\n"
 	"  --junit FILE        `check` also writes a JUnit XML report\n"
 	"  -v, --verbose       `check` lists the queries of every expectation\n"
 	"  --tap               `check` prints TAP (ok / not ok lines, # diagnostics)\n"
@@ -30,8 +38,9 @@ static const char options_text[] =
 	"                      next to lvtrace)\n"
 	"\n"
 	"Exit status: 0 all expectations held, 1 one failed or a step could not run,\n"
-	"2 usage or scenario syntax error. The scenario language: lvtrace-scenario(5)\n"
-	"and docs/scenarios.md.\n";
+	"2 usage or scenario syntax error (replay: 2 a missing, empty or unreadable\n"
+	"trace, 1 a bad line in it). The scenario language: lvtrace-scenario(5) and\n"
+	"docs/scenarios.md; the tracer: docs/tracer.md.\n";
 
 void cli_cmd_help(FILE *out, const char *name)
 {

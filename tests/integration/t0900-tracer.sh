@@ -166,5 +166,19 @@ test_expect_success 'playing advances by itself and pauses at the mark' '
 	keys q
 '
 
+test_expect_success 'lvtrace run on a terminal opens the tracer on its trace, paused; q prints where it is' '
+	tm kill-session -t lv 2>/dev/null
+	tm new-session -d -s lv -x 120 -y 40 -c "$TEST_ROOT" \
+		"env LANG=C.UTF-8 NO_COLOR=1 TMPDIR=$TRASH '"'$LVTRACE'"' run --variants assign_new,assign -o '"'$TRASH/run.jsonl'"' scenarios/01-first-visit.scenario; echo \"EXITED \$?\"; echo DONE" &&
+	tm set-option -t lv remain-on-exit on >/dev/null &&
+	wait_for "step 1 / 15" 30 &&
+	grep -q "paused 1x" screen &&
+	grep -qE "^  assign_new +│ assign " screen &&
+	keys q &&
+	wait_for "^DONE" && capture_all &&
+	grep -q "^trace: .*run.jsonl (28 expectations passed, 0 failed)$" screen &&
+	grep -q "^EXITED 0$" screen
+'
+
 stop_tmux
 test_done
