@@ -104,8 +104,8 @@ static void draw_cell(struct tui *t, int y, size_t c, uint32_t ev, int selected,
 	}
 	const struct model_event *e = model_event(m, ev);
 	enum view_style style = view_label(m, ev, label, sizeof(label), 0);
-	int depth = e->depth > 8 ? 8 : e->depth;
-	snprintf(cell, sizeof(cell), "%*s%s%s", 2 * depth, "", view_glyph(style, t->utf8), label);
+	snprintf(cell, sizeof(cell), "%*s%s%s", view_indent(e->depth, t->colw), "", view_glyph(style, t->utf8),
+		 label);
 	int attr = style_attr(t, style);
 	if (model_search_text(m) && model_search_hit(m, ev))
 		attr |= A_UNDERLINE;

@@ -55,13 +55,15 @@ static void split_text(const uint64_t by[MP_COUNT], int compact, char *buf, size
 	static const char *const short_names[MP_COUNT] = {"plug", "dead", "connected", "other"};
 	size_t k = 0;
 	buf[0] = '\0';
-	for (int p = 0; p < MP_COUNT && k < len; p++) {
+	for (int p = 0; p < MP_COUNT && k + 1 < len; p++) {
 		if (p == MP_OTHER && !by[p])
 			continue;
-		k += (size_t)snprintf(buf + k, len - k, "%s%s %llu", k ? "  " : "",
+		k += (size_t)snprintf(buf + k, len - k, "%s%s %llu", k ? (compact ? " " : "  ") : (compact ? "(" : ""),
 				      compact ? short_names[p] : view_phase_name((enum model_phase)p),
 				      (unsigned long long)by[p]);
 	}
+	if (compact && k + 2 < len)
+		snprintf(buf + k, len - k, ")");
 }
 
 void tui_counters_draw(struct tui *t)
@@ -108,15 +110,14 @@ void tui_counters_draw(struct tui *t)
 			split_text(by[c], w < 40, text, sizeof(text));
 			tui_put(line++, x, text, w);
 		} else {
-			snprintf(text, sizeof(text), "%s: ", name);
-			int used = tui_put(line, x, text, w);
-			snprintf(text, sizeof(text), "%llu", (unsigned long long)total[c]);
+			/* the column's name is over it: the number first, then its split */
+			snprintf(text, sizeof(text), "%llu hit%s", (unsigned long long)total[c], total[c] == 1 ? "" : "s");
 			attron(attr);
-			used += tui_put(line, x + used, text, w - used);
+			int used = tui_put(line, x, text, w);
 			attroff(attr);
 			split_text(by[c], 1, text, sizeof(text));
 			attron(A_DIM);
-			tui_put(line, x + used + 2, text, w - used - 2);
+			tui_put(line, x + used + 1, text, w - used - 1);
 			attroff(A_DIM);
 			line++;
 		}

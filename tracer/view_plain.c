@@ -63,8 +63,8 @@ static void put_cell(struct out *w, struct model *m, uint32_t ev, int width, int
 	}
 	const struct model_event *e = model_event(m, ev);
 	enum view_style style = view_label(m, ev, label, sizeof(label), w->o->times);
-	snprintf(cell, sizeof(cell), "%*s%s%s", 2 * (e->depth > 12 ? 12 : e->depth), "",
-		 view_glyph(style, w->o->utf8), label);
+	snprintf(cell, sizeof(cell), "%*s%s%s", view_indent(e->depth, width), "", view_glyph(style, w->o->utf8),
+		 label);
 	size_t fit = view_fit(cell, width);
 	int cut = fit < strlen(cell);
 	if (cut && width > 1)

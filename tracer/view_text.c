@@ -49,6 +49,13 @@ const char *view_phase_name(enum model_phase p)
 	return (unsigned)p < MP_COUNT ? names[p] : "other";
 }
 
+int view_indent(int depth, int colw)
+{
+	if (depth > 8)
+		depth = 8;
+	return colw < 44 ? depth : 2 * depth;
+}
+
 const char *view_glyph(enum view_style style, int utf8)
 {
 	switch (style) {
@@ -166,11 +173,12 @@ enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, i
 		break;
 	}
 	case TK_ASSIGN:
-		snprintf(buf, len, "assign %s: loads it again", str(j, "key") ? str(j, "key") : "?");
+		snprintf(buf, len, "assign %s: queries again", str(j, "key") ? str(j, "key") : "?");
 		break;
 	case TK_ASSIGN_NEW:
 		if (e->flags & ME_AVOIDED) {
-			snprintf(buf, len, "%s %s: no query", str(j, "key") ? str(j, "key") : "?",
+			/* "no query" first: the words a narrow column must not cut */
+			snprintf(buf, len, "no query: %s %s", str(j, "key") ? str(j, "key") : "?",
 				 from_words(e->from));
 			style = VS_AVOIDED;
 		} else {

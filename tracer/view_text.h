@@ -25,6 +25,9 @@ enum view_style {
 /* The row of event I: its label (no indentation) into BUF, and its style. Returns the style. */
 enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, int times);
 
+/* Spaces before a row at DEPTH in a column COLW wide: two a level, one when narrow. */
+int view_indent(int depth, int colw);
+
 /* The mark before a row's label: a query, an avoided query, or nothing ("" or "  "). */
 const char *view_glyph(enum view_style style, int utf8);
 

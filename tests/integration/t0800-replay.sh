@@ -21,7 +21,7 @@ done
 test_expect_success 'the lesson ends at assign 3, assign_new 2, and says why' '
 	grep -q "^total  assign 3  assign_new 2  (since mark \"page load\"; assign_new: 1 fewer than assign)$" \
 		"$TRASH/01-first-visit.plain" &&
-	grep -q "○ current_user taken from conn.assigns: no" "$TRASH/01-first-visit.plain" &&
+	grep -q "○ no query: current_user taken from conn.as" "$TRASH/01-first-visit.plain" &&
 	grep -q "^  dead mount  *1  *0$" "$TRASH/01-first-visit.plain" &&
 	grep -q "^  by phase  *assign  assign_new$" "$TRASH/01-first-visit.plain"
 '

@@ -78,7 +78,7 @@ test_expect_success 'stepping to the dead mount: the avoided query sits beside t
 	keys "]" "]" "]" &&
 	grep -q "step 4 / 15  visit /mission" screen &&
 	keys n n &&
-	grep -q "● users_tokens: SELECT ... FROM users_toke.*│ *○ current_user taken from conn.assigns" screen &&
+	grep -q "● users_tokens: SELECT ... FROM users_toke.*│ *○ no query: current_user taken from conn.assigns" screen &&
 	grep -q "mount (dead) MissionLive" screen &&
 	grep -q "assign_new: 1 fewer than assign" screen &&
 	screen_is tracer-dead-mount
