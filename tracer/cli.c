@@ -134,6 +134,7 @@ void cli_signals_start(void)
 	sigemptyset(&watched);
 	sigaddset(&watched, SIGINT);
 	sigaddset(&watched, SIGTERM);
+	sigaddset(&watched, SIGHUP); /* the terminal went away: stop the lvdemos too */
 	pthread_sigmask(SIG_BLOCK, &watched, NULL);
 	if (pthread_create(&tid, NULL, watch_signals, NULL) == 0) {
 		pthread_detach(tid);

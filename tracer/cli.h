@@ -37,13 +37,13 @@ const char *cli_default_lvdemo(void);
 int cli_collect_scenarios(const char *path, char ***files, size_t *n);
 
 /*
- * Set when SIGINT or SIGTERM arrived (the signal number), by a watcher
+ * Set when SIGINT, SIGTERM or SIGHUP arrived (the signal number), by a watcher
  * thread that also stops the scenario runs in progress (runner_stop):
  * nothing runs in a signal handler. Loops check it.
  */
 extern volatile sig_atomic_t cli_interrupted;
 
-/* Start the watcher; SIGINT and SIGTERM are blocked in the calling thread and those it starts later. */
+/* Start the watcher; the signals are blocked in the calling thread and those it starts later. */
 void cli_signals_start(void);
 
 /* The usage of lvtrace (every command), for --help. */

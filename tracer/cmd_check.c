@@ -54,6 +54,10 @@ static int check_exec(int argc, char **argv)
 
 	/* every file parses before anything runs */
 	struct scenario *scs = calloc(nfiles, sizeof(*scs));
+	if (!scs) {
+		fprintf(stderr, "lvtrace: out of memory\n");
+		return 2;
+	}
 	int parse_errors = 0;
 	for (size_t i = 0; i < nfiles; i++) {
 		if (scenario_parse_file(files[i], &scs[i], err, sizeof(err)) < 0) {
@@ -90,6 +94,10 @@ static int check_exec(int argc, char **argv)
 		char *text = NULL;
 		size_t tlen = 0;
 		FILE *mem = open_memstream(&text, &tlen);
+		if (!mem) {
+			fprintf(stderr, "lvtrace: out of memory\n");
+			break;
+		}
 		int ok = 0, passed = 0, failed = 0;
 		struct model *m = NULL;
 		if (runner_run(&scs[i], lvdemo, &run, err, sizeof(err)) < 0 ||
@@ -142,7 +150,7 @@ static int check_exec(int argc, char **argv)
 	free(scs);
 	free(files);
 	if (cli_interrupted)
-		return 130;
+		return 128 + cli_interrupted;
 	return nfailed ? 1 : 0;
 }
 

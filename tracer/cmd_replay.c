@@ -59,7 +59,8 @@ int replay_trace(const char *path, const struct replay_options *ro)
 		model_free(m);
 		return 2;
 	}
-	const char *why = ro->plain ? NULL : no_terminal();
+	/* "-": standard input is the trace, so it cannot be the keys too */
+	const char *why = ro->plain ? NULL : strcmp(path, "-") == 0 ? "the trace comes from standard input" : no_terminal();
 	int plain = ro->plain || why;
 	if (plain) {
 		if (why)
@@ -67,6 +68,8 @@ int replay_trace(const char *path, const struct replay_options *ro)
 		int rc = model_load(m, 0, err, sizeof(err));
 		if (rc < 0 && model_event_count(m) == 0) {
 			fprintf(stderr, "lvtrace: %s\n", err);
+			if (strlen(path) > 9 && strcmp(path + strlen(path) - 9, ".scenario") == 0)
+				fprintf(stderr, "lvtrace: '%s' is a scenario, not a trace: lvtrace run %s\n", path, path);
 			model_free(m);
 			return 2;
 		}
@@ -91,6 +94,9 @@ int replay_trace(const char *path, const struct replay_options *ro)
 			/* what precedes the bad line was shown; now why it stops there */
 			fprintf(stderr, "lvtrace: %s\n", err);
 			status = 1;
+		} else if (!model_complete(m)) {
+			fprintf(stderr, "lvtrace: %s ends without lvdemo's trace.stop: cut short, or still being written\n",
+				path);
 		}
 	} else {
 		status = tui_replay(m, ro);

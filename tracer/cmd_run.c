@@ -87,7 +87,7 @@ static int run_exec(int argc, char **argv)
 		fprintf(stderr, "lvtrace: %s\n", err);
 		runner_release(&run);
 		scenario_release(&sc);
-		return cli_interrupted ? 130 : 1;
+		return cli_interrupted ? 128 + cli_interrupted : 1;
 	}
 	/* the trace first: everything shown of the run is read back from it */
 	char tmp[600];
@@ -134,7 +134,7 @@ static int run_exec(int argc, char **argv)
 	model_free(m);
 	runner_release(&run);
 	scenario_release(&sc);
-	return cli_interrupted ? 130 : status;
+	return cli_interrupted ? 128 + cli_interrupted : status;
 }
 
 const struct cli_cmd cmd_run_entry = {

@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -119,6 +118,11 @@ const char *model_string(const struct model *m, uint32_t id)
 	return id && id < m->strs.n ? m->strs.str[id] : "";
 }
 
+const char *model_conn(const struct model *m, uint32_t id)
+{
+	return id && id < m->conn_names.n ? m->conn_names.str[id] : "";
+}
+
 /* ------------------------------------------------------------ the model */
 
 struct model *model_new(void)
@@ -146,7 +150,7 @@ static void step_release(struct model_step *st)
 	free(st->text);
 	free(st->note);
 	free(st->mark);
-	for (size_t v = 0; v < MODEL_MAX_VARIANTS; v++)
+	for (size_t v = 0; v <= MODEL_SHARED; v++)
 		free(st->ev[v]);
 	free(st->rows);
 }
@@ -155,16 +159,15 @@ void model_free(struct model *m)
 {
 	if (!m)
 		return;
-	if (m->map_len)
-		munmap(m->text, m->map_len);
-	else
-		free(m->text);
-	if (m->in_fd > 0)
+	free(m->text);
+	if (m->in_fd >= 0)
 		close(m->in_fd);
 	trace_scanner_release(&m->scan);
 	mj_free(m->mj);
 	free(m->error);
 	strtab_free(&m->strs);
+	strtab_free(&m->conn_names);
+	free(m->num_slot);
 	free(m->ev);
 	for (size_t i = 0; i < m->nvariants; i++)
 		free(m->variants[i]);
@@ -202,28 +205,17 @@ int model_open_file(struct model *m, const char *path, char *err, size_t errlen)
 		close(fd);
 		return -1;
 	}
+	/*
+	 * The text is read into memory the model owns, not mapped: a trace
+	 * rewritten or cut while it is open (a scenario run again with the same
+	 * -o, lvdemo restarted on its --trace) would change a mapping under the
+	 * model, or end it with SIGBUS. A regular file's size is known: the
+	 * buffer is made once, then filled in slices between frames.
+	 */
 	if (S_ISREG(sb.st_mode) && sb.st_size > 0) {
-		/*
-		 * The file, then at least mj_padding() readable bytes: the fast
-		 * parser reads a little past each line. An anonymous mapping is
-		 * reserved for both and the file mapped over its start.
-		 */
-		size_t size = (size_t)sb.st_size, page = (size_t)sysconf(_SC_PAGESIZE);
-		size_t reserve = (size + mj_padding() + page - 1) / page * page;
-		void *p = mmap(NULL, reserve, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p != MAP_FAILED && mmap(p, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) != MAP_FAILED) {
-			/* read in order, once: tell the kernel */
-			madvise(p, size, MADV_SEQUENTIAL);
-			m->text = p;
-			m->text_len = size;
-			m->map_len = reserve;
-			m->total = (uint64_t)size;
-			m->in_done = 1;
-			close(fd);
-			return 0;
-		}
-		if (p != MAP_FAILED)
-			munmap(p, reserve);
+		size_t cap = (size_t)sb.st_size + mj_padding() + 1;
+		if ((m->text = malloc(cap)))
+			m->text_cap = cap;
 	}
 	m->total = S_ISREG(sb.st_mode) ? (uint64_t)sb.st_size : 0;
 	m->in_fd = fd;
@@ -240,10 +232,15 @@ int model_loaded(const struct model *m)
 	return m->loaded;
 }
 
+int model_complete(const struct model *m)
+{
+	return m->complete;
+}
+
 void model_progress(const struct model *m, uint64_t *done, uint64_t *total)
 {
 	*done = m->pos;
-	*total = m->total ? m->total : m->text_len;
+	*total = m->total; /* 0: a pipe, of no known size */
 }
 
 const char *model_title(const struct model *m)
@@ -310,8 +307,27 @@ size_t model_step_count(const struct model *m)
 	return m->nsteps;
 }
 
+/* After a note or mark that arrived late: every step's note and mark again, in one pass. */
+static void resolve_notes(struct model *m)
+{
+	uint32_t note = MODEL_NONE, mark = MODEL_NONE;
+
+	m->notes_dirty = 0;
+	for (uint32_t s = 0; s < m->nsteps; s++) {
+		if (m->steps[s].note)
+			note = s;
+		if (m->steps[s].mark)
+			mark = s;
+		m->steps[s].note_step = note;
+		m->steps[s].mark_step = mark;
+	}
+	m->cum_upto = 0;
+}
+
 const struct model_step *model_step(struct model *m, uint32_t s)
 {
+	if (m->notes_dirty)
+		resolve_notes(m);
 	if (s >= m->nsteps)
 		return NULL;
 	if (!m->steps[s].aligned)
@@ -362,7 +378,7 @@ static uint32_t step_add(struct model *m, enum model_step_kind kind, const char 
 static int step_add_event(struct model *m, uint32_t s, uint32_t v, uint32_t i)
 {
 	struct model_step *st = &m->steps[s];
-	if (v >= MODEL_MAX_VARIANTS)
+	if (v > MODEL_SHARED)
 		return 0;
 	if (st->nev[v] == st->cap[v]) {
 		uint32_t cap = st->cap[v] ? st->cap[v] * 2 : 16;
@@ -424,6 +440,11 @@ int model_set_columns(struct model *m, const char *names, char *err, size_t errl
 			snprintf(err, errlen, "at most %d variants side by side", MODEL_MAX_COLUMNS);
 			return -1;
 		}
+		for (size_t i = 0; i < n; i++)
+			if (cols[i] == v) {
+				snprintf(err, errlen, "variant '%s' is named twice", name);
+				return -1;
+			}
 		cols[n++] = v;
 		p += len;
 		if (*p == ',')
@@ -484,7 +505,8 @@ void model_update_counts(struct model *m, uint32_t upto)
 			for (int p = 0; p < MP_COUNT; p++)
 				st->before[v][p] = s == 0 ? 0
 							  : m->steps[s - 1].before[v][p] +
-								    m->steps[s - 1].queries[v][p];
+								    m->steps[s - 1].queries[v][p] +
+								    m->steps[s - 1].queries[MODEL_SHARED][p];
 	}
 	if (upto > m->cum_upto)
 		m->cum_upto = upto;
@@ -492,6 +514,8 @@ void model_update_counts(struct model *m, uint32_t upto)
 
 uint32_t model_count_from(struct model *m, struct model_pos pos)
 {
+	if (m->notes_dirty)
+		resolve_notes(m);
 	if (pos.step >= m->nsteps)
 		return 0;
 	uint32_t from = m->steps[pos.step].mark_step;
@@ -651,6 +675,48 @@ static int read_header(struct model *m, const struct lview *j)
 	return 0;
 }
 
+/* The step numbered N (a hash of numbers to steps), or MODEL_NONE. */
+static uint32_t step_by_number(const struct model *m, uint32_t n)
+{
+	if (!m->nslots)
+		return MODEL_NONE;
+	for (uint32_t h = (n * 2654435761u) & (m->nslots - 1);; h = (h + 1) & (m->nslots - 1)) {
+		uint32_t s = m->num_slot[h];
+		if (s == 0)
+			return MODEL_NONE;
+		if (m->steps[s - 1].number == n)
+			return s - 1;
+	}
+}
+
+static int step_number_add(struct model *m, uint32_t n, uint32_t s)
+{
+	if ((m->nnumbered + 1) * 2 > m->nslots) {
+		uint32_t nslots = m->nslots ? m->nslots * 2 : 64;
+		uint32_t *slot = calloc(nslots, sizeof(*slot));
+		if (!slot)
+			return -1;
+		for (uint32_t i = 0; i < m->nslots; i++) {
+			uint32_t k = m->num_slot[i];
+			if (!k)
+				continue;
+			uint32_t h = (m->steps[k - 1].number * 2654435761u) & (nslots - 1);
+			while (slot[h])
+				h = (h + 1) & (nslots - 1);
+			slot[h] = k;
+		}
+		free(m->num_slot);
+		m->num_slot = slot;
+		m->nslots = nslots;
+	}
+	uint32_t h = (n * 2654435761u) & (m->nslots - 1);
+	while (m->num_slot[h])
+		h = (h + 1) & (m->nslots - 1);
+	m->num_slot[h] = s + 1;
+	m->nnumbered++;
+	return 0;
+}
+
 /* The step a scenario's event goes to. */
 static uint32_t scenario_step_of(struct model *m, const struct model_event *e, const struct lview *j)
 {
@@ -658,25 +724,20 @@ static uint32_t scenario_step_of(struct model *m, const struct model_event *e, c
 
 	if (e->kind == TK_SCENARIO_STEP) {
 		double n = json_num(j, "step", 0);
-		if (n < 1 || n > 1e7)
+		if (n < 1 || n > 1e9)
 			return m->latest;
 		uint32_t want = (uint32_t)n;
-		/* step N is the N-th shown step: create up to it */
-		while (m->shown < want) {
-			const char *text = json_str(j, "text"), *verb = json_str(j, "kind");
-			uint32_t s = step_add(m, MS_SCENARIO, m->shown + 1 == want ? verb : "",
-					      m->shown + 1 == want ? text : "");
-			if (s == MODEL_NONE)
+		/* the step of that number, made when it is first named: never
+		 * the steps a number skips (a line must not cost memory of its own) */
+		uint32_t s = step_by_number(m, want);
+		if (s == MODEL_NONE) {
+			s = step_add(m, MS_SCENARIO, json_str(j, "kind"), json_str(j, "text"));
+			if (s == MODEL_NONE || step_number_add(m, want, s) < 0)
 				return MODEL_NONE;
+			m->steps[s].number = want;
 			double line = json_num(j, "line", 0);
 			m->steps[s].line = line > 0 && line < 1e7 ? (int)line : 0;
 		}
-		uint32_t s = 0;
-		for (uint32_t k = (uint32_t)m->nsteps; k-- > 0;)
-			if (m->steps[k].number == want) {
-				s = k;
-				break;
-			}
 		if (v != MODEL_NO_VARIANT)
 			m->cur_step[v] = s;
 		return s;
@@ -732,6 +793,9 @@ static uint32_t raw_step_of(struct model *m, const struct model_event *e, const 
 		}
 		return s;
 	}
+	/* a conn's other events (a click, a leave) stay with its last step */
+	if (cs && cs->last_step != MODEL_NONE)
+		return cs->last_step;
 	return m->latest;
 }
 
@@ -789,7 +853,7 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 			return -1;
 		e.variant = (uint8_t)v;
 	}
-	e.conn = strtab_id(&m->strs, tev->conn, strlen(tev->conn));
+	e.conn = strtab_id(&m->conn_names, tev->conn, strlen(tev->conn));
 	if (tev->phase)
 		e.phase = strtab_id(&m->strs, tev->phase, strlen(tev->phase));
 	if (!e.conn || (tev->phase && !e.phase))
@@ -916,6 +980,9 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 		if (!trace_kind_is_stop(k))
 			e.flags |= ME_ROW;
 	}
+	/* the page's assets are no part of the lesson */
+	if (k == TK_ENDPOINT_START && is_asset(json_str(j, "path")))
+		e.flags &= (uint8_t)~ME_ROW;
 
 	/* its step */
 	struct conn_state *cs = conn_of(m, e.conn);
@@ -943,22 +1010,29 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 			return -1;
 		m->last_note = s;
 		st->note_step = s;
-		/* the steps already made after it (other variants) see it too */
+		if (s + 1 < m->nsteps)
+			m->notes_dirty = 1; /* steps made after it: see it too */
 	} else if (k == TK_SCENARIO_MARK && !st->mark) {
 		const char *label = json_str(j, "label");
 		if (label && !(st->mark = strdup(label)))
 			return -1;
 		m->last_mark = s;
 		st->mark_step = s;
+		if (s + 1 < m->nsteps)
+			m->notes_dirty = 1;
 	}
 
 	/* its place in the tree, and the pairing of spans */
 	uint8_t base = cs->ws ? 1 : 0;
 	if (trace_kind_is_stop(k)) {
-		if (cs->depth > 0) {
+		/* a stop closes the innermost open start of its kind; levels past
+		 * the stack's depth were counted, not kept */
+		if (cs->overflow > 0) {
+			cs->overflow--;
+		} else if (cs->depth > 0 && cs->stack[cs->depth - 1] < m->nev &&
+			   m->ev[cs->stack[cs->depth - 1]].kind == trace_kind_start_of(k)) {
 			uint32_t start = cs->stack[--cs->depth];
-			if (start < m->nev)
-				m->ev[start].pair = (uint32_t)m->nev;
+			m->ev[start].pair = (uint32_t)m->nev;
 		}
 		e.depth = (uint8_t)(base + cs->depth);
 	} else if (k == TK_ENDPOINT_START || k == TK_PLUG_START || k == TK_CONTROLLER_START ||
@@ -967,6 +1041,8 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 		e.depth = (uint8_t)(base + cs->depth);
 		if (cs->depth < MODEL_SPAN_DEPTH)
 			cs->stack[cs->depth++] = (uint32_t)m->nev;
+		else if (cs->overflow < 0xffff)
+			cs->overflow++;
 	} else if (k == TK_CHANNEL_JOIN || k == TK_CHANNEL_LEAVE || k == TK_SOCKET_CONNECT ||
 		   k == TK_SOCKET_DISCONNECT || k == TK_SOCKET_ERROR) {
 		e.depth = 0;
@@ -983,14 +1059,20 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 		m->evcap = cap;
 	}
 	m->ev[m->nev] = e;
-	if (e.variant != MODEL_NO_VARIANT) {
-		if (step_add_event(m, s, e.variant, (uint32_t)m->nev) < 0)
+	/* a raw trace's events of no variant (the registration, the log-in
+	 * page) belong to every column; a merged trace's are its own header */
+	uint32_t slot = e.variant != MODEL_NO_VARIANT ? e.variant
+			: !m->scenario && s != 0 ? MODEL_SHARED : MODEL_NONE;
+	if (slot != MODEL_NONE) {
+		if (step_add_event(m, s, slot, (uint32_t)m->nev) < 0)
 			return -1;
 		if (e.flags & ME_QUERY)
-			st->queries[e.variant][e.mphase]++;
+			st->queries[slot][e.mphase]++;
 		if (e.flags & ME_FAILED)
-			st->failed[e.variant]++;
+			st->failed[slot]++;
 	}
+	if (k == TK_TRACE_STOP || k == TK_TRACE_ABORT)
+		m->complete = 1;
 	st->aligned = 0;
 	if (s < m->cum_upto)
 		m->cum_upto = s; /* a late event of an earlier step: recount from there */
@@ -1037,11 +1119,15 @@ static int load_line(struct model *m, size_t off, size_t len, char *err, size_t 
 	if (!m->scan.started || len == 0 || !m->mj)
 		return load_line_cjson(m, off, len, err, errlen);
 	if (mj_parse(m->mj, line, len) < 0) {
-		/* cJSON says where it went wrong; where it is laxer, the line is still bad */
-		long before = m->scan.lineno;
-		if (load_line_cjson(m, off, len, err, errlen) < 0)
-			return -1;
-		snprintf(err, errlen, "%s:%ld:1: not valid JSON", m->scan.name, before + 1);
+		/* the line is bad: cJSON, only to say where (where it is laxer, column 1) */
+		struct trace_event tev;
+		char why[160];
+		long at = m->scan.lineno + 1;
+		if (trace_event_parse(line, len, &tev, why, sizeof(why)) == 0) {
+			trace_event_release(&tev);
+			snprintf(why, sizeof(why), "1: not valid JSON");
+		}
+		snprintf(err, errlen, "%s:%ld:%s", m->scan.name, at, why);
 		return keep_error(m, err);
 	}
 	struct trace_members mb = {
@@ -1064,13 +1150,16 @@ static int load_line(struct model *m, size_t off, size_t len, char *err, size_t 
 	return keep_error(m, err);
 }
 
-/* Read more of a non-mapped input into the text. 1 read, 0 at its end, -1 error. */
+#define READ_SLICE (4u << 20)
+
+/* Read more of the input into the text. 1 read, 0 at its end, 2 nothing yet (non-blocking), -1 error. */
 static int read_more(struct model *m, char *err, size_t errlen)
 {
 	if (m->in_fd < 0 || m->in_done)
 		return 0;
 	if (m->text_cap - m->text_len < 65536 + mj_padding()) {
-		size_t cap = m->text_cap ? m->text_cap * 2 : 262144;
+		/* the file grew, or its size was not known: half as much again */
+		size_t cap = m->text_cap ? m->text_cap + m->text_cap / 2 : 262144;
 		char *grown = realloc(m->text, cap);
 		if (!grown) {
 			snprintf(err, errlen, "%s: out of memory", m->scan.name);
@@ -1080,10 +1169,14 @@ static int read_more(struct model *m, char *err, size_t errlen)
 		m->text_cap = cap;
 	}
 	/* the padding after the text stays free for the fast parser */
-	ssize_t n = read(m->in_fd, m->text + m->text_len, m->text_cap - m->text_len - mj_padding());
+	/* a slice at a time, so that a frame can be drawn between slices */
+	size_t room = m->text_cap - m->text_len - mj_padding();
+	ssize_t n = read(m->in_fd, m->text + m->text_len, room < READ_SLICE ? room : READ_SLICE);
 	if (n < 0) {
-		if (errno == EINTR)
-			return 1;
+		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) {
+			m->waiting = 1; /* nothing now: the caller comes back later */
+			return 2;
+		}
 		snprintf(err, errlen, "%s: read error: %s", m->scan.name, strerror(errno));
 		return -1;
 	}
@@ -1107,18 +1200,25 @@ static int parse_lines(struct model *m, size_t max, int finish, size_t *done, ch
 		const char *start = m->text + m->pos;
 		const char *nl = memchr(start, '\n', m->text_len - m->pos);
 		size_t len;
+		if (nl && (size_t)(nl - start) > TRACE_LINE_MAX) {
+			snprintf(err, errlen, "%s:%ld:1: line longer than %d bytes", m->scan.name,
+				 m->scan.lineno + 1, TRACE_LINE_MAX);
+			return keep_error(m, err);
+		}
 		if (nl) {
 			len = (size_t)(nl - start);
 		} else if (finish) {
 			len = m->text_len - m->pos;
+			if (len > TRACE_LINE_MAX) {
+				snprintf(err, errlen, "%s:%ld:1: line longer than %d bytes", m->scan.name,
+					 m->scan.lineno + 1, TRACE_LINE_MAX);
+				return keep_error(m, err);
+			}
 		} else {
 			if (m->text_len - m->pos > TRACE_LINE_MAX) {
 				snprintf(err, errlen, "%s:%ld:1: line longer than %d bytes", m->scan.name,
 					 m->scan.lineno + 1, TRACE_LINE_MAX);
-				free(m->error);
-				m->error = strdup(err);
-				m->loaded = 1;
-				return -1;
+				return keep_error(m, err);
 			}
 			break;
 		}
@@ -1147,6 +1247,7 @@ int model_load(struct model *m, size_t max_lines, char *err, size_t errlen)
 {
 	size_t done = 0;
 
+	m->waiting = 0;
 	if (m->loaded)
 		return m->error ? -1 : 0;
 	for (;;) {
@@ -1160,23 +1261,28 @@ int model_load(struct model *m, size_t max_lines, char *err, size_t errlen)
 			return finish_load(m, err, errlen);
 		}
 		int rc = read_more(m, err, errlen);
-		if (rc < 0) {
-			free(m->error);
-			m->error = strdup(err);
-			m->loaded = 1;
-			return -1;
-		}
+		if (rc == 2)
+			return 1;
+		if (rc < 0)
+			return keep_error(m, err);
 	}
+}
+
+void model_set_nonblocking(struct model *m)
+{
+	if (m->in_fd >= 0)
+		fcntl(m->in_fd, F_SETFL, fcntl(m->in_fd, F_GETFL) | O_NONBLOCK);
+}
+
+int model_waiting(const struct model *m)
+{
+	return m->waiting;
 }
 
 int model_feed(struct model *m, const char *data, size_t n, int finish, char *err, size_t errlen)
 {
 	size_t done = 0;
 
-	if (m->map_len) {
-		snprintf(err, errlen, "the model's text is a mapped file");
-		return -1;
-	}
 	if (m->text_len + n + mj_padding() > m->text_cap) {
 		size_t cap = m->text_cap ? m->text_cap : 65536;
 		while (cap < m->text_len + n + mj_padding())

@@ -26,6 +26,7 @@
 #define MODEL_MAX_COLUMNS 4
 #define MODEL_NONE 0xffffffffu
 #define MODEL_NO_VARIANT 0xff
+#define MODEL_SHARED MODEL_MAX_VARIANTS /* the slot of a step's events of no variant */
 
 /* How the database hits of a column are split. */
 enum model_phase {
@@ -70,7 +71,7 @@ struct model_event {
 	uint32_t step;	  /* index in the steps */
 	int64_t t_us;
 	uint32_t phase;	  /* string id (model_string), 0 when none */
-	uint32_t conn;	  /* string id */
+	uint32_t conn;	  /* conn id (model_conn) */
 	uint32_t subject; /* string id: what its row is about (plug, view, key, path, name) */
 	uint32_t pair;	  /* a span's start: the index of its stop; MODEL_NONE when none */
 	uint16_t kind;	  /* enum trace_kind */
@@ -105,13 +106,15 @@ struct model_step {
 	char *mark;	 /* a mark step's label (owned, NULL) */
 	uint32_t note_step; /* the note that applies here: the last at or before it, or MODEL_NONE */
 	uint32_t mark_step; /* counters count from this step: the last mark at or before, or MODEL_NONE */
-	/* the events of each variant in this step, in trace order */
-	uint32_t *ev[MODEL_MAX_VARIANTS];
-	uint32_t nev[MODEL_MAX_VARIANTS];
-	uint32_t cap[MODEL_MAX_VARIANTS];
-	uint32_t queries[MODEL_MAX_VARIANTS][MP_COUNT]; /* database hits in this step */
-	uint32_t failed[MODEL_MAX_VARIANTS];		/* failed expectations and errors */
-	uint64_t before[MODEL_MAX_VARIANTS][MP_COUNT];	/* hits in all the steps before it */
+	/* the events of each variant in this step, in trace order; the last
+	 * slot (MODEL_SHARED) holds those of no variant, which a trace lvdemo
+	 * wrote shows in every column (a registration serves them all) */
+	uint32_t *ev[MODEL_MAX_VARIANTS + 1];
+	uint32_t nev[MODEL_MAX_VARIANTS + 1];
+	uint32_t cap[MODEL_MAX_VARIANTS + 1];
+	uint32_t queries[MODEL_MAX_VARIANTS + 1][MP_COUNT]; /* database hits in this step */
+	uint32_t failed[MODEL_MAX_VARIANTS + 1];	    /* failed expectations and errors */
+	uint64_t before[MODEL_MAX_VARIANTS][MP_COUNT];	    /* hits in all the steps before it */
 	/* rows for the current columns; row 0 is the step's header */
 	struct model_row *rows;
 	uint32_t nrows;
@@ -152,11 +155,21 @@ int model_load(struct model *m, size_t max_lines, char *err, size_t errlen);
  */
 int model_feed(struct model *m, const char *data, size_t n, int finish, char *err, size_t errlen);
 
+/*
+ * Read a pipe or FIFO without blocking: model_load then returns 1 as soon
+ * as nothing more can be read now, and model_waiting says so (a view
+ * draws meanwhile, then loads again). Regular files are always read.
+ */
+void model_set_nonblocking(struct model *m);
+int model_waiting(const struct model *m);
+
 /* The message of the error that stopped loading, or NULL. */
 const char *model_error(const struct model *m);
 /* 1 once the whole input is loaded (or an error stopped it). */
 int model_loaded(const struct model *m);
-/* Bytes loaded so far and in all (0 when unknown), for progress. */
+/* 1 when the trace ended as lvdemo ends one (trace.stop or trace.abort), 0 when it was cut short or is still being written. */
+int model_complete(const struct model *m);
+/* Bytes loaded so far and in all (*TOTAL 0 when unknown: a pipe), for progress. */
 void model_progress(const struct model *m, uint64_t *done, uint64_t *total);
 
 /* ---------------------------------------------------------------- what it holds */
@@ -181,6 +194,8 @@ const char *model_event_line(const struct model *m, uint32_t i, size_t *len);
 cJSON *model_event_json(const struct model *m, uint32_t i);
 /* A string id's text ("" for 0). */
 const char *model_string(const struct model *m, uint32_t id);
+/* A conn id's name ("assign/http:4"). */
+const char *model_conn(const struct model *m, uint32_t id);
 
 /* Every step, hidden ones included: index 0 is start-up. */
 size_t model_step_count(const struct model *m);
@@ -236,8 +251,8 @@ uint32_t model_selected_event(struct model *m);
 /* Motions of the cursor; each returns 1 when it moved, 0 at the end (the selection follows). */
 int model_forward(struct model *m);	  /* one row */
 int model_back(struct model *m);
-int model_next_step(struct model *m);	  /* the next step's header */
-int model_prev_step(struct model *m);	  /* this step's header, else the previous step's */
+int model_next_step(struct model *m);	  /* the end of this step, else of the next: a step shown whole */
+int model_prev_step(struct model *m);	  /* the end of the previous step (the first: its header) */
 int model_next_mark(struct model *m);
 int model_prev_mark(struct model *m);
 int model_next_query(struct model *m);	  /* the next row with a query in a column */
@@ -264,6 +279,12 @@ int model_pos_prev(struct model *m, struct model_pos *pos);
  */
 int model_search_set(struct model *m, const char *text);
 const char *model_search_text(const struct model *m);
+/*
+ * Let search also match the words a view shows for an event (its row's
+ * label, e.g. "taken from conn.assigns"): LABEL writes them into BUF. The
+ * model words nothing itself; NULL turns it off.
+ */
+void model_search_labels(struct model *m, void (*label)(struct model *m, uint32_t i, char *buf, size_t len));
 /* 1 when event I matches the search. */
 int model_search_hit(struct model *m, uint32_t i);
 /* Move the cursor to the next / previous row with a hit: 1 when found. */

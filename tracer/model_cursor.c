@@ -17,12 +17,13 @@ int model_pos_cmp(struct model_pos a, struct model_pos b)
 	return a.row < b.row ? -1 : a.row > b.row;
 }
 
+/* The first / last shown step, or MODEL_NONE when no step is shown (start-up alone). */
 static uint32_t first_shown(const struct model *m)
 {
 	for (uint32_t s = 0; s < m->nsteps; s++)
 		if (model_step_shown(m, s))
 			return s;
-	return 0;
+	return MODEL_NONE;
 }
 
 static uint32_t last_shown(const struct model *m)
@@ -30,7 +31,7 @@ static uint32_t last_shown(const struct model *m)
 	for (uint32_t s = (uint32_t)m->nsteps; s-- > 0;)
 		if (model_step_shown(m, s))
 			return s;
-	return 0;
+	return MODEL_NONE;
 }
 
 static uint32_t row_count(struct model *m, uint32_t s)
@@ -42,7 +43,7 @@ static uint32_t row_count(struct model *m, uint32_t s)
 
 int model_pos_next(struct model *m, struct model_pos *pos)
 {
-	if (pos->step < m->nsteps && pos->row + 1 < row_count(m, pos->step)) {
+	if (model_step_shown(m, pos->step) && pos->row + 1 < row_count(m, pos->step)) {
 		pos->row++;
 		return 1;
 	}
@@ -57,7 +58,7 @@ int model_pos_next(struct model *m, struct model_pos *pos)
 
 int model_pos_prev(struct model *m, struct model_pos *pos)
 {
-	if (pos->row > 0) {
+	if (pos->row > 0 && model_step_shown(m, pos->step)) {
 		pos->row--;
 		return 1;
 	}
@@ -74,7 +75,8 @@ int model_pos_prev(struct model *m, struct model_pos *pos)
 struct model_pos model_cursor(const struct model *m)
 {
 	if (!m->cursor_set) {
-		struct model_pos p = {first_shown(m), 0};
+		uint32_t s = first_shown(m);
+		struct model_pos p = {s == MODEL_NONE ? 0 : s, 0};
 		return p;
 	}
 	return m->cursor;
@@ -172,24 +174,33 @@ int model_back(struct model *m)
 	return model_pos_prev(m, &p) ? move_to(m, p) : 0;
 }
 
+/* The last row of step S. */
+static struct model_pos step_end(struct model *m, uint32_t s)
+{
+	uint32_t n = row_count(m, s);
+	return (struct model_pos){s, n ? n - 1 : 0};
+}
+
 int model_next_step(struct model *m)
 {
 	struct model_pos p = model_cursor(m);
+	/* a step is shown whole: this one first, if it is not yet */
+	if (p.step < m->nsteps && model_step_shown(m, p.step) && p.row + 1 < row_count(m, p.step))
+		return move_to(m, step_end(m, p.step));
 	for (uint32_t s = p.step + 1; s < m->nsteps; s++)
 		if (model_step_shown(m, s))
-			return move_to(m, (struct model_pos){s, 0});
+			return move_to(m, step_end(m, s));
 	return 0;
 }
 
 int model_prev_step(struct model *m)
 {
 	struct model_pos p = model_cursor(m);
-	if (p.row > 0)
-		return move_to(m, (struct model_pos){p.step, 0});
 	for (uint32_t s = p.step; s-- > 0;)
 		if (model_step_shown(m, s))
-			return move_to(m, (struct model_pos){s, 0});
-	return 0;
+			return move_to(m, step_end(m, s));
+	/* the first step: back to its header */
+	return p.row > 0 ? move_to(m, (struct model_pos){p.step, 0}) : 0;
 }
 
 int model_at_mark(struct model *m, struct model_pos pos)
@@ -218,12 +229,15 @@ int model_prev_mark(struct model *m)
 
 int model_home(struct model *m)
 {
-	return move_to(m, (struct model_pos){first_shown(m), 0});
+	uint32_t s = first_shown(m);
+	return s == MODEL_NONE ? 0 : move_to(m, (struct model_pos){s, 0});
 }
 
 int model_end(struct model *m)
 {
 	uint32_t s = last_shown(m);
+	if (s == MODEL_NONE)
+		return 0;
 	uint32_t n = row_count(m, s);
 	return move_to(m, (struct model_pos){s, n ? n - 1 : 0});
 }
@@ -276,12 +290,21 @@ int model_search_set(struct model *m, const char *text)
 	for (char *p = m->search; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	m->search_len = strlen(m->search);
+	m->search_escaped = strpbrk(m->search, "\"\\") != NULL;
+	for (const char *p = m->search; *p; p++)
+		if ((unsigned char)*p < 0x20)
+			m->search_escaped = 1;
 	return 0;
 }
 
 const char *model_search_text(const struct model *m)
 {
 	return m->search;
+}
+
+void model_search_labels(struct model *m, void (*label)(struct model *m, uint32_t i, char *buf, size_t len))
+{
+	m->search_label = label;
 }
 
 /* 1 when S (N bytes) contains the search text, ignoring ASCII case. */
@@ -312,8 +335,16 @@ int model_search_hit(struct model *m, uint32_t i)
 	if (!m->search || i >= m->nev)
 		return 0;
 	const struct model_event *e = &m->ev[i];
-	/* the line holds every field: most events fail here, unparsed */
-	if (!contains(m, m->text + e->off, e->len))
+	/* what the row says on screen */
+	if (m->search_label) {
+		char label[1024];
+		m->search_label(m, i, label, sizeof(label));
+		if (contains_str(m, label))
+			return 1;
+	}
+	/* the line holds every field: most events fail here, unparsed (but
+	 * for a text JSON writes escaped: a quote, a backslash) */
+	if (!m->search_escaped && !contains(m, m->text + e->off, e->len))
 		return 0;
 	if (contains_str(m, trace_kind_name(e->kind)) || contains_str(m, model_string(m, e->phase)) ||
 	    contains_str(m, model_string(m, e->subject)))

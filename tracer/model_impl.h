@@ -29,25 +29,28 @@ struct conn_state {
 	uint32_t last_step; /* the step its last event went to */
 	uint32_t stack[MODEL_SPAN_DEPTH]; /* open spans: their start events */
 	uint8_t depth;
+	uint16_t overflow;  /* open spans past the stack's depth */
 	uint8_t ws;	    /* a socket: rows nest under its joins */
 	uint8_t joining;    /* a raw join step opened by a mount, not yet answered */
 };
 
 struct model {
-	/* the text: mapped, or read into a growing buffer */
+	/* the text, read into a buffer the model owns (mj_padding() spare bytes after it) */
 	char *text;
 	size_t text_len, text_cap;
-	size_t map_len; /* > 0: text is a mapping of that size (the file and its padding) */
 	struct mj *mj;	/* the fast line parser (model_json.h); NULL: cJSON for every line */
 	int in_fd;	/* still to read from, -1 when none */
 	int in_done;
+	int waiting;	/* the last load found no input to read yet */
 	uint64_t total; /* the input's size when known */
 	size_t pos;	/* the next byte to parse */
 	struct trace_scanner scan;
 	char *error;
 	int loaded;
+	int complete; /* a trace.stop or trace.abort was read */
 
 	struct strtab strs;
+	struct strtab conn_names; /* conns apart: their ids index conns[] */
 	struct model_event *ev;
 	size_t nev, evcap;
 
@@ -64,6 +67,9 @@ struct model {
 	uint32_t latest;		       /* the step the last event went to */
 	uint32_t last_note, last_mark;	       /* for the steps created next */
 	uint32_t shown;			       /* steps shown */
+	uint32_t *num_slot;		       /* a scenario's step numbers to steps + 1 */
+	uint32_t nslots, nnumbered;
+	int notes_dirty;		       /* a note or mark came after later steps */
 	size_t cum_upto;		       /* steps[0, cum_upto) have .before up to date */
 
 	struct conn_state *conns; /* by conn string id */
@@ -80,6 +86,8 @@ struct model {
 
 	char *search;
 	size_t search_len;
+	int search_escaped; /* it has characters JSON escapes: no raw prefilter */
+	void (*search_label)(struct model *m, uint32_t i, char *buf, size_t len);
 };
 
 /* model.c */

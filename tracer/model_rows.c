@@ -37,17 +37,29 @@ static int same_key(const struct model_event *a, const struct model_event *b)
 static int column_events(struct model *m, uint32_t s, int v, uint32_t **out, uint32_t *n)
 {
 	const struct model_step *st = &m->steps[s];
-	uint32_t *list = malloc((st->nev[v] + 1) * sizeof(*list));
+	/* the variant's events and the shared ones, in trace order */
+	uint32_t total = st->nev[v] + st->nev[MODEL_SHARED];
+	uint32_t *all = malloc((total + 1) * sizeof(*all));
+	uint32_t *list = malloc((total + 1) * sizeof(*list));
 	struct {
 		uint32_t conn, start;
 	} seg[16];
 	size_t nseg = 0;
 
-	if (!list)
+	if (!list || !all) {
+		free(all);
+		free(list);
 		return -1;
+	}
+	for (uint32_t a = 0, b = 0, k = 0; k < total; k++) {
+		if (b == st->nev[MODEL_SHARED] || (a < st->nev[v] && st->ev[v][a] < st->ev[MODEL_SHARED][b]))
+			all[k] = st->ev[v][a++];
+		else
+			all[k] = st->ev[MODEL_SHARED][b++];
+	}
 	uint32_t k = 0;
-	for (uint32_t i = 0; i < st->nev[v]; i++) {
-		uint32_t e = st->ev[v][i];
+	for (uint32_t i = 0; i < total; i++) {
+		uint32_t e = all[i];
 		const struct model_event *ev = &m->ev[e];
 		if (!(ev->flags & ME_ROW))
 			continue;
@@ -56,11 +68,15 @@ static int column_events(struct model *m, uint32_t s, int v, uint32_t **out, uin
 			g++;
 		if (ev->kind == TK_CHANNEL_JOIN && g < nseg && seg[g].start < k) {
 			/* move the answer up to the first event it answers */
-			memmove(&list[seg[g].start + 1], &list[seg[g].start],
-				(k - seg[g].start) * sizeof(*list));
-			list[seg[g].start] = e;
+			uint32_t at = seg[g].start;
+			memmove(&list[at + 1], &list[at], (k - at) * sizeof(*list));
+			list[at] = e;
 			k++;
 			seg[g] = seg[--nseg];
+			/* the other sockets' open joins moved down by one */
+			for (size_t o = 0; o < nseg; o++)
+				if (seg[o].start >= at)
+					seg[o].start++;
 			continue;
 		}
 		list[k++] = e;
@@ -75,6 +91,7 @@ static int column_events(struct model *m, uint32_t s, int v, uint32_t **out, uin
 			nseg++;
 		}
 	}
+	free(all);
 	*out = list;
 	*n = k;
 	return 0;

@@ -91,7 +91,8 @@ int lvdemo_start(struct variant_run *v, const char *lvdemo, const char *dir, cha
 		}
 		execl(lvdemo, lvdemo, "--host", "127.0.0.1", "--port", "0", "--db", v->db_path,
 		      "--trace", v->trace_path, "--bcrypt-cost", "4", (char *)NULL);
-		fprintf(stderr, "cannot run '%s': %s\n", lvdemo, strerror(errno));
+		/* the child of a process with threads: only async-signal-safe calls */
+		dprintf(2, "cannot run '%s': %s\n", lvdemo, strerror(errno));
 		_exit(127);
 	}
 	close(out[1]);
@@ -131,10 +132,12 @@ int lvdemo_stop(struct variant_run *v)
 
 	if (v->pid <= 0)
 		return 0;
+	/* out of the table before it is reaped: lvdemo_stop_all must never
+	 * signal a pid the system has given to another process since */
+	pid_remove(v->pid);
 	kill(v->pid, SIGTERM);
 	while (waitpid(v->pid, &status, 0) < 0 && errno == EINTR)
 		;
-	pid_remove(v->pid);
 	v->pid = 0;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

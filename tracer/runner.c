@@ -203,6 +203,12 @@ int runner_run(const struct scenario *sc, const char *lvdemo, struct run *run, c
 		v->step_begin = calloc(sc->nsteps + 1, sizeof(size_t));
 		v->step_end = calloc(sc->nsteps + 1, sizeof(size_t));
 		v->results = calloc(sc->nsteps + 1, sizeof(*v->results));
+		if (!v->step_begin || !v->step_end || !v->results) {
+			free(args);
+			free(threads);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
 		args[i] = (struct thread_arg){run, v, lvdemo};
 	}
 	size_t started = 0;

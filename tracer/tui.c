@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <term.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +28,40 @@ static int curses_active;
 static void on_signal(int sig)
 {
 	tui_signal = sig;
+}
+
+/*
+ * A fatal signal (a crash) cannot wait for the loop: its handler puts the
+ * terminal back with async-signal-safe calls only (write and tcsetattr,
+ * with what was saved at the start), then lets the signal kill as it would.
+ */
+static struct termios saved_tios;
+static int saved_tios_ok;
+static char restore_seq[256];
+static size_t restore_len;
+
+static void on_fatal(int sig)
+{
+	if (restore_len)
+		(void)!write(STDOUT_FILENO, restore_seq, restore_len);
+	if (saved_tios_ok)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tios);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Keep what on_fatal writes: the end of the alternate screen, the cursor, plain attributes. */
+static void save_restore_sequence(void)
+{
+	static const char *const caps[] = {"sgr0", "cnorm", "rmcup"};
+	restore_len = 0;
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		char *cap = tigetstr((char *)caps[i]);
+		if (cap && cap != (char *)-1 && restore_len + strlen(cap) < sizeof(restore_seq)) {
+			memcpy(restore_seq + restore_len, cap, strlen(cap));
+			restore_len += strlen(cap);
+		}
+	}
 }
 
 static void restore_terminal(void)
@@ -59,6 +94,13 @@ static long long now_us(void)
 
 /* ------------------------------------------------------------ layout */
 
+/* The width N columns need: a gutter, 22 columns each, separators; 60 at least. */
+static int width_for(const struct tui *t, size_t n)
+{
+	int w = t->gutter + (int)n * 22 + (int)(n > 0 ? n - 1 : 0) * t->sep;
+	return w < 60 ? 60 : w;
+}
+
 static void layout(struct tui *t)
 {
 	size_t nc = model_column_count(t->m);
@@ -66,9 +108,7 @@ static void layout(struct tui *t)
 	getmaxyx(stdscr, t->h, t->w);
 	t->gutter = 2;
 	t->sep = 3;
-	t->need_w = t->gutter + (int)nc * 22 + (int)(nc > 0 ? nc - 1 : 0) * t->sep;
-	if (t->need_w < 60)
-		t->need_w = 60;
+	t->need_w = width_for(t, nc);
 	t->colw = nc ? (t->w - t->gutter - (int)(nc - 1) * t->sep) / (int)nc : t->w;
 	for (size_t c = 0; c < nc; c++)
 		t->colx[c] = t->gutter + (int)c * (t->colw + t->sep);
@@ -78,12 +118,16 @@ static void layout(struct tui *t)
 	t->status_y = t->h - 1;
 	t->count_y = t->status_y - t->count_h;
 	int avail = t->count_y - (t->head_y + t->head_h);
+	/* the columns keep the column names and four rows; the panes get the rest */
+	int spare = avail - 5;
 	t->pane_h = t->code_h = 0;
-	if (t->detail || t->code) {
+	if ((t->detail || t->code) && spare >= 3) {
 		int want = t->code ? tui_code_height(t) : 14;
 		if (t->detail && t->code)
 			want += 6;
-		t->pane_h = want < avail / 2 ? want : avail / 2;
+		if (want > avail / 2)
+			want = avail / 2 > 3 ? avail / 2 : 3;
+		t->pane_h = want < spare ? want : spare;
 		/* the code pane on top, the detail under it */
 		if (t->code)
 			t->code_h = !t->detail ? t->pane_h
@@ -92,8 +136,7 @@ static void layout(struct tui *t)
 	t->rows_y = t->head_y + t->head_h;
 	t->rows_h = avail - t->pane_h;
 	t->pane_y = t->rows_y + t->rows_h;
-	/* at least the column names and four rows, and room for the columns */
-	t->need_h = t->h - t->rows_h + 5;
+	t->need_h = t->h - avail + 5;
 	if (t->need_h < 16)
 		t->need_h = 16;
 	t->too_small = t->w < t->need_w || t->rows_h < 5 || t->h < 16;
@@ -212,14 +255,16 @@ static int global_key(struct tui *t, int key)
 			note(t, "this is the last step");
 		return TUI_HANDLED;
 	case '[':
-		model_prev_step(m);
+		if (!model_prev_step(m))
+			note(t, "this is the first step");
 		return TUI_HANDLED;
 	case '}':
 		if (!model_next_mark(m))
 			note(t, "no mark after this one");
 		return TUI_HANDLED;
 	case '{':
-		model_prev_mark(m);
+		if (!model_prev_mark(m))
+			note(t, "no mark before this one");
 		return TUI_HANDLED;
 	case 'n':
 		if (!(search ? model_search_next(m) : model_next_query(m)))
@@ -286,9 +331,11 @@ static int global_key(struct tui *t, int key)
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
+		/* the focus stays on the rows: the detail follows the selection */
 		t->detail = !t->detail;
 		t->detail_scroll = 0;
-		t->focus = t->detail ? TF_DETAIL : TF_COLUMNS;
+		if (!t->detail && t->focus == TF_DETAIL)
+			t->focus = TF_COLUMNS;
 		return TUI_HANDLED;
 	case 'c':
 		t->code = !t->code;
@@ -296,12 +343,27 @@ static int global_key(struct tui *t, int key)
 		if (!t->code && t->focus == TF_CODE)
 			t->focus = TF_COLUMNS;
 		return TUI_HANDLED;
-	case 'a':
-		model_columns_default(m, !model_columns_all(m));
+	case 'a': {
+		size_t nv = model_variant_count(m);
+		if (nv <= 2) {
+			note(t, "this trace has no other variants");
+			return TUI_HANDLED;
+		}
+		int all = !model_columns_all(m);
+		size_t want = all ? (nv < MODEL_MAX_COLUMNS ? nv : MODEL_MAX_COLUMNS) : 2;
+		if (all && width_for(t, want) > t->w) {
+			char msg[160];
+			snprintf(msg, sizeof(msg), "%zu columns need a terminal %d wide; this one is %d", want,
+				 width_for(t, want), t->w);
+			note(t, msg);
+			return TUI_HANDLED;
+		}
+		model_columns_default(m, all);
 		if (model_selected_column(m) >= model_column_count(m))
 			model_select_column(m, 0);
 		t->top_valid = 0;
 		return TUI_HANDLED;
+	}
 	case 27: /* Esc: close what is open, then the search */
 		if (t->detail || t->code) {
 			t->detail = t->code = 0;
@@ -338,8 +400,6 @@ static int handle_key(struct tui *t, int key)
 		t->help = 0; /* any key closes the help */
 		return key == 'q' ? TUI_QUIT : TUI_HANDLED;
 	}
-	if (t->too_small && key != 'q' && key != KEY_RESIZE)
-		return TUI_HANDLED;
 	int rc = TUI_UNHANDLED;
 	if (t->focus == TF_DETAIL)
 		rc = tui_detail_key(t, key);
@@ -378,8 +438,10 @@ static SCREEN *screen;
 
 static int setup_curses(struct tui *t, const char *term, FILE *out, FILE *in)
 {
+	saved_tios_ok = tcgetattr(fileno(in), &saved_tios) == 0;
 	if (!(screen = newterm(term, out, in)))
 		return -1;
+	save_restore_sequence();
 	curses_active = 1;
 	cbreak();
 	noecho();
@@ -455,46 +517,78 @@ int tui_replay(struct model *m, const struct replay_options *ro)
 	struct tui t = {.m = m, .speed = TUI_SPEED_1X, .utf8 = view_utf8()};
 	char err[1024];
 	struct sigaction sa = {.sa_handler = on_signal};
-	struct sigaction old_int, old_term, old_hup;
 	sigset_t mask;
 
+	/* a pipe's trace may come slowly: the screen and keys must not wait for it */
+	model_set_nonblocking(m);
 	int rc = tui_first_load(m, err, sizeof(err));
 	if (rc < 0 && model_event_count(m) == 0) {
 		fprintf(stderr, "lvtrace: %s\n", err);
 		return 2;
 	}
-	if (ro->variants && model_set_columns(m, ro->variants, err, sizeof(err)) < 0) {
+	(void)rc;
+	/* a trace lvdemo wrote may name a variant late: all of it before saying no */
+	if (ro->variants && model_set_columns(m, ro->variants, err, sizeof(err)) < 0 &&
+	    (model_loaded(m) || model_load(m, 0, err, sizeof(err)) < 0 ||
+	     model_set_columns(m, ro->variants, err, sizeof(err)) < 0)) {
 		fprintf(stderr, "lvtrace: %s\n", err);
 		return 2;
 	}
 	if (ro->all)
 		model_columns_default(m, 1);
 
+	/* SIGINT, SIGTERM, SIGHUP and SIGQUIT end the session from the loop */
+	static const int quit_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+	static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+	struct sigaction old_quit[4], old_fatal[5];
+	struct sigaction fa = {.sa_handler = on_fatal};
+	sigset_t old_mask;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
-	/* lvtrace run's watcher blocks them: here this thread takes them */
+	sigemptyset(&fa.sa_mask);
 	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	pthread_sigmask(SIG_UNBLOCK, &mask, NULL);
+	for (size_t i = 0; i < 4; i++) {
+		sigaction(quit_signals[i], &sa, &old_quit[i]);
+		sigaddset(&mask, quit_signals[i]);
+	}
+	for (size_t i = 0; i < 5; i++)
+		sigaction(fatal_signals[i], &fa, &old_fatal[i]);
+	/* lvtrace run's watcher blocks them: while the tracer runs, this thread takes them */
+	pthread_sigmask(SIG_UNBLOCK, &mask, &old_mask);
 	atexit(restore_terminal);
 	if (setup_curses(&t, NULL, stdout, stdin) < 0) {
 		fprintf(stderr, "lvtrace: cannot start the terminal (TERM=%s)\n",
 			getenv("TERM") ? getenv("TERM") : "");
+		for (size_t i = 0; i < 4; i++)
+			sigaction(quit_signals[i], &old_quit[i], NULL);
+		for (size_t i = 0; i < 5; i++)
+			sigaction(fatal_signals[i], &old_fatal[i], NULL);
+		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 		return 2;
 	}
 
+	/* search finds what the rows say, too */
+	model_search_labels(m, view_search_label);
+	/* --all on a terminal too narrow for it: the pair, and why */
+	t.gutter = 2;
+	t.sep = 3;
+	if (model_column_count(m) > 2 && width_for(&t, model_column_count(m)) > COLS && !ro->variants) {
+		char msg[160];
+		snprintf(msg, sizeof(msg), "%zu columns need a terminal %d wide; this one is %d: the pair instead",
+			 model_column_count(m), width_for(&t, model_column_count(m)), COLS);
+		model_columns_default(m, 0);
+		note(&t, msg);
+	}
+
 	int quit = 0, dirty = 1;
-	while (!quit && !tui_signal) {
+	while (!quit && !tui_signal && !cli_interrupted) {
 		if (!model_loaded(m)) {
 			/* load in slices between frames: keys stay quick */
 			long long until = now_us() + 15000;
-			while (!model_loaded(m) && now_us() < until)
+			while (!model_loaded(m) && !model_waiting(m) && now_us() < until)
 				if (model_load(m, 20000, err, sizeof(err)) < 0)
 					break;
+			if (model_waiting(m))
+				model_load(m, 20000, err, sizeof(err)); /* once per frame while it waits */
 			dirty = 1;
 		}
 		if (dirty) {
@@ -504,7 +598,7 @@ int tui_replay(struct model *m, const struct replay_options *ro)
 		}
 		int wait = 200;
 		if (!model_loaded(m))
-			wait = 0;
+			wait = model_waiting(m) ? 100 : 0;
 		else if (t.playing) {
 			long long left = (t.next_tick_us - now_us()) / 1000;
 			wait = left < 0 ? 0 : left > 200 ? 200 : (int)left;
@@ -525,14 +619,17 @@ int tui_replay(struct model *m, const struct replay_options *ro)
 		}
 	}
 	restore_terminal();
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
+	for (size_t i = 0; i < 4; i++)
+		sigaction(quit_signals[i], &old_quit[i], NULL);
+	for (size_t i = 0; i < 5; i++)
+		sigaction(fatal_signals[i], &old_fatal[i], NULL);
+	/* blocked again for lvtrace run's watcher, as they were */
+	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 	if (model_error(m))
 		fprintf(stderr, "lvtrace: %s\n", model_error(m));
-	if (tui_signal) {
+	if (tui_signal)
 		cli_interrupted = tui_signal;
-		return 128 + tui_signal;
-	}
+	if (cli_interrupted)
+		return 128 + cli_interrupted;
 	return model_error(m) ? 1 : 0;
 }

@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include "view_text.h"
+
 /* What a line of code does, for matching events to it. */
 enum role {
 	R_NONE,
@@ -164,7 +166,9 @@ void tui_code_draw(struct tui *t)
 							    ? TP_AVOIDED
 							    : TP_QUERY,
 						A_REVERSE | A_BOLD));
-			tui_put(y + 1 + i, t->colx[c], l->text, t->colw);
+			if (tui_put(y + 1 + i, t->colx[c], l->text, t->colw) == t->colw &&
+			    view_width(l->text, strlen(l->text)) > t->colw)
+				mvaddstr(y + 1 + i, t->colx[c] + t->colw - 1, t->utf8 ? "…" : ">");
 			if (hot)
 				attroff(tui_attr(t, ev != MODEL_NONE && (model_event(m, ev)->flags & ME_AVOIDED)
 							     ? TP_AVOIDED
@@ -182,6 +186,8 @@ int tui_code_key(struct tui *t, int key)
 		t->code_scroll++;
 		if (t->code_scroll > tui_code_height(t) - 2)
 			t->code_scroll = tui_code_height(t) - 2;
+		if (t->code_scroll < 0)
+			t->code_scroll = 0;
 		return TUI_HANDLED;
 	case 'k':
 	case KEY_UP:

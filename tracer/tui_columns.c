@@ -69,8 +69,8 @@ static void draw_step_header(struct tui *t, int y, uint32_t s, int selected)
 	if (!st)
 		return;
 	if (st->mark)
-		snprintf(text, sizeof(text), "%s mark \"%s\": the counters start here ", t->utf8 ? "▶" : ">",
-			 st->mark);
+		snprintf(text, sizeof(text), "step %u/%u  %s mark \"%s\": the counters start here ", st->number,
+			 model_shown_steps(t->m), t->utf8 ? "▶" : ">", st->mark);
 	else
 		snprintf(text, sizeof(text), "step %u/%u  %s ", st->number, model_shown_steps(t->m),
 			 st->note ? st->verb : st->text + strspn(st->text, " \t"));
@@ -81,7 +81,10 @@ static void draw_step_header(struct tui *t, int y, uint32_t s, int selected)
 	int x = t->gutter;
 	mvhline(y, x, t->utf8 ? ' ' : '-', t->w - x);
 	int used = tui_put(y, x, t->utf8 ? "── " : "-- ", 3);
-	used += tui_put(y, x + used, text, t->w - x - used);
+	int room = t->w - x - used;
+	used += tui_put(y, x + used, text, room);
+	if (view_width(text, strlen(text)) > room)
+		mvaddstr(y, t->w - 1, t->utf8 ? "…" : ">");
 	if (t->utf8)
 		for (int i = x + used; i < t->w; i++)
 			mvaddstr(y, i, "─");
@@ -103,7 +106,7 @@ static void draw_cell(struct tui *t, int y, size_t c, uint32_t ev, int selected,
 		return;
 	}
 	const struct model_event *e = model_event(m, ev);
-	enum view_style style = view_label(m, ev, label, sizeof(label), 0);
+	enum view_style style = view_label(m, ev, label, sizeof(label), view_label_flags(t->colw));
 	snprintf(cell, sizeof(cell), "%*s%s%s", view_indent(e->depth, t->colw), "", view_glyph(style, t->utf8),
 		 label);
 	int attr = style_attr(t, style);
@@ -139,13 +142,17 @@ void tui_columns_draw(struct tui *t)
 			attroff(A_DIM);
 		}
 	}
-	if (model_variant_count(m) > nc) {
+	if (model_variant_count(m) > nc && nc > 0) {
+		/* after the last column's name, when there is room */
 		char more[64];
 		snprintf(more, sizeof(more), "%zu of %zu variants (a: all)", nc, model_variant_count(m));
-		attron(A_DIM);
-		int w = (int)strlen(more);
-		tui_put(t->rows_y, t->w - w - 1, more, w);
-		attroff(A_DIM);
+		const char *last = model_variant(m, (size_t)model_column_variant(m, nc - 1));
+		int w = (int)strlen(more), end = t->colx[nc - 1] + (int)strlen(last) + 2;
+		if (t->w - w - 1 >= end) {
+			attron(A_DIM);
+			tui_put(t->rows_y, t->w - w - 1, more, w);
+			attroff(A_DIM);
+		}
 	}
 
 	for (int i = 0; i < TUI_MAX_ROWS; i++)

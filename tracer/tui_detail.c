@@ -70,7 +70,7 @@ static void build(struct tui *t, struct lines *l, uint32_t ev)
 	cJSON *j = model_event_json(m, ev);
 	char head[512], label[1024];
 
-	view_label(m, ev, label, sizeof(label), 1);
+	view_label(m, ev, label, sizeof(label), VL_TIMES);
 	if (e->kind != TK_REPO_QUERY) /* a query's row is its SQL, shown whole below */
 		add_member(l, "row", label);
 	const cJSON *seq = cJSON_GetObjectItemCaseSensitive(j, "seq");
@@ -79,7 +79,7 @@ static void build(struct tui *t, struct lines *l, uint32_t ev)
 				: model_string(m, e->subject),
 		 cJSON_IsNumber(seq) ? seq->valuedouble : 0, (double)e->t_us / 1000.0);
 	add_member(l, "event", head);
-	snprintf(head, sizeof(head), "%s  variant %s  step %u", model_string(m, e->conn),
+	snprintf(head, sizeof(head), "%s  variant %s  step %u", model_conn(m, e->conn),
 		 e->variant == MODEL_NO_VARIANT ? "(none)" : model_variant(m, e->variant),
 		 model_step(m, e->step) ? model_step(m, e->step)->number : 0);
 	add_member(l, "conn", head);

@@ -8,24 +8,51 @@
 #include "tui_impl.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "view_text.h"
 
-/* The text under the step line: the note in effect, else the description. */
-static const char *note_text(struct tui *t, int *is_note)
+/*
+ * The text under the step line: the notes in effect (the last note at or
+ * before this step, with the notes written right before it: an instructor
+ * often says two things before one action), else the description. A new
+ * string, or NULL.
+ */
+static char *note_text(struct tui *t, int *is_note)
 {
 	struct model_pos cur = model_cursor(t->m);
 	const struct model_step *st = model_step(t->m, cur.step);
 	*is_note = 0;
-	if (st && st->note_step != MODEL_NONE) {
-		const struct model_step *ns = model_step(t->m, st->note_step);
-		if (ns && ns->note) {
-			*is_note = 1;
-			return ns->note;
+	if (!st || st->note_step == MODEL_NONE) {
+		const char *d = model_description(t->m);
+		return d ? strdup(d) : NULL;
+	}
+	uint32_t first = st->note_step;
+	while (first > 0) {
+		const struct model_step *prev = model_step(t->m, first - 1);
+		if (!prev || !model_step_shown(t->m, first - 1) || (!prev->note && !prev->mark))
+			break;
+		first--;
+	}
+	size_t len = 1;
+	for (uint32_t s = first; s <= st->note_step; s++)
+		if (model_step(t->m, s)->note)
+			len += strlen(model_step(t->m, s)->note) + 1;
+	char *text = malloc(len);
+	if (!text)
+		return NULL;
+	text[0] = '\0';
+	for (uint32_t s = first; s <= st->note_step; s++) {
+		const char *n = model_step(t->m, s)->note;
+		if (n) {
+			if (text[0])
+				strcat(text, " ");
+			strcat(text, n);
 		}
 	}
-	return model_description(t->m);
+	*is_note = 1;
+	return text;
 }
 
 static void step_line(struct tui *t, char *buf, size_t len)
@@ -33,7 +60,8 @@ static void step_line(struct tui *t, char *buf, size_t len)
 	struct model_pos cur = model_cursor(t->m);
 	const struct model_step *st = model_step(t->m, cur.step);
 	if (!st || !model_step_shown(t->m, cur.step)) {
-		snprintf(buf, len, "step 0 / %u", model_shown_steps(t->m));
+		snprintf(buf, len, "no step yet: %s", model_loaded(t->m) ? "the trace holds lvdemo's start-up only (no page load, no join)"
+									  : "loading");
 		return;
 	}
 	const char *text = st->note ? st->verb : st->text + strspn(st->text, " \t");
@@ -42,18 +70,29 @@ static void step_line(struct tui *t, char *buf, size_t len)
 		 st->line ? "" : "");
 }
 
+/* The title, and the columns the play state leaves it on the bar. */
+static const char *title_of(struct tui *t)
+{
+	return model_title(t->m) ? model_title(t->m) : "a trace lvdemo wrote";
+}
+
+#define STATE_W 26
+
 int tui_header_height(struct tui *t)
 {
 	char line[1200];
-	int is_note, h = 1;
+	int is_note, h = tui_wrap_lines(title_of(t), t->w - STATE_W - 2);
 
 	step_line(t, line, sizeof(line));
 	h += tui_wrap_lines(line, t->w - 1);
-	const char *note = note_text(t, &is_note);
+	char *note = note_text(t, &is_note);
 	if (note)
 		h += tui_wrap_lines(note, t->w - 8);
+	free(note);
 	if (model_error(t->m))
 		h += tui_wrap_lines(model_error(t->m), t->w - 14);
+	else if (model_loaded(t->m) && !model_complete(t->m))
+		h++;
 	return h;
 }
 
@@ -65,24 +104,31 @@ void tui_header_draw(struct tui *t)
 	/* the title bar */
 	attron(tui_attr(t, TP_HEADER, A_REVERSE));
 	mvhline(y, 0, ' ', t->w);
-	const char *title = model_title(t->m) ? model_title(t->m) : "a trace lvdemo wrote";
+	const char *title = title_of(t);
 	if (!model_loaded(t->m)) {
 		uint64_t done, total;
 		model_progress(t->m, &done, &total);
-		snprintf(state, sizeof(state), "loading %llu%%  %s ",
-			 (unsigned long long)(total ? done * 100 / total : 0), t->playing ? "playing" : "paused");
+		if (total)
+			snprintf(state, sizeof(state), "loading %llu%%  %s ",
+				 (unsigned long long)(done * 100 / total), t->playing ? "playing" : "paused");
+		else
+			snprintf(state, sizeof(state), "reading...  %s ", t->playing ? "playing" : "paused");
 	} else {
 		snprintf(state, sizeof(state), "%s %s ", t->playing ? (t->utf8 ? "▶ playing" : "> playing")
 								    : (t->utf8 ? "❚❚ paused" : "|| paused"),
 			 tui_speed_name(t));
 	}
 	int sw = view_width(state, strlen(state));
-	attron(A_BOLD);
-	tui_put(y, 1, title, t->w - sw - 3);
-	attroff(A_BOLD);
 	tui_put(y, t->w - sw, state, sw);
+	/* the title wrapped in the room the state leaves, never cut */
+	int tl = tui_wrap_lines(title, t->w - STATE_W - 2);
+	for (int i = 1; i < tl; i++)
+		mvhline(y + i, 0, ' ', t->w);
+	attron(A_BOLD);
+	tui_wrap(y, 1, title, t->w - STATE_W - 2, tl);
+	attroff(A_BOLD);
 	attroff(tui_attr(t, TP_HEADER, A_REVERSE));
-	y++;
+	y += tl;
 
 	/* the step */
 	step_line(t, line, sizeof(line));
@@ -91,18 +137,24 @@ void tui_header_draw(struct tui *t)
 	attroff(A_BOLD);
 
 	/* the note (or, before the first, the scenario's description) */
-	const char *note = note_text(t, &is_note);
+	char *note = note_text(t, &is_note);
 	if (note) {
 		attron(tui_attr(t, TP_NOTE, is_note ? A_BOLD : A_DIM));
 		tui_put(y, 1, is_note ? "note:" : "about:", 7);
 		y += tui_wrap(y, 8, note, t->w - 8, 50);
 		attroff(tui_attr(t, TP_NOTE, is_note ? A_BOLD : A_DIM));
 	}
+	free(note);
 	if (model_error(t->m)) {
 		attron(tui_attr(t, TP_FAILED, A_BOLD));
 		tui_put(y, 1, "trace error:", 13);
 		tui_wrap(y, 14, model_error(t->m), t->w - 14, 50);
 		attroff(tui_attr(t, TP_FAILED, A_BOLD));
+	} else if (model_loaded(t->m) && !model_complete(t->m)) {
+		attron(tui_attr(t, TP_FAILED, 0));
+		tui_put(y, 1, "the trace ends without lvdemo's trace.stop: cut short, or still being written",
+			t->w - 2);
+		attroff(tui_attr(t, TP_FAILED, 0));
 	}
 }
 
@@ -127,15 +179,32 @@ void tui_status_draw(struct tui *t)
 		attroff(A_BOLD);
 		return;
 	}
-	char hint[400];
 	const char *search = model_search_text(t->m);
-	if (search)
+	if (search) {
+		char hint[400];
 		snprintf(hint, sizeof(hint), "search \"%s\": n next, N back, Esc clears   ? help  q quit", search);
-	else
-		snprintf(hint, sizeof(hint),
-			 "space play  %s event  ] step  } mark  n query  / search  Enter detail  c code  a %s  ? help  q quit",
-			 t->utf8 ? "→/←" : "l/h", model_columns_all(t->m) ? "pair" : "all");
+		attron(A_DIM);
+		tui_put(y, 0, hint, t->w - 1);
+		attroff(A_DIM);
+		return;
+	}
+	/* as many hints as fit, in this order; help and quit always */
+	const char *hints[] = {
+		"space play", t->utf8 ? "→/← event" : "l/h event", "] step", "n query", "/ search",
+		"Enter detail", "c code", "} mark",
+		model_variant_count(t->m) <= 2 ? NULL : model_columns_all(t->m) ? "a pair" : "a all",
+	};
+	const char *tail = "? help  q quit";
+	int room = t->w - 1 - (int)strlen(tail), x = 0;
 	attron(A_DIM);
-	tui_put(y, 0, hint, t->w - 1);
+	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
+		if (!hints[i])
+			continue;
+		int hw = view_width(hints[i], strlen(hints[i]));
+		if (x + hw + 2 > room)
+			break;
+		x += tui_put(y, x, hints[i], hw) + 2;
+	}
+	tui_put(y, x, tail, t->w - 1 - x);
 	attroff(A_DIM);
 }

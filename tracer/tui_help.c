@@ -16,7 +16,7 @@ static const char *const keys[][2] = {
 	{"n N", "next / previous query (search hit after a search)"},
 	{"g G Home End", "start / end"},
 	{"+ -", "faster / slower"},
-	{"/", "search SQL, phases and event names (Enter: go, Esc: cancel)"},
+	{"/", "search what the rows say, SQL, phases (Enter, Esc)"},
 	{"Tab S-Tab", "focus the next / previous column, then the panes"},
 	{"j k Up Down", "move the selection (scroll the focused pane)"},
 	{"PgUp PgDn", "move the selection a page"},

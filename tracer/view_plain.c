@@ -50,31 +50,86 @@ static void put_wrapped(struct out *w, const char *first, const char *prefix, co
 		   w->o->width - view_width(prefix, strlen(prefix)), wrapped_line, &line);
 }
 
-/* One cell: indentation, mark and label, cut to W columns and padded unless LAST. */
-static void put_cell(struct out *w, struct model *m, uint32_t ev, int width, int last)
+#define CELL_MAX_LINES 6
+
+/* One cell in lines of at most its width: the rows that explain (an avoided
+ * query, an assignment, an expectation) wrapped under their label, never
+ * cut; the others on one line, cut (a plug's name, a query's table and the
+ * start of its SQL say what they are). */
+struct cell {
+	char *line[CELL_MAX_LINES];
+	int n;
+	enum view_style style;
+};
+
+struct wrap_cell {
+	struct cell *c;
+	int hang; /* spaces before the lines after the first */
+};
+
+static void cell_line(const char *s, size_t n, void *arg)
+{
+	struct wrap_cell *wc = arg;
+	if (wc->c->n == CELL_MAX_LINES)
+		return;
+	int hang = wc->c->n ? wc->hang : 0;
+	char *line = malloc((size_t)hang + n + 1);
+	if (!line)
+		return;
+	memset(line, ' ', (size_t)hang);
+	memcpy(line + hang, s, n);
+	line[hang + (int)n] = '\0';
+	wc->c->line[wc->c->n++] = line;
+}
+
+static void cell_make(struct out *w, struct model *m, uint32_t ev, int width, struct cell *c)
 {
 	char label[1024], cell[1200];
-	int used = 0;
 
-	if (ev == MODEL_NONE) {
-		if (!last)
-			fprintf(w->fp, "%*s", width, "");
+	c->n = 0;
+	if (ev == MODEL_NONE)
+		return;
+	const struct model_event *e = model_event(m, ev);
+	c->style = view_label(m, ev, label, sizeof(label), (w->o->times ? VL_TIMES : 0) | view_label_flags(width));
+	int indent = view_indent(e->depth, width);
+	const char *glyph = view_glyph(c->style, w->o->utf8);
+	snprintf(cell, sizeof(cell), "%*s%s%s", indent, "", glyph, label);
+	int explains = c->style == VS_AVOIDED || c->style == VS_PASSED || c->style == VS_FAILED ||
+		       e->kind == TK_ASSIGN || e->kind == TK_ASSIGN_NEW;
+	if (!explains) {
+		size_t fit = view_fit(cell, width);
+		int cut = fit < strlen(cell);
+		if (cut && width > 1)
+			fit = view_fit(cell, width - 1);
+		if (asprintf(&c->line[0], "%.*s%s", (int)fit, cell, cut ? (w->o->utf8 ? "…" : ">") : "") >= 0)
+			c->n = 1;
 		return;
 	}
-	const struct model_event *e = model_event(m, ev);
-	enum view_style style = view_label(m, ev, label, sizeof(label), w->o->times);
-	snprintf(cell, sizeof(cell), "%*s%s%s", view_indent(e->depth, width), "", view_glyph(style, w->o->utf8),
-		 label);
-	size_t fit = view_fit(cell, width);
-	int cut = fit < strlen(cell);
-	if (cut && width > 1)
-		fit = view_fit(cell, width - 1);
-	if (w->o->color && style_color(style)[0])
-		fputs(style_color(style), w->fp);
-	fprintf(w->fp, "%.*s%s", (int)fit, cell, cut ? (w->o->utf8 ? "…" : ">") : "");
-	if (w->o->color && style_color(style)[0])
+	int hang = indent + view_width(glyph, strlen(glyph)) + 2;
+	if (hang > width / 2)
+		hang = width / 2;
+	struct wrap_cell wc = {c, hang};
+	view_wrap2(cell, width, width - hang, cell_line, &wc);
+}
+
+static void cell_free(struct cell *c)
+{
+	for (int i = 0; i < c->n; i++)
+		free(c->line[i]);
+	c->n = 0;
+}
+
+/* Line K of a cell, coloured, padded to WIDTH unless LAST. */
+static void cell_put(struct out *w, const struct cell *c, int k, int width, int last)
+{
+	const char *s = k < c->n ? c->line[k] : "";
+	const char *color = w->o->color && k < c->n ? style_color(c->style) : "";
+	if (color[0])
+		fputs(color, w->fp);
+	fputs(s, w->fp);
+	if (color[0])
 		fputs(ANSI_RESET, w->fp);
-	used = view_width(cell, fit) + (cut ? 1 : 0);
+	int used = view_width(s, strlen(s));
 	if (!last && used < width)
 		fprintf(w->fp, "%*s", width - used, "");
 }
@@ -105,24 +160,41 @@ static void step_hits(struct out *w, struct model *m, uint32_t s)
 			any += st->queries[model_column_variant(m, c)][p];
 	if (!any)
 		return;
-	FILE *mem = open_memstream(&text, &tlen);
-	if (!mem)
-		return;
-	struct out mw = *w;
-	mw.fp = mem;
+	/* one line when the columns fit on it, else a line a column */
+	char *items[MODEL_MAX_COLUMNS] = {0};
+	int width = 9;
 	for (size_t c = 0; c < nc; c++) {
+		FILE *mem = open_memstream(&text, &tlen);
+		if (!mem)
+			break;
+		struct out mw = *w;
+		mw.fp = mem;
 		int v = model_column_variant(m, c);
 		uint64_t by[MP_COUNT], n = 0;
 		for (int p = 0; p < MP_COUNT; p++)
 			n += by[p] = st->queries[v][p];
-		fprintf(mem, "%s%s %llu", c ? "  |  " : "", model_variant(m, (size_t)v), (unsigned long long)n);
+		fprintf(mem, "%s %llu", model_variant(m, (size_t)v), (unsigned long long)n);
 		if (n)
 			put_counts(&mw, by);
+		fclose(mem);
+		items[c] = text;
+		text = NULL;
+		width += view_width(items[c], strlen(items[c])) + (c ? 5 : 0);
 	}
-	fclose(mem);
-	put_wrapped(w, "   hits: ", "         ", text ? text : "");
-	free(text);
+	if (width <= w->o->width) {
+		fputs("   hits: ", w->fp);
+		for (size_t c = 0; c < nc; c++)
+			fprintf(w->fp, "%s%s", c ? "  |  " : "", items[c] ? items[c] : "");
+		fputc('\n', w->fp);
+	} else {
+		fputs("   hits:\n", w->fp);
+		for (size_t c = 0; c < nc; c++)
+			put_wrapped(w, "     ", "       ", items[c] ? items[c] : "");
+	}
+	for (size_t c = 0; c < nc; c++)
+		free(items[c]);
 }
+
 /* The total of a mark's section, counted at POS (its last row). */
 static void section_total(struct out *w, struct model *m, struct model_pos pos)
 {
@@ -138,14 +210,22 @@ static void section_total(struct out *w, struct model *m, struct model_pos pos)
 	FILE *mem = open_memstream(&text, &tlen);
 	if (!mem)
 		return;
+	if (!fst || !fst->mark) {
+		/* the set-up before the lesson's first mark: its hits, not a total */
+		fputs("before the first mark:", mem);
+		for (size_t c = 0; c < nc; c++)
+			fprintf(mem, "  %s %llu", model_variant(m, (size_t)model_column_variant(m, c)),
+				(unsigned long long)total[c]);
+		fclose(mem);
+		put_wrapped(w, "", "       ", text ? text : "");
+		free(text);
+		return;
+	}
 	fputs("total", mem);
 	for (size_t c = 0; c < nc; c++)
 		fprintf(mem, "  %s %llu", model_variant(m, (size_t)model_column_variant(m, c)),
 			(unsigned long long)total[c]);
-	if (fst && fst->mark)
-		fprintf(mem, "  (since mark \"%s\"", fst->mark);
-	else
-		fprintf(mem, "  (since the first step");
+	fprintf(mem, "  (since mark \"%s\"", fst->mark);
 	for (size_t c = 1; c < nc; c++) {
 		const char *name = model_variant(m, (size_t)model_column_variant(m, c));
 		const char *base = model_variant(m, (size_t)model_column_variant(m, 0));
@@ -224,12 +304,11 @@ int view_plain(FILE *out, struct model *m, const struct plain_options *o)
 		snprintf(line, sizeof(line), "== step %u/%u", st->number, shown);
 		char first[300];
 		snprintf(first, sizeof(first), "%s: ", line);
-		char *text = malloc(strlen(st->text) + 64);
-		if (!text)
-			return -1;
 		/* a note's text follows on its own line */
-		sprintf(text, "%s%s", st->note ? st->verb : st->text + strspn(st->text, " \t"),
-			st->mark ? " -- the counters start here" : "");
+		char *text = NULL;
+		if (asprintf(&text, "%s%s", st->note ? st->verb : st->text + strspn(st->text, " \t"),
+			     st->mark ? " -- the counters start here" : "") < 0)
+			return -1;
 		put_wrapped(&w, first, "     ", text);
 		free(text);
 		if (st->note)
@@ -246,16 +325,12 @@ int view_plain(FILE *out, struct model *m, const struct plain_options *o)
 			}
 		}
 		for (uint32_t r = 1; r < n; r++) {
-			char *row = NULL;
-			size_t rlen = 0;
-			struct out rw = w;
-			rw.fp = open_memstream(&row, &rlen);
-			if (!rw.fp)
-				return -1;
+			struct cell cells[MODEL_MAX_COLUMNS];
+			int lines = 1;
 			for (size_t c = 0; c < nc; c++) {
-				put_cell(&rw, m, rows[r].ev[c], colw, c + 1 == nc);
-				if (c + 1 < nc)
-					fputs(" | ", rw.fp);
+				cell_make(&w, m, rows[r].ev[c], colw, &cells[c]);
+				if (cells[c].n > lines)
+					lines = cells[c].n;
 				uint32_t e = rows[r].ev[c];
 				if (e != MODEL_NONE && model_event(m, e)->kind == TK_SCENARIO_EXPECT) {
 					if (model_event(m, e)->flags & ME_FAILED)
@@ -264,11 +339,26 @@ int view_plain(FILE *out, struct model *m, const struct plain_options *o)
 						passed++;
 				}
 			}
-			fclose(rw.fp);
-			while (rlen > 0 && row[rlen - 1] == ' ')
-				rlen--; /* an empty last cell leaves no blanks */
-			fprintf(out, "%.*s\n", (int)rlen, row);
-			free(row);
+			for (int k = 0; k < lines; k++) {
+				char *row = NULL;
+				size_t rlen = 0;
+				struct out rw = w;
+				rw.fp = open_memstream(&row, &rlen);
+				if (!rw.fp)
+					return -1;
+				for (size_t c = 0; c < nc; c++) {
+					cell_put(&rw, &cells[c], k, colw, c + 1 == nc);
+					if (c + 1 < nc)
+						fputs(" | ", rw.fp);
+				}
+				fclose(rw.fp);
+				while (rlen > 0 && row[rlen - 1] == ' ')
+					rlen--; /* an empty last cell leaves no blanks */
+				fprintf(out, "%.*s\n", (int)rlen, row);
+				free(row);
+			}
+			for (size_t c = 0; c < nc; c++)
+				cell_free(&cells[c]);
 		}
 		step_hits(&w, m, s);
 		last = (struct model_pos){s, n ? n - 1 : 0};

@@ -119,15 +119,19 @@ int view_summary(FILE *out, struct model *m, int width)
 		for (size_t v = 0; v < nv && v < MODEL_MAX_VARIANTS; v++) {
 			cell_for(m, st, (int)v, &errored[v], cell, sizeof(cell));
 			k += (size_t)snprintf(cells + k, sizeof(cells) - k, "%*s", col, cell);
-			if (k >= sizeof(cells))
+			if (k >= sizeof(cells)) {
+				k = sizeof(cells) - 1; /* cut: what was written is all there is */
 				break;
+			}
 		}
 		while (k > 0 && cells[k - 1] == ' ')
 			cells[--k] = '\0'; /* no trailing blanks */
 		fprintf(out, "%4d  ", st->line);
 		struct wrap_out w = {.fp = out, .indent = 6, .first = 1, .cells_at = text_w, .cells = cells};
-		/* the cells are on the first line: the others have the whole width */
-		view_wrap2(st->text + strspn(st->text, " \t"), text_w - 1, width - 6, summary_line, &w);
+		/* the cells are on the first line: the others have the whole width
+		 * (and so has the first, when it has no cells: a note, a mark) */
+		view_wrap2(st->text + strspn(st->text, " \t"), cells[0] ? text_w - 1 : width - 6, width - 6,
+			   summary_line, &w);
 	}
 	const struct model_step *ms = last_mark != MODEL_NONE ? model_step(m, last_mark) : NULL;
 	char label[300];

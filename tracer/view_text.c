@@ -49,6 +49,11 @@ const char *view_phase_name(enum model_phase p)
 	return (unsigned)p < MP_COUNT ? names[p] : "other";
 }
 
+void view_search_label(struct model *m, uint32_t i, char *buf, size_t len)
+{
+	view_label(m, i, buf, len, 0); /* the long words: they hold the short ones */
+}
+
 int view_indent(int depth, int colw)
 {
 	if (depth > 8)
@@ -70,15 +75,21 @@ const char *view_glyph(enum view_style style, int utf8)
 static const char *from_words(int from)
 {
 	switch (from) {
-	case MF_CONN_ASSIGNS: return "taken from conn.assigns";
-	case MF_PARENT_ASSIGNS: return "taken from the parent's assigns";
-	case MF_SOCKET_ASSIGNS: return "already in the socket's assigns";
+	case MF_CONN_ASSIGNS: return "from conn.assigns";
+	case MF_PARENT_ASSIGNS: return "from the parent's assigns";
+	case MF_SOCKET_ASSIGNS: return "already assigned";
 	default: return "";
 	}
 }
 
-enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, int times)
+int view_label_flags(int colw)
 {
+	return colw < 44 ? VL_SHORT : 0;
+}
+
+enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, int flags)
+{
+	int times = flags & VL_TIMES, shrt = flags & VL_SHORT;
 	const struct model_event *e = model_event(m, i);
 	cJSON *j = e ? model_event_json(m, i) : NULL;
 	cJSON *stop = e && e->pair != MODEL_NONE ? model_event_json(m, e->pair) : NULL;
@@ -125,11 +136,11 @@ enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, i
 		break;
 	case TK_CONN_ASSIGN: {
 		const cJSON *uid = cJSON_GetObjectItemCaseSensitive(j, "user_id");
+		const char *key = shrt ? "" : str(j, "key") ? str(j, "key") : "?";
 		if (cJSON_IsNumber(uid))
-			snprintf(buf, len, "conn.assigns.%s = user %.0f", str(j, "key") ? str(j, "key") : "?",
-				 uid->valuedouble);
+			snprintf(buf, len, "conn.assigns%s%s = user %.0f", key[0] ? "." : "", key, uid->valuedouble);
 		else
-			snprintf(buf, len, "conn.assigns.%s = nil", str(j, "key") ? str(j, "key") : "?");
+			snprintf(buf, len, "conn.assigns%s%s = nil", key[0] ? "." : "", key);
 		break;
 	}
 	case TK_REDIRECT:
@@ -173,17 +184,24 @@ enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, i
 		break;
 	}
 	case TK_ASSIGN:
-		snprintf(buf, len, "assign %s: queries again", str(j, "key") ? str(j, "key") : "?");
+		if (shrt)
+			snprintf(buf, len, "assign: queries again");
+		else
+			snprintf(buf, len, "assign %s: queries again", str(j, "key") ? str(j, "key") : "?");
 		break;
 	case TK_ASSIGN_NEW:
 		if (e->flags & ME_AVOIDED) {
 			/* "no query" first: the words a narrow column must not cut */
-			snprintf(buf, len, "no query: %s %s", str(j, "key") ? str(j, "key") : "?",
-				 from_words(e->from));
+			if (shrt)
+				snprintf(buf, len, "no query: %s", from_words(e->from));
+			else
+				snprintf(buf, len, "no query: %s %s", str(j, "key") ? str(j, "key") : "?",
+					 from_words(e->from));
 			style = VS_AVOIDED;
+		} else if (shrt) {
+			snprintf(buf, len, "assign_new: the function runs");
 		} else {
-			snprintf(buf, len, "assign_new %s: not there, the function runs",
-				 str(j, "key") ? str(j, "key") : "?");
+			snprintf(buf, len, "assign_new %s: the function runs", str(j, "key") ? str(j, "key") : "?");
 		}
 		break;
 	case TK_SOCKET_CONNECT:

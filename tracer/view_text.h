@@ -22,8 +22,18 @@ enum view_style {
 	VS_FAILED,
 };
 
+/* How view_label words a row. */
+#define VL_TIMES 1 /* with durations */
+#define VL_SHORT 2 /* for a narrow column: the key's name left out where the row says it */
+
 /* The row of event I: its label (no indentation) into BUF, and its style. Returns the style. */
-enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, int times);
+enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, int flags);
+
+/* VL_SHORT when a column COLW wide needs it. */
+int view_label_flags(int colw);
+
+/* view_label's words alone, for model_search_labels. */
+void view_search_label(struct model *m, uint32_t i, char *buf, size_t len);
 
 /* Spaces before a row at DEPTH in a column COLW wide: two a level, one when narrow. */
 int view_indent(int depth, int colw);

@@ -21,7 +21,7 @@ done
 test_expect_success 'the lesson ends at assign 3, assign_new 2, and says why' '
 	grep -q "^total  assign 3  assign_new 2  (since mark \"page load\"; assign_new: 1 fewer than assign)$" \
 		"$TRASH/01-first-visit.plain" &&
-	grep -q "○ no query: current_user taken from conn.as" "$TRASH/01-first-visit.plain" &&
+	grep -q "○ no query: current_user from conn.assigns$" "$TRASH/01-first-visit.plain" &&
 	grep -q "^  dead mount  *1  *0$" "$TRASH/01-first-visit.plain" &&
 	grep -q "^  by phase  *assign  assign_new$" "$TRASH/01-first-visit.plain"
 '
@@ -30,7 +30,7 @@ test_expect_success 'without a terminal, plain `lvtrace TRACE` prints the plain 
 	"$LVTRACE" "$TRASH/01-first-visit.jsonl" >out 2>err </dev/null &&
 	test "$(wc -l <err)" = 1 &&
 	grep -q "standard output is not a terminal: printing the plain view" err &&
-	grep -q "^== step 4/15: visit /mission$" out &&
+	grep -q "^== step 5/15: visit /mission$" out &&
 	test_must_fail grep -q "$(printf "\033")" out
 '
 
@@ -87,6 +87,39 @@ test_expect_success 'a trace of a newer format version is refused' '
 	grep -q "trace format version 2 is not supported (this is version 1)" err
 '
 
+HEAD='{"seq":1,"t_us":0,"event":"trace.start","conn":"app","format":"lvtrace","version":1,"scenario":"h.scenario","title":"hostile","variants":["a"]}'
+test_expect_success 'hostile traces: a long kind, a huge step number, a 2 MB line; no crash, no memory blow-up' '
+	k=$(head -c 5000 /dev/zero | tr "\0" k) &&
+	{ echo "$HEAD"; echo "{\"seq\":2,\"t_us\":1,\"event\":\"scenario.step\",\"conn\":\"run\",\"variant\":\"a\",\"step\":1,\"kind\":\"$k\",\"text\":\"\"}";
+	  echo "{\"seq\":3,\"t_us\":1,\"event\":\"scenario.note\",\"conn\":\"run\",\"variant\":\"a\",\"text\":\"hi\"}"; } >long.jsonl &&
+	"$LVTRACE" replay --plain long.jsonl >out 2>err &&
+	grep -q "^   note: hi$" out &&
+	{ echo "$HEAD"; echo "{\"seq\":2,\"t_us\":1,\"event\":\"scenario.step\",\"conn\":\"run\",\"variant\":\"a\",\"step\":999999999,\"kind\":\"visit\",\"text\":\"visit /x\"}"; } >big.jsonl &&
+	( ulimit -v 400000 && "$LVTRACE" replay --plain big.jsonl >out 2>err ) &&
+	grep -q "visit /x" out &&
+	{ echo "$HEAD"; printf "{\"seq\":2,\"t_us\":1,\"event\":\"x\",\"conn\":\"app\",\"pad\":\"%s\"}\n" "$(head -c 2000000 /dev/zero | tr "\0" p)"; } >wide.jsonl &&
+	"$LVTRACE" replay --plain wide.jsonl >out 2>err; test $? = 1 &&
+	grep -q "wide.jsonl:2:1: line longer than 1048576 bytes" err
+'
+
+test_expect_success 'a trace cut short after a line is replayed, with a warning' '
+	head -n 250 "$TRASH/01-first-visit.jsonl" >short.jsonl &&
+	"$LVTRACE" replay --plain short.jsonl >out 2>err &&
+	grep -q "short.jsonl ends without lvdemo.s trace.stop: cut short, or still being written" err &&
+	"$LVTRACE" replay --plain "$TRASH/01-first-visit.jsonl" >out 2>err &&
+	test_must_fail grep -q "cut short" err
+'
+
+test_expect_success 'a scenario given to replay: the command that runs it' '
+	"$LVTRACE" replay --plain "$TEST_ROOT/scenarios/01-first-visit.scenario" >out 2>err; test $? = 2 &&
+	grep -q "is a scenario, not a trace: lvtrace run" err
+'
+
+test_expect_success 'a variant named twice is refused' '
+	"$LVTRACE" replay --plain --variants assign,assign "$TRASH/01-first-visit.jsonl" >out 2>err; test $? = 2 &&
+	grep -q "variant .assign. is named twice" err
+'
+
 start_lvdemo
 test_expect_success 'a trace lvdemo wrote itself: steps are its page loads and joins, columns its variants' '
 	request GET /users/register &&
@@ -99,7 +132,10 @@ test_expect_success 'a trace lvdemo wrote itself: steps are its page loads and j
 	grep -q "^== step [0-9]*/[0-9]*: GET /assign/mission$" out &&
 	grep -q "^== step [0-9]*/[0-9]*: GET /assign_new/mission$" out &&
 	grep -q "^== step [0-9]*/[0-9]*: join MissionLive$" out &&
-	grep -q "^assign  *| assign_new$" out
+	grep -q "^assign  *| assign_new$" out &&
+	# the registration served both: its statements are in both columns
+	grep -q "^    ● users: INSERT INTO users.* |     ● users: INSERT INTO users" out &&
+	test_must_fail grep -q "/assets/" out
 '
 
 test_expect_success 'make run without a terminal prints the plain lesson and exits 0' '

@@ -75,10 +75,13 @@ test_expect_success 'it opens paused at the first step, assign beside assign_new
 '
 
 test_expect_success 'stepping to the dead mount: the avoided query sits beside the query' '
+	keys "}" &&
+	grep -q "step 2 / 15  mark" screen &&
 	keys "]" "]" "]" &&
-	grep -q "step 4 / 15  visit /mission" screen &&
-	keys n n &&
-	grep -q "● users_tokens: SELECT ... FROM users_toke.*│ *○ no query: current_user taken from conn.assigns" screen &&
+	grep -q "step 5 / 15  visit /mission" screen &&
+	grep -q "^ note:  The HTTP GET runs the router.s plugs" screen &&
+	grep -q "Then the dead (disconnected) mount" screen &&
+	grep -q "● users_tokens: SELECT ... FROM users_toke.*│ *○ no query: current_user from conn.assigns" screen &&
 	grep -q "mount (dead) MissionLive" screen &&
 	grep -q "assign_new: 1 fewer than assign" screen &&
 	screen_is tracer-dead-mount
@@ -94,7 +97,7 @@ test_expect_success 'at the end the counters read 3 and 2, split by phase' '
 test_expect_success 'search: / finds a phase, n the next hit, Esc clears it' '
 	keys g / h a n d l e _ p a r a m s Enter &&
 	grep -q "search \"handle_params\": n next" screen &&
-	grep -q "step 4 / 15" screen &&
+	grep -q "step 5 / 15" screen &&
 	grep -qE "^▸ +handle_params \(dead\)" screen &&
 	keys n &&
 	grep -q "step 11 / 15" screen &&
@@ -105,7 +108,7 @@ test_expect_success 'search: / finds a phase, n the next hit, Esc clears it' '
 test_expect_success 'help lists every key; any key closes it' '
 	keys "?" &&
 	grep -q "keys (any key closes this)" screen &&
-	grep -q "search SQL, phases and event names" screen &&
+	grep -q "search what the rows say, SQL, phases" screen &&
 	grep -q "the lesson.s pair / all the variants" screen &&
 	keys x &&
 	test_must_fail grep -q "keys (any key closes this)" screen
@@ -123,7 +126,7 @@ test_expect_success 'the code pane shows each variant'"'"'s mount; a is all the 
 '
 
 test_expect_success 'the detail pane shows the selected query in full' '
-	keys g "]" "]" "]" n Enter &&
+	keys g "}" n Enter &&
 	grep -q "detail (Enter closes" screen &&
 	grep -q "sql: SELECT u.id, u.email" screen &&
 	grep -q "caller: accounts.c:[0-9]* accounts_get_user_by_session_token" screen &&
@@ -133,10 +136,10 @@ test_expect_success 'the detail pane shows the selected query in full' '
 
 test_expect_success 'a terminal too small says so, and the screen comes back' '
 	tm resize-window -t lv -x 50 -y 12 &&
-	wait_for "terminal too small \(need 60x16\)" &&
+	wait_for "terminal too small \(need 60x[0-9]+\)" &&
 	grep -q "this one is 50x12; q quits" screen &&
 	tm resize-window -t lv -x 120 -y 40 &&
-	wait_for "step 4 / 15"
+	wait_for "step 5 / 15"
 '
 
 test_expect_success 'q quits and restores the terminal' '
@@ -156,6 +159,34 @@ test_expect_success 'SIGTERM ends it with the terminal restored (status 143)' '
 	grep -q "^EXITED 143$" screen &&
 	test "$(tm display -p -t lv "#{alternate_on}")" = 0 &&
 	grep -q "^icanon echo *$" screen
+'
+
+test_expect_success 'a trace rewritten while it is open: the tracer keeps what it read' '
+	cp "$TRASH/lesson.jsonl" "$TRASH/rewritten.jsonl" &&
+	tm kill-session -t lv 2>/dev/null
+	tm new-session -d -s lv -x 120 -y 40 "env LANG=C.UTF-8 NO_COLOR=1 '"'$LVTRACE'"' replay '"'$TRASH/rewritten.jsonl'"'; echo \"EXITED \$?\"; echo DONE" &&
+	tm set-option -t lv remain-on-exit on >/dev/null &&
+	wait_for "step 1 / 15" &&
+	: >"$TRASH/rewritten.jsonl" &&
+	keys G &&
+	grep -q "step 15 / 15" screen &&
+	grep -q "3 queries, as expected" screen &&
+	keys q && wait_for "^DONE" && capture_all &&
+	grep -q "^EXITED 0$" screen
+'
+
+test_expect_success 'a trace from a pipe that has not ended: the screen and the keys do not wait' '
+	tm kill-session -t lv 2>/dev/null
+	mkfifo "$TRASH/feed" &&
+	tm new-session -d -s lv -x 120 -y 40 "env LANG=C.UTF-8 NO_COLOR=1 '"'$LVTRACE'"' replay '"'$TRASH/feed'"'; echo \"EXITED \$?\"; echo DONE" &&
+	tm set-option -t lv remain-on-exit on >/dev/null &&
+	exec 7>"$TRASH/feed" &&
+	head -n 300 "$TRASH/lesson.jsonl" >&7 &&
+	wait_for "step 1 / [0-9]+\+" &&
+	grep -q "reading\.\.\." screen &&
+	keys q && wait_for "^DONE" && capture_all &&
+	exec 7>&- &&
+	grep -q "^EXITED 0$" screen
 '
 
 test_expect_success 'playing advances by itself and pauses at the mark' '

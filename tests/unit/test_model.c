@@ -325,9 +325,16 @@ static void test_cursor_motions(void **state)
 	assert_int_equal(model_cursor(m).row, 0);
 	assert_false(model_back(m)); /* nothing before the first shown step */
 
+	/* ] shows a step whole: the rest of this one, then the next one to its end */
+	assert_true(model_next_step(m));
+	uint32_t reg = step_named(m, "register a b");
+	uint32_t nreg = 0;
+	model_rows(m, reg, &nreg);
+	assert_int_equal(model_cursor(m).step, reg);
+	assert_int_equal(model_cursor(m).row, nreg - 1);
 	assert_true(model_next_step(m));
 	assert_int_equal(model_cursor(m).step, step_named(m, "mark \"page load\""));
-	assert_true(model_at_mark(m, model_cursor(m)));
+	assert_true(model_at_mark(m, model_cursor(m))); /* a mark step is its header alone */
 	assert_false(model_next_mark(m)); /* one mark only */
 
 	/* n: the next row with a query; the plug's, then the dead mount's (an avoided one counts) */
@@ -340,12 +347,14 @@ static void test_cursor_motions(void **state)
 	assert_true(model_prev_query(m));
 	assert_int_equal(model_cursor(m).row, first);
 
-	/* [ goes to this step's header, then the step before */
-	assert_true(model_prev_step(m));
-	assert_int_equal(model_cursor(m).step, visit);
-	assert_int_equal(model_cursor(m).row, 0);
+	/* [ hides this step: the cursor at the end of the step before */
 	assert_true(model_prev_step(m));
 	assert_int_equal(model_cursor(m).step, step_named(m, "note \"the plug, then the mount\""));
+	assert_true(model_next_step(m));
+	uint32_t nvisit = 0;
+	model_rows(m, visit, &nvisit);
+	assert_int_equal(model_cursor(m).step, visit);
+	assert_int_equal(model_cursor(m).row, nvisit - 1);
 
 	/* the selection follows the cursor, and moves only among revealed rows */
 	assert_true(model_end(m));
@@ -518,6 +527,99 @@ static void test_feed_in_pieces(void **state)
 	model_free(whole);
 }
 
+/* Hostile shapes: steps numbered far apart, a note after later steps, spans
+ * nested past the stack, two sockets joining at once, no shown step. */
+static void test_hostile_shapes(void **state)
+{
+	(void)state;
+	struct text t = {0};
+	scenario_header(&t);
+	step(&t, "assign", 1, "mark", "mark \\\"m\\\"");
+	step(&t, "assign", 1000000000, "visit", "visit /far");
+	step(&t, "assign_new", 1, "mark", "mark \\\"m\\\"");
+	line(&t, "\"event\":\"scenario.mark\",\"conn\":\"run\",\"variant\":\"assign_new\",\"label\":\"m\"");
+	struct model *m = load_text(&t);
+	/* two steps, made as they were named; nothing for the numbers between */
+	assert_int_equal(model_shown_steps(m), 2);
+	assert_true(model_step_count(m) <= 3);
+	/* the mark of step 1 came after step 10^9 was made: that one sees it all the same */
+	uint32_t far = step_named(m, "visit /far");
+	assert_int_equal(model_step(m, far)->mark_step, step_named(m, "mark \"m\""));
+	model_free(m);
+
+	/* 40 nested plugs: the spans past the stack's depth are counted, the
+	 * request's own start still pairs with its stop */
+	struct text h = {0};
+	line(&h, "\"event\":\"trace.start\",\"conn\":\"app\",\"format\":\"lvtrace\",\"version\":1");
+	line(&h, "\"event\":\"endpoint.start\",\"conn\":\"http:1\",\"variant\":\"assign\",\"method\":\"GET\",\"path\":\"/x\"");
+	for (int i = 0; i < 40; i++)
+		line(&h, "\"event\":\"plug.start\",\"conn\":\"http:1\",\"variant\":\"assign\",\"plug\":\"p\",\"phase\":\"plug:p\"");
+	for (int i = 0; i < 40; i++)
+		line(&h, "\"event\":\"plug.stop\",\"conn\":\"http:1\",\"variant\":\"assign\",\"phase\":\"plug:p\"");
+	line(&h, "\"event\":\"endpoint.stop\",\"conn\":\"http:1\",\"variant\":\"assign\",\"status\":302");
+	/* two sockets, their joins answered in turn */
+	for (int k = 1; k <= 2; k++) {
+		line(&h, "\"event\":\"live_view.mount.start\",\"conn\":\"ws:%d\",\"variant\":\"assign\",\"phase\":\"mount:connected:V%d\",\"view\":\"V%d\",\"connected\":true", k, k, k);
+		line(&h, "\"event\":\"live_view.mount.stop\",\"conn\":\"ws:%d\",\"variant\":\"assign\",\"phase\":\"mount:connected:V%d\",\"view\":\"V%d\",\"connected\":true", k, k, k);
+	}
+	for (int k = 1; k <= 2; k++)
+		line(&h, "\"event\":\"channel.join\",\"conn\":\"ws:%d\",\"variant\":\"assign\",\"view\":\"V%d\",\"result\":\"ok\"", k, k);
+	/* a click on the first socket, later: it stays with that socket's step */
+	line(&h, "\"event\":\"endpoint.start\",\"conn\":\"http:2\",\"variant\":\"assign\",\"method\":\"GET\",\"path\":\"/y\"");
+	line(&h, "\"event\":\"endpoint.stop\",\"conn\":\"http:2\",\"variant\":\"assign\",\"status\":200");
+	line(&h, "\"event\":\"live_view.handle_event.start\",\"conn\":\"ws:1\",\"variant\":\"assign\",\"phase\":\"handle_event:connected:V1\",\"view\":\"V1\",\"connected\":true");
+	m = load_text(&h);
+	const struct model_event *first = model_event(m, 1);
+	assert_int_equal(first->kind, TK_ENDPOINT_START);
+	assert_int_not_equal(first->pair, MODEL_NONE);
+	assert_int_equal(model_event(m, first->pair)->kind, TK_ENDPOINT_STOP);
+	uint32_t ev_click = (uint32_t)model_event_count(m) - 1;
+	uint32_t mount1 = 0;
+	for (uint32_t i = 0; i < model_event_count(m); i++)
+		if (model_event(m, i)->kind == TK_MOUNT_START && !mount1)
+			mount1 = i;
+	assert_int_equal(model_event(m, ev_click)->step, model_event(m, mount1)->step);
+	model_free(m);
+
+	/* only lvdemo's start-up: nothing is shown, no motion moves into it */
+	struct text u = {0};
+	line(&u, "\"event\":\"trace.start\",\"conn\":\"app\",\"format\":\"lvtrace\",\"version\":1");
+	line(&u, "\"event\":\"repo.query\",\"conn\":\"app\",\"sql\":\"PRAGMA x\",\"phase\":\"startup\"");
+	line(&u, "\"event\":\"repo.query\",\"conn\":\"app\",\"sql\":\"PRAGMA y\",\"phase\":\"startup\"");
+	m = load_text(&u);
+	assert_int_equal(model_shown_steps(m), 0);
+	assert_false(model_forward(m));
+	assert_false(model_end(m));
+	assert_false(model_next_query(m));
+	assert_int_equal(model_cursor(m).row, 0);
+	model_free(m);
+}
+
+/* Search finds text JSON escapes, and what a view says for a row. */
+static void labeller(struct model *m, uint32_t i, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", model_event(m, i)->kind == TK_CONN_ASSIGN ? "the words on screen" : "");
+}
+
+static void test_search_escapes_and_labels(void **state)
+{
+	(void)state;
+	struct text t = {0};
+	lesson(&t);
+	line(&t, "\"event\":\"repo.query\",\"conn\":\"assign/app\",\"variant\":\"assign\",\"sql\":\"SELECT \\\"id\\\" FROM t\",\"phase\":\"startup\"");
+	struct model *m = load_text(&t);
+	uint32_t q = (uint32_t)model_event_count(m) - 1;
+	model_search_set(m, "\"id\"");
+	assert_true(model_search_hit(m, q));
+	model_search_set(m, "words on screen");
+	model_home(m);
+	assert_false(model_search_next(m));
+	model_search_labels(m, labeller);
+	assert_true(model_search_next(m));
+	assert_int_equal(model_event(m, model_selected_event(m))->kind, TK_CONN_ASSIGN);
+	model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -531,6 +633,8 @@ int main(void)
 		cmocka_unit_test(test_raw_trace_steps),
 		cmocka_unit_test(test_bad_line_keeps_the_prefix),
 		cmocka_unit_test(test_feed_in_pieces),
+		cmocka_unit_test(test_hostile_shapes),
+		cmocka_unit_test(test_search_escapes_and_labels),
 	};
 
 	return cmocka_run_group_tests_name("model: the tracer's one model of a trace", tests, NULL, NULL);
