@@ -1130,15 +1130,23 @@ static int load_line(struct model *m, size_t off, size_t len, char *err, size_t 
 		snprintf(err, errlen, "%s:%ld:%s", m->scan.name, at, why);
 		return keep_error(m, err);
 	}
+	/* the members every line has: one look-up each */
+	struct mj_value seq, t_us, event, conn;
+	mj_get(m->mj, "seq", &seq);
+	mj_get(m->mj, "t_us", &t_us);
+	mj_get(m->mj, "event", &event);
+	mj_get(m->mj, "conn", &conn);
 	struct trace_members mb = {
-		.has_seq = mj_has(m->mj, "seq"),
-		.has_t_us = mj_has(m->mj, "t_us"),
-		.has_event = mj_has(m->mj, "event"),
-		.has_conn = mj_has(m->mj, "conn"),
-		.seq_is_number = mj_num(m->mj, "seq", &mb.seq),
-		.t_us_is_number = mj_num(m->mj, "t_us", &mb.t_us),
-		.event = mj_str(m->mj, "event"),
-		.conn = mj_str(m->mj, "conn"),
+		.has_seq = seq.present,
+		.has_t_us = t_us.present,
+		.has_event = event.present,
+		.has_conn = conn.present,
+		.seq_is_number = seq.is_number,
+		.t_us_is_number = t_us.is_number,
+		.seq = seq.number,
+		.t_us = t_us.number,
+		.event = event.string,
+		.conn = conn.string,
 	};
 	if (trace_scanner_members(&m->scan, &mb, err, errlen) < 0)
 		return keep_error(m, err);

@@ -64,3 +64,19 @@ int mj_has(struct mj *p, const char *key)
 	simdjson::dom::element e;
 	return p->obj[key].get(e) == simdjson::SUCCESS;
 }
+
+void mj_get(struct mj *p, const char *key, struct mj_value *out)
+{
+	simdjson::dom::element e;
+	*out = mj_value{};
+	if (p->obj[key].get(e) != simdjson::SUCCESS)
+		return;
+	out->present = 1;
+	if (e.is_number()) {
+		out->is_number = e.get_double().get(out->number) == simdjson::SUCCESS;
+	} else if (e.is_string()) {
+		const char *s = nullptr;
+		if (e.get_c_str().get(s) == simdjson::SUCCESS)
+			out->string = s;
+	}
+}

@@ -37,6 +37,15 @@ int mj_true(struct mj *p, const char *key);
 /* 1 when KEY is present. */
 int mj_has(struct mj *p, const char *key);
 
+/* Member KEY in one look-up: whether it is there, and as a number or a string (NULL). */
+struct mj_value {
+	int present;
+	int is_number;
+	double number;
+	const char *string;
+};
+void mj_get(struct mj *p, const char *key, struct mj_value *out);
+
 #ifdef __cplusplus
 }
 #endif
