@@ -697,8 +697,14 @@ int live_socket_disconnect_all(struct app *app, const char *live_socket_id)
 		lws_callback_on_writable(s->wsi);
 		n++;
 	}
+	/* the topic is "users_sessions:" and the token in base64: the trace
+	 * never shows a token, so it says which topic, not which token */
 	cJSON *f = cJSON_CreateObject();
-	cJSON_AddStringToObject(f, "topic", live_socket_id);
+	const char *colon = strchr(live_socket_id, ':');
+	char topic[64];
+	snprintf(topic, sizeof(topic), "%.*s:<token>", colon ? (int)(colon - live_socket_id) : 0,
+		 live_socket_id);
+	cJSON_AddStringToObject(f, "topic", topic);
 	cJSON_AddStringToObject(f, "message", "disconnect");
 	cJSON_AddNumberToObject(f, "sockets", n);
 	trace_emit(app->trace, TRACE_EV_BROADCAST, f);

@@ -37,11 +37,22 @@ trap 'exit 130' INT TERM
 
 say() { echo "# $*"; }
 
+# test_when_finished CMD: run CMD after this test's body, passed or failed
+# (last registered, first run), as git's t/ has it: a server a body starts
+# is stopped even when the body fails half-way.
+test_when_finished() {
+	test_cleanup="$*; $test_cleanup"
+}
+
 test_expect_success() {
 	local desc=$1 body=$2
 	test_count=$((test_count + 1))
 	local out
-	if out=$(cd "$TRASH" && eval "$body" 2>&1); then
+	# the body runs in a subshell: its clean-up runs there too, after it
+	if out=$(cd "$TRASH" && IN_TEST=1 && test_cleanup=: &&
+		{ eval "$body"; } 2>&1; rc=$?
+		{ eval "$test_cleanup"; } 2>&1 || rc=1
+		exit $rc); then
 		echo "ok $test_count - $desc"
 	else
 		test_failed=$((test_failed + 1))
@@ -64,6 +75,19 @@ test_done() {
 	fi
 	echo "1..$test_count"
 	[ "$test_failed" -eq 0 ]
+}
+
+# test_expect_code CODE CMD...: CMD must exit with status CODE.
+test_expect_code() {
+	local want=$1
+	shift
+	"$@"
+	local status=$?
+	if [ "$status" -ne "$want" ]; then
+		echo "test_expect_code: '$*' exited $status, not $want" >&2
+		return 1
+	fi
+	return 0
 }
 
 # Run a command that must fail (non-zero, but not killed by a signal).
@@ -108,6 +132,10 @@ start_lvdemo() {
 		exit 1
 		;;
 	esac
+	# started inside a test's body: stopped when the body ends, however it ends
+	if [ -n "${IN_TEST:-}" ]; then
+		test_when_finished stop_lvdemo
+	fi
 }
 
 # stop_lvdemo: SIGTERM, then wait for the process to exit. Call it in the
@@ -177,6 +205,30 @@ log_out() {
 }
 
 # ---------------------------------------------------------------- trace
+
+# remember_tokens: add the session tokens the database holds now (hex) to
+# ./tokens, so that a later check knows the ones logged out since
+remember_tokens() {
+	sqlite3 "$TRASH/lvdemo.db" "SELECT hex(token) FROM users_tokens" >>"$TRASH/tokens"
+}
+
+# no_token_in FILE: none of the remembered tokens is in FILE, in hex (either
+# case), base64 or base64url (with or without padding)
+no_token_in() {
+	local hex b64
+	[ -s "$TRASH/tokens" ] || { echo "no_token_in: no token remembered" >&2; return 1; }
+	for hex in $(sort -u "$TRASH/tokens"); do
+		b64=$(printf "%b" "$(printf %s "$hex" | sed 's/../\\x&/g')" | base64 -w0)
+		for form in "$hex" "$(printf %s "$hex" | tr A-F a-f)" "$b64" "${b64%%=*}" \
+			"$(printf %s "$b64" | tr '+/' '-_')" "$(printf %s "${b64%%=*}" | tr '+/' '-_')"; do
+			if grep -qF -- "$form" "$1"; then
+				echo "no_token_in: a token ($form) is in $1:" >&2
+				grep -nF -- "$form" "$1" | head -n 3 >&2
+				return 1
+			fi
+		done
+	done
+}
 
 # trace_mark: remember where the trace ends now; trace_since prints what
 # came after, one JSON object per line.

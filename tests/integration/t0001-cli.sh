@@ -2,11 +2,17 @@
 # lvdemo's command line: help, version, bad flags, start-up and shutdown.
 . "$(dirname "$0")/lib.sh"
 
-test_expect_success '--help lists every option and exits 0' '
+test_expect_success '--help describes every option of the README'"'"'s synopsis, and no other' '
 	"$LVDEMO" --help >out &&
-	for opt in --host --port --db --trace --bcrypt-cost --secret-file --help --version; do
-		grep -q -- "$opt" out || { echo "missing $opt"; exit 1; }
-	done
+	# the README is the reference: its synopsis of lvdemo, between the fences after "## lvdemo"
+	sed -n "/^## lvdemo$/,/^## /p" "$TEST_ROOT/README.md" | sed -n "/^\`\`\`$/,/^\`\`\`$/p" |
+		grep -o -- "--[a-z-]*" | sort -u >readme &&
+	test -s readme &&
+	{ cat readme; printf "%s\n" --help --version; } | sort -u >expected &&
+	grep "^  --" out | grep -o -- "^  --[a-z-]*" | sed "s/^  //" | sort -u >described &&
+	test_cmp expected described &&
+	sed -n "/^usage:/,/^$/p" out | grep -o -- "--[a-z-]*" | sort -u >usage &&
+	test_cmp readme usage
 '
 
 test_expect_success '--version prints the version' '
@@ -88,6 +94,18 @@ test_expect_success 'a malformed secret file is reported with file:line:column' 
 	printf "not hex at all\n" >bad-secret &&
 	test_must_fail "$LVDEMO" --port 0 --db "$TRASH/x.db" --trace "$TRASH/x.jsonl" --secret-file bad-secret 2>err &&
 	grep -q "bad-secret:1:" err
+'
+
+test_expect_success 'a test body that fails after start_lvdemo still stops that lvdemo' '
+	mkdir -p x/y &&
+	cat >x/y/inner.sh <<-EOF &&
+	. "$TEST_ROOT/tests/integration/lib.sh"
+	test_expect_success "starts lvdemo, then fails" "start_lvdemo && echo \\\$LVDEMO_PID >\"$TRASH/pid\" && false"
+	EOF
+	LVDEMO="$LVDEMO" bash x/y/inner.sh >inner.out 2>&1;
+	grep -q "^not ok 1 - starts lvdemo, then fails" inner.out &&
+	test -s pid &&
+	test_must_fail kill -0 "$(cat pid)" 2>/dev/null
 '
 
 test_done

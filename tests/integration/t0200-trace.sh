@@ -99,6 +99,7 @@ test_expect_success 'a failed log in: the SELECT only' '
 
 test_expect_success 'log out: the plug SELECT, then DELETE of the token' '
 	rm -f "$JAR" && log_in agent@example.com "$PASSWORD" && http GET / && trace_mark &&
+	remember_tokens &&
 	post_form /users/log_out "_method=delete" && test "$STATUS" = 302 &&
 	expect_queries \
 		"plug:fetch_current_user	$TOKEN_SQL" \
@@ -131,16 +132,24 @@ test_expect_success 'each request is one conn, opened by endpoint.start, closed 
 	test_cmp expected actual
 '
 
-test_expect_success 'spans nest: each plug.start has its plug.stop with a duration' '
-	jq -e -s "
-		(map(select(.event == \"plug.start\")) | length) ==
-		(map(select(.event == \"plug.stop\" and (.duration_us | type == \"number\"))) | length)" "$TRACE" >/dev/null
+test_expect_success 'spans nest: per conn, each stop closes the innermost start, phases compose' '
+	jq -s -e -f "$TEST_ROOT/tests/integration/lib/spans_nest.jq" "$TRACE" >/dev/null &&
+	# the check itself: a stop out of place is caught
+	awk "/\"event\":\"plug.stop\"/ && !done { held = \$0; done = 1; next } { print } END { print held }" \
+		"$TRACE" >swapped.jsonl &&
+	test_must_fail jq -s -e -f "$TEST_ROOT/tests/integration/lib/spans_nest.jq" swapped.jsonl >/dev/null
 '
 
 test_expect_success 'no line ever shows a token: blobs appear as <N bytes>' '
 	jq -r "select(.event == \"repo.query\") | .params[] | strings" "$TRACE" | grep "^<" | sort -u >actual &&
 	printf "%s\n" "<32 bytes>" "<64 bytes>" >expected &&
-	test_cmp expected actual
+	test_cmp expected actual &&
+	# and no token at all, in any encoding, anywhere in the trace (those
+	# logged out included)
+	remember_tokens &&
+	test "$(sort -u tokens | wc -l)" -ge 2 &&
+	no_token_in "$TRACE" &&
+	jq -s -e "map(select(.event == \"broadcast\")) | length > 0 and all(.topic == \"users_sessions:<token>\")" "$TRACE" >/dev/null
 '
 
 stop_lvdemo

@@ -196,7 +196,7 @@ test_expect_success 'WebSocket: a 200 to the upgrade is refused; a dropped conne
 	drive "$FAKE_URL" ws /ws-drop next-push 2000 await-close 2000 &&
 	printf "%s\n" open "push [null,null,\"lv:x\",\"bye\",{}]" "closed 1006" >expected &&
 	test_cmp expected out &&
-	{ drive --timeout 1000 "$FAKE_URL" ws /ws-silent heartbeat; test $? = 1; } &&
+	test_expect_code 1 drive --timeout 1000 "$FAKE_URL" ws /ws-silent heartbeat &&
 	printf "%s\n" open "no reply (timeout)" >expected && test_cmp expected out
 '
 

@@ -158,7 +158,7 @@ test_expect_success 'a malformed message gets no reply, a socket.error in the tr
 	request POST /users/log_in "$(form "user[email]=agent@example.com" "user[password]=$PASSWORD")" &&
 	page /assign_new/mission &&
 	trace_mark &&
-	{ drive --timeout 500 "$URL" ws "$SOCKET" push "lv:$ID" "phx_join" "[]"; test $? = 1; } &&
+	test_expect_code 1 drive --timeout 500 "$URL" ws "$SOCKET" push "lv:$ID" "phx_join" "[]" &&
 	grep -qx "no reply (timeout)" out &&
 	trace_since | jq -e -s "any(.event == \"socket.error\" and (.error | startswith(\"malformed message\")))" >/dev/null &&
 	drive "$URL" ws "$SOCKET" heartbeat close && grep -qx "reply ok {}" out

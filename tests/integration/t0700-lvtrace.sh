@@ -40,7 +40,7 @@ test_expect_success 'a wrong expectation fails with the full explanation' '
 
 test_expect_success 'check exits 1 on a failure, 0 when all hold' '
 	cd "$TRASH" &&
-	"$LVTRACE" check wrong.scenario >/dev/null; test $? = 1 &&
+	test_expect_code 1 "$LVTRACE" check wrong.scenario >/dev/null &&
 	sed "s/^expect queries 2$/expect queries assign=3 assign_new=2/" wrong.scenario >right.scenario &&
 	"$LVTRACE" check right.scenario >/dev/null
 '
@@ -48,7 +48,7 @@ test_expect_success 'check exits 1 on a failure, 0 when all hold' '
 test_expect_success 'a malformed file: file:line:column, the line, a caret, a suggestion; nothing runs' '
 	cd "$TRASH" &&
 	printf "title \"x\"\nvisit /mission\nnavigat /dossier\n" >typo.scenario &&
-	"$LVTRACE" check typo.scenario wrong.scenario >out 2>err; test $? = 2 &&
+	test_expect_code 2 "$LVTRACE" check typo.scenario wrong.scenario >out 2>err &&
 	test ! -s out &&
 	head -n 1 err | grep -q "^typo.scenario:3:1: " &&
 	grep -q "^  navigat /dossier$" err &&
@@ -69,9 +69,9 @@ test_expect_success 'a login that does not log in is an error at that step, with
 
 test_expect_success 'usage errors exit 2' '
 	test_must_fail "$LVTRACE" frobnicate 2>err && grep -q "unknown command" err &&
-	"$LVTRACE" run 2>/dev/null; test $? = 2 &&
-	"$LVTRACE" check --nope 2>/dev/null; test $? = 2 &&
-	"$LVTRACE" check /no/such/dir 2>/dev/null; test $? = 2
+	test_expect_code 2 "$LVTRACE" run 2>/dev/null &&
+	test_expect_code 2 "$LVTRACE" check --nope 2>/dev/null &&
+	test_expect_code 2 "$LVTRACE" check /no/such/dir 2>/dev/null
 '
 
 test_expect_success 'run writes one merged trace: all variants, renumbered, rebased, prefixed' '
@@ -101,7 +101,7 @@ test_expect_success 'a visit closes the page'"'"'s socket, as a full page load d
 
 test_expect_success '--junit writes a JUnit report' '
 	cd "$TRASH" &&
-	"$LVTRACE" check --junit report.xml wrong.scenario right.scenario >/dev/null; test $? = 1 &&
+	test_expect_code 1 "$LVTRACE" check --junit report.xml wrong.scenario right.scenario >/dev/null &&
 	head -n 1 report.xml | grep -q "^<?xml" &&
 	test "$(grep -c "<testcase " report.xml)" = 2 &&
 	test "$(grep -c "<failure " report.xml)" = 1 &&
@@ -125,7 +125,7 @@ test_expect_success 'Ctrl-C stops every lvdemo and cleans up' '
 		ls ctrlc/lvtrace.*/*.jsonl >/dev/null 2>&1 && break
 		read -r -t 0.05 <> <(:) || :
 	done &&
-	kill -INT $pid && wait $pid; test $? = 130 &&
+	kill -INT $pid && test_expect_code 130 wait $pid &&
 	! pgrep -f "$TRASH/ctrlc" >/dev/null &&
 	test -z "$(ls ctrlc)"
 '

@@ -48,7 +48,7 @@ test_expect_success '--variants chooses the columns and their order; --all shows
 '
 
 test_expect_success 'a variant the trace does not have is a usage error' '
-	"$LVTRACE" replay --plain --variants assign,nope "$TRASH/01-first-visit.jsonl" >out 2>err; test $? = 2 &&
+	test_expect_code 2 "$LVTRACE" replay --plain --variants assign,nope "$TRASH/01-first-visit.jsonl" >out 2>err &&
 	grep -q "the trace has no variant .nope. (it has: assign, assign_new, on_mount, on_mount_assign)" err
 '
 
@@ -65,10 +65,10 @@ test_expect_success 'notes and step texts are wrapped, never cut, even narrow' '
 '
 
 test_expect_success 'a missing or empty trace: one line, exit status 2' '
-	"$LVTRACE" replay --plain /no/such.jsonl >out 2>err; test $? = 2 &&
+	test_expect_code 2 "$LVTRACE" replay --plain /no/such.jsonl >out 2>err &&
 	test "$(cat err)" = "lvtrace: cannot open '"'"'/no/such.jsonl'"'"': No such file or directory" &&
 	: >empty.jsonl &&
-	"$LVTRACE" replay --plain empty.jsonl >out 2>err; test $? = 2 &&
+	test_expect_code 2 "$LVTRACE" replay --plain empty.jsonl >out 2>err &&
 	test "$(cat err)" = "lvtrace: empty.jsonl:1:1: empty trace (no trace.start line)"
 '
 
@@ -76,14 +76,14 @@ test_expect_success 'a bad line mid-trace: what precedes it is shown, then FILE:
 	head -n 300 "$TRASH/01-first-visit.jsonl" >cut.jsonl &&
 	printf "{\"seq\":999999,\"t_us\":1,\"event\":\"x\",\"conn\":\"app\"\n" >>cut.jsonl &&
 	tail -n +301 "$TRASH/01-first-visit.jsonl" >>cut.jsonl &&
-	"$LVTRACE" replay --plain cut.jsonl >out 2>err; test $? = 1 &&
+	test_expect_code 1 "$LVTRACE" replay --plain cut.jsonl >out 2>err &&
 	grep -q "^lvtrace: cut.jsonl:301:[0-9]*: not valid JSON$" err &&
 	grep -q "^== step 1/" out
 '
 
 test_expect_success 'a trace of a newer format version is refused' '
 	printf "{\"seq\":1,\"t_us\":0,\"event\":\"trace.start\",\"conn\":\"app\",\"format\":\"lvtrace\",\"version\":2}\n" >v2.jsonl &&
-	"$LVTRACE" replay --plain v2.jsonl >out 2>err; test $? = 2 &&
+	test_expect_code 2 "$LVTRACE" replay --plain v2.jsonl >out 2>err &&
 	grep -q "trace format version 2 is not supported (this is version 1)" err
 '
 
@@ -101,7 +101,7 @@ test_expect_success 'hostile traces: a long kind, a huge step number, a 2 MB lin
 	( $limit && "$LVTRACE" replay --plain big.jsonl >out 2>err ) &&
 	grep -q "visit /x" out &&
 	{ echo "$HEAD"; printf "{\"seq\":2,\"t_us\":1,\"event\":\"x\",\"conn\":\"app\",\"pad\":\"%s\"}\n" "$(head -c 2000000 /dev/zero | tr "\0" p)"; } >wide.jsonl &&
-	"$LVTRACE" replay --plain wide.jsonl >out 2>err; test $? = 1 &&
+	test_expect_code 1 "$LVTRACE" replay --plain wide.jsonl >out 2>err &&
 	grep -q "wide.jsonl:2:1: line longer than 1048576 bytes" err
 '
 
@@ -114,12 +114,12 @@ test_expect_success 'a trace cut short after a line is replayed, with a warning'
 '
 
 test_expect_success 'a scenario given to replay: the command that runs it' '
-	"$LVTRACE" replay --plain "$TEST_ROOT/scenarios/01-first-visit.scenario" >out 2>err; test $? = 2 &&
+	test_expect_code 2 "$LVTRACE" replay --plain "$TEST_ROOT/scenarios/01-first-visit.scenario" >out 2>err &&
 	grep -q "is a scenario, not a trace: lvtrace run" err
 '
 
 test_expect_success 'a variant named twice is refused' '
-	"$LVTRACE" replay --plain --variants assign,assign "$TRASH/01-first-visit.jsonl" >out 2>err; test $? = 2 &&
+	test_expect_code 2 "$LVTRACE" replay --plain --variants assign,assign "$TRASH/01-first-visit.jsonl" >out 2>err &&
 	grep -q "variant .assign. is named twice" err
 '
 

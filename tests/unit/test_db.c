@@ -593,11 +593,10 @@ static void test_db_sql_source(void **state)
 }
 
 /*
- * BUG: words are only recognised from a letter, so an identifier beginning
- * with '_' (or a digit) is split and its tail read as a keyword:
- * "SELECT _from FROM t" gives "FROM" instead of "t".
+ * An identifier that begins with '_' (or a digit) is one word: it once was
+ * split and its tail read as a keyword ("SELECT _from FROM t" gave "FROM").
  */
-static void test_db_sql_source_bug_underscore_identifier(void **state)
+static void test_db_sql_source_underscore_identifier(void **state)
 {
 	(void)state;
 	expect_source("SELECT _from FROM t", "t");
@@ -605,10 +604,10 @@ static void test_db_sql_source_bug_underscore_identifier(void **state)
 }
 
 /*
- * BUG: SQLite's "UPDATE OR <conflict>" form gives the keyword after OR
- * instead of the table: "UPDATE OR IGNORE z SET a = 1" gives "OR".
+ * SQLite's "UPDATE OR <conflict>" form names the table after the conflict
+ * clause: it once gave the keyword after OR ("OR").
  */
-static void test_db_sql_source_bug_update_or_conflict(void **state)
+static void test_db_sql_source_update_or_conflict(void **state)
 {
 	(void)state;
 	expect_source("UPDATE OR IGNORE z SET a = 1", "z");
@@ -628,8 +627,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_db_exec_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_secret_traced_by_size, setup, teardown),
 		cmocka_unit_test(test_db_sql_source),
-		cmocka_unit_test(test_db_sql_source_bug_underscore_identifier),
-		cmocka_unit_test(test_db_sql_source_bug_update_or_conflict),
+		cmocka_unit_test(test_db_sql_source_underscore_identifier),
+		cmocka_unit_test(test_db_sql_source_update_or_conflict),
 	};
 
 	return cmocka_run_group_tests_name("db: SQLite connection, accounts and repo.query trace",
