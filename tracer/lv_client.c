@@ -8,6 +8,7 @@
 #include "lv_client.h"
 
 #include <ctype.h>
+#include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -365,104 +366,50 @@ static void trim(const char **s, size_t *n)
 		(*n)--;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's method). */
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	long long era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
-}
-
-static int date_delim(unsigned char ch)
-{
-	return ch == 0x09 || (ch >= 0x20 && ch <= 0x2f) || (ch >= 0x3b && ch <= 0x40) ||
-	       (ch >= 0x5b && ch <= 0x60) || (ch >= 0x7b && ch <= 0x7e);
-}
-
-/* Read 1 to MAXD digits at S (N bytes); returns how many, value in *V. */
-static size_t read_digits(const char *s, size_t n, size_t maxd, int *v)
-{
-	size_t i = 0;
-	*v = 0;
-	while (i < n && i < maxd && s[i] >= '0' && s[i] <= '9')
-		*v = *v * 10 + (s[i++] - '0');
-	return i;
-}
-
 /*
- * An Expires date, the way RFC 6265 section 5.1.1 reads it (any of the
- * three HTTP date formats, in any locale-free spelling). Returns 0 with
- * seconds since the epoch in *OUT, or -1.
+ * An Expires date in one of the HTTP date formats: RFC 1123 ("Thu, 01 Jan
+ * 1970 00:00:00 GMT"), with dashes as Netscape wrote it, RFC 850
+ * ("Thursday, 01-Jan-70 ..."), asctime ("Thu Jan  1 00:00:00 1970"). Read
+ * with strptime in the C locale (month names are English whatever the
+ * user's locale) and timegm. Returns 0 with seconds since the epoch in
+ * *OUT, or -1.
  */
 static int cookie_date(const char *s, size_t n, long long *out)
 {
-	static const char months[] = "janfebmaraprmayjunjulaugsepoctnovdec";
-	int have_time = 0, have_day = 0, have_month = 0, have_year = 0;
-	int hh = 0, mm = 0, ss = 0, day = 0, month = 0, year = 0;
-	size_t i = 0;
+	static const char *const formats[] = {
+		"%a, %d %b %Y %H:%M:%S", "%a, %d-%b-%Y %H:%M:%S", "%A, %d-%b-%y %H:%M:%S",
+		"%a %b %d %H:%M:%S %Y",
+	};
+	char text[128];
+	int rc = -1;
 
-	while (i < n) {
-		while (i < n && date_delim((unsigned char)s[i]))
-			i++;
-		size_t start = i;
-		while (i < n && !date_delim((unsigned char)s[i]))
-			i++;
-		const char *t = s + start;
-		size_t tn = i - start;
-		if (!tn)
-			continue;
-		int a, b, c2;
-		size_t k;
-		if (!have_time && (k = read_digits(t, tn, 2, &a)) > 0 && k < tn && t[k] == ':') {
-			size_t k2 = read_digits(t + k + 1, tn - k - 1, 2, &b);
-			size_t p = k + 1 + k2;
-			if (k2 && p < tn && t[p] == ':') {
-				size_t k3 = read_digits(t + p + 1, tn - p - 1, 2, &c2);
-				if (k3 && (p + 1 + k3 == tn || !(t[p + 1 + k3] >= '0' && t[p + 1 + k3] <= '9'))) {
-					have_time = 1;
-					hh = a;
-					mm = b;
-					ss = c2;
-					continue;
-				}
-			}
-		}
-		if (!have_day && (k = read_digits(t, tn, 2, &a)) > 0 &&
-		    (k == tn || !(t[k] >= '0' && t[k] <= '9'))) {
-			have_day = 1;
-			day = a;
-			continue;
-		}
-		if (!have_month && tn >= 3) {
-			for (int m = 0; m < 12; m++)
-				if (strncasecmp(t, months + 3 * m, 3) == 0) {
-					have_month = 1;
-					month = m + 1;
-					break;
-				}
-			if (have_month)
-				continue;
-		}
-		if (!have_year && (k = read_digits(t, tn, 4, &a)) >= 2 &&
-		    (k == tn || !(t[k] >= '0' && t[k] <= '9'))) {
-			have_year = 1;
-			year = a;
-			continue;
-		}
-	}
-	if (have_year && year >= 70 && year <= 99)
-		year += 1900;
-	else if (have_year && year <= 69)
-		year += 2000;
-	if (!have_time || !have_day || !have_month || !have_year || day < 1 || day > 31 ||
-	    year < 1601 || hh > 23 || mm > 59 || ss > 59)
+	if (n >= sizeof(text))
 		return -1;
-	*out = days_from_civil(year, (unsigned)month, (unsigned)day) * 86400 + hh * 3600 +
-	       mm * 60 + ss;
-	return 0;
+	memcpy(text, s, n);
+	text[n] = '\0';
+	locale_t c = newlocale(LC_TIME_MASK, "C", (locale_t)0);
+	if (c == (locale_t)0)
+		return -1;
+	locale_t before = uselocale(c);
+	for (size_t f = 0; f < sizeof(formats) / sizeof(formats[0]) && rc < 0; f++) {
+		struct tm tm;
+		memset(&tm, 0, sizeof(tm));
+		const char *end = strptime(text, formats[f], &tm);
+		if (!end)
+			continue;
+		end += strspn(end, " ");
+		/* the zone, when there is one, is GMT (RFC 7231: always) */
+		if (*end && strcasecmp(end, "GMT") != 0 && strcasecmp(end, "UTC") != 0)
+			continue;
+		time_t t = timegm(&tm);
+		if (t == (time_t)-1 && tm.tm_year != 69)
+			continue;
+		*out = (long long)t;
+		rc = 0;
+	}
+	uselocale(before);
+	freelocale(c);
+	return rc;
 }
 
 int lvc_cookie_apply(struct lvc *c, const char *sc, long long now)

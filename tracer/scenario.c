@@ -7,6 +7,7 @@
 #include "scenario.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,26 +152,6 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
 	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
 		return 0;
 	return len;
-}
-
-/* The code point at S (LEN set to its bytes); a stray byte stands for itself. */
-static unsigned utf8_decode(const char *s, size_t *len)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = 0;
-
-	while (n < 4 && u[n])
-		n++;
-	size_t k = n ? utf8_seq_len(u, n) : 0;
-	if (k <= 1) {
-		*len = 1;
-		return u[0];
-	}
-	unsigned c = u[0] & (k == 2 ? 0x1f : k == 3 ? 0x0f : 0x07);
-	for (size_t i = 1; i < k; i++)
-		c = c << 6 | (u[i] & 0x3f);
-	*len = k;
-	return c;
 }
 
 /* How many of the first N bytes of S to show so that at most MAX show, whole characters. */
@@ -1340,80 +1321,10 @@ char *scenario_variant_path(const char *path, const char *variant)
 
 /* ------------------------------------------------------------ globs */
 
-/*
- * Match the bracket expression at G ('[' first) against code point C.
- * Returns the glob bytes it takes and sets *OK, or 0 when it is not closed
- * (then '[' is an ordinary character, as in the shell).
- */
-static size_t glob_class(const char *g, unsigned c, int *ok)
-{
-	const char *s = g + 1;
-	int negate = 0, match = 0;
-	size_t k;
-
-	if (*s == '!' || *s == '^')
-		negate = 1, s++;
-	const char *first = s;
-	while (*s && (*s != ']' || s == first)) {
-		if (*s == '\\' && s[1])
-			s++;
-		unsigned lo = utf8_decode(s, &k), hi = lo;
-		s += k;
-		if (s[0] == '-' && s[1] && s[1] != ']') {
-			s++;
-			if (*s == '\\' && s[1])
-				s++;
-			hi = utf8_decode(s, &k);
-			s += k;
-		}
-		if (c >= lo && c <= hi)
-			match = 1;
-	}
-	if (*s != ']')
-		return 0;
-	*ok = match != negate;
-	return (size_t)(s + 1 - g);
-}
-
 int scenario_glob_match(const char *glob, const char *text)
 {
-	const char *g = glob, *t = text;
-	const char *star_g = NULL, *star_t = NULL;
-	size_t tk, gk;
-
-	while (*t) {
-		if (*g == '*') {
-			while (*g == '*')
-				g++;
-			star_g = g;
-			star_t = t;
-			continue;
-		}
-		unsigned c = utf8_decode(t, &tk);
-		int ok = 0;
-		if (*g == '?') {
-			ok = 1, gk = 1;
-		} else if (*g == '[' && (gk = glob_class(g, c, &ok)) > 0) {
-			/* ok set by glob_class */
-		} else if (*g) {
-			const char *lit = *g == '\\' && g[1] ? g + 1 : g;
-			ok = utf8_decode(lit, &gk) == c;
-			gk += (size_t)(lit - g);
-		}
-		if (*g && ok) {
-			g += gk;
-			t += tk;
-			continue;
-		}
-		if (!star_g)
-			return 0;
-		/* let the last '*' take one more character and try again */
-		utf8_decode(star_t, &tk);
-		star_t += tk;
-		t = star_t;
-		g = star_g;
-	}
-	while (*g == '*')
-		g++;
-	return *g == '\0';
+	/* the shell's patterns: '*' crosses '/' and ':' (no FNM_PATHNAME), so
+	 * "mount:dead*" takes the hooks inside the mount too; phase names are
+	 * ASCII, so how the locale counts characters does not matter */
+	return fnmatch(glob, text, 0) == 0;
 }

@@ -93,7 +93,11 @@ test_expect_success '--secret-file is created (mode 600) and keeps sessions vali
 test_expect_success 'a malformed secret file is reported with file:line:column' '
 	printf "not hex at all\n" >bad-secret &&
 	test_must_fail "$LVDEMO" --port 0 --db "$TRASH/x.db" --trace "$TRASH/x.jsonl" --secret-file bad-secret 2>err &&
-	grep -q "bad-secret:1:" err
+	grep -q "bad-secret:1:" err &&
+	# 128 digits but the fifth: its column
+	printf "abcdg%0123d\n" 0 >bad-digit &&
+	test_must_fail "$LVDEMO" --port 0 --db "$TRASH/x.db" --trace "$TRASH/x.jsonl" --secret-file bad-digit 2>err &&
+	grep -q "bad-digit:1:5: not a hexadecimal digit" err
 '
 
 test_expect_success 'a test body that fails after start_lvdemo still stops that lvdemo' '
