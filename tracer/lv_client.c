@@ -535,264 +535,49 @@ int lvc_form_add(char **form, const char *name, const char *value)
 
 /* ================================================================ HTML */
 
-#define HTML_MAX_ATTRS 64
-
-struct html_attr {
-	const char *name;
-	size_t name_len;
-	const char *value; /* raw, still escaped; NULL when the attribute has no value */
-	size_t value_len;
-};
-
-struct html_tag {
-	const char *name;
-	size_t name_len;
-	struct html_attr attr[HTML_MAX_ATTRS];
-	size_t nattr;
-};
-
-/* Case-insensitive search for the ASCII string NEEDLE in S. */
-static const char *find_ci(const char *s, const char *needle)
-{
-	size_t n = strlen(needle);
-	for (; *s; s++)
-		if (strncasecmp(s, needle, n) == 0)
-			return s;
-	return NULL;
-}
-
-static int html_space(char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f';
-}
-
 /*
- * The next start tag at or after P, into T. Comments, doctypes, end tags
- * and the text of <script> and <style> are skipped. Returns where to go on
- * from, or NULL when there is no further complete tag.
+ * Pages are read with libxml2's HTML parser (as a browser would: entities,
+ * comments, scripts, broken markup) and searched with XPath. Each reader
+ * parses the page it is given; none keeps a document.
  */
-static const char *html_next_tag(const char *p, struct html_tag *t)
+static htmlDocPtr html_read(const char *html)
 {
-	for (;;) {
-		p = strchr(p, '<');
-		if (!p)
-			return NULL;
-		if (strncmp(p, "<!--", 4) == 0) {
-			const char *e = strstr(p + 4, "-->");
-			if (!e)
-				return NULL;
-			p = e + 3;
-			continue;
-		}
-		if (!isalpha((unsigned char)p[1])) {
-			if (p[1] == '!' || p[1] == '?' || p[1] == '/') {
-				const char *e = strchr(p, '>');
-				if (!e)
-					return NULL;
-				p = e + 1;
-			} else {
-				p++;
-			}
-			continue;
-		}
-		break;
-	}
-	p++;
-	t->name = p;
-	while (*p && !html_space(*p) && *p != '/' && *p != '>')
-		p++;
-	t->name_len = (size_t)(p - t->name);
-	t->nattr = 0;
-	for (;;) {
-		while (html_space(*p) || *p == '/')
-			p++;
-		if (*p == '>')
-			break;
-		if (!*p)
-			return NULL;
-		const char *an = p;
-		p++; /* a name may start with '=' in HTML */
-		while (*p && !html_space(*p) && *p != '/' && *p != '>' && *p != '=')
-			p++;
-		size_t anl = (size_t)(p - an);
-		const char *av = NULL;
-		size_t avl = 0;
-		const char *q = p;
-		while (html_space(*q))
-			q++;
-		if (*q == '=') {
-			q++;
-			while (html_space(*q))
-				q++;
-			if (*q == '"' || *q == '\'') {
-				const char *e = strchr(q + 1, *q);
-				if (!e)
-					return NULL;
-				av = q + 1;
-				avl = (size_t)(e - av);
-				p = e + 1;
-			} else {
-				av = q;
-				while (*q && !html_space(*q) && *q != '>')
-					q++;
-				avl = (size_t)(q - av);
-				p = q;
-			}
-		}
-		if (t->nattr < HTML_MAX_ATTRS)
-			t->attr[t->nattr++] = (struct html_attr){an, anl, av, avl};
-	}
-	p++; /* the '>' */
-	static const char *const raw[] = {"script", "style"};
-	for (size_t i = 0; i < sizeof(raw) / sizeof(raw[0]); i++) {
-		size_t rl = strlen(raw[i]);
-		if (t->name_len == rl && strncasecmp(t->name, raw[i], rl) == 0) {
-			char close[16];
-			snprintf(close, sizeof(close), "</%s", raw[i]);
-			const char *e = find_ci(p, close);
-			p = e ? e : p + strlen(p);
-		}
-	}
-	return p;
-}
-
-static int tag_is(const struct html_tag *t, const char *name)
-{
-	size_t n = strlen(name);
-	return t->name_len == n && strncasecmp(t->name, name, n) == 0;
-}
-
-/* The first attribute called NAME (ASCII case-insensitive), or NULL. */
-static const struct html_attr *tag_attr(const struct html_tag *t, const char *name)
-{
-	size_t n = strlen(name);
-	for (size_t i = 0; i < t->nattr; i++)
-		if (t->attr[i].name_len == n && strncasecmp(t->attr[i].name, name, n) == 0)
-			return &t->attr[i];
-	return NULL;
-}
-
-static size_t utf8_put(char *out, unsigned long cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
-/* A numeric reference "#39;" or "#x27;" at S (N bytes left): its length
- * and code point, or 0 when it is not one. */
-static size_t numeric_ref(const char *s, size_t n, unsigned long *cp)
-{
-	size_t i = 1;
-	int base = 10;
-	unsigned long v = 0;
-
-	if (n < 3 || s[0] != '#')
-		return 0;
-	if (s[1] == 'x' || s[1] == 'X') {
-		base = 16;
-		i = 2;
-	}
-	size_t start = i;
-	while (i < n && i - start < 8 && isxdigit((unsigned char)s[i]) &&
-	       (base == 16 || isdigit((unsigned char)s[i]))) {
-		int d = isdigit((unsigned char)s[i]) ? s[i] - '0' : (tolower((unsigned char)s[i]) - 'a' + 10);
-		v = v * (unsigned long)base + (unsigned long)d;
-		i++;
-	}
-	if (i == start || i >= n || s[i] != ';')
-		return 0;
-	if (v == 0 || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return i + 1;
-}
-
-/* A copy of S (N bytes) with character references replaced; unknown ones stay. */
-static char *html_unescape(const char *s, size_t n)
-{
-	static const struct {
-		const char *name;
-		char ch;
-	} named[] = {{"amp;", '&'}, {"quot;", '"'}, {"apos;", '\''}, {"lt;", '<'}, {"gt;", '>'}};
-	char *out = malloc(n + 1), *q = out;
-
-	if (!out)
+	if (!html || !html[0])
 		return NULL;
-	for (size_t i = 0; i < n;) {
-		if (s[i] != '&') {
-			*q++ = s[i++];
-			continue;
-		}
-		size_t left = n - i - 1, k;
-		unsigned long cp;
-		int done = 0;
-		for (size_t j = 0; j < sizeof(named) / sizeof(named[0]); j++) {
-			size_t l = strlen(named[j].name);
-			if (left >= l && memcmp(s + i + 1, named[j].name, l) == 0) {
-				*q++ = named[j].ch;
-				i += 1 + l;
-				done = 1;
-				break;
-			}
-		}
-		if (done)
-			continue;
-		if ((k = numeric_ref(s + i + 1, left, &cp)) > 0) {
-			/* never longer than the reference: "&#1;" is 4 bytes, U+10000 needs "&#65536;" */
-			q += utf8_put(q, cp);
-			i += 1 + k;
-			continue;
-		}
-		*q++ = s[i++];
-	}
-	*q = '\0';
-	return out;
+	return htmlReadMemory(html, (int)strlen(html), NULL, "UTF-8",
+			      HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+				      HTML_PARSE_NOBLANKS);
 }
 
-static char *attr_value(const struct html_attr *a)
+/* The nodes EXPR finds in DOC (the caller frees the result), or NULL. */
+static xmlXPathObjectPtr html_find(htmlDocPtr doc, const char *expr)
 {
-	return a && a->value ? html_unescape(a->value, a->value_len) : NULL;
+	xmlXPathContextPtr xp = doc ? xmlXPathNewContext(doc) : NULL;
+	xmlXPathObjectPtr found = xp ? xmlXPathEvalExpression((const xmlChar *)expr, xp) : NULL;
+	xmlXPathFreeContext(xp);
+	return found;
+}
+
+/* Attribute NAME of NODE as a new string, NULL when it has none. */
+static char *html_attr(xmlNodePtr node, const char *name)
+{
+	xmlChar *v = xmlGetProp(node, (const xmlChar *)name);
+	char *copy = v ? strdup((const char *)v) : NULL;
+	xmlFree(v);
+	return copy;
 }
 
 char *lvc_html_csrf_token(const char *html)
 {
-	struct html_tag *t = malloc(sizeof(*t));
+	htmlDocPtr doc = html_read(html);
+	/* the first csrf-token meta tag that has a content */
+	xmlXPathObjectPtr found = html_find(doc, "//meta[@name='csrf-token'][@content]");
 	char *token = NULL;
 
-	if (!html || !t) {
-		free(t);
-		return NULL;
-	}
-	for (const char *p = html; !token && (p = html_next_tag(p, t));) {
-		if (!tag_is(t, "meta"))
-			continue;
-		const struct html_attr *name = tag_attr(t, "name"), *content = tag_attr(t, "content");
-		if (!name || !name->value || !content || !content->value)
-			continue;
-		char *nv = attr_value(name);
-		if (nv && strcmp(nv, "csrf-token") == 0)
-			token = attr_value(content);
-		free(nv);
-	}
-	free(t);
+	if (found && found->nodesetval && found->nodesetval->nodeNr > 0)
+		token = html_attr(found->nodesetval->nodeTab[0], "content");
+	xmlXPathFreeObject(found);
+	xmlFreeDoc(doc);
 	return token;
 }
 
@@ -812,44 +597,46 @@ void lvc_containers_free(struct lvc_container *v, size_t n)
 int lvc_html_containers(const char *html, struct lvc_container **out, size_t *n)
 {
 	struct lvc_container *v = NULL;
-	size_t count = 0, cap = 0;
-	struct html_tag *t = malloc(sizeof(*t));
+	size_t count = 0;
 
 	if (out)
 		*out = NULL;
 	if (n)
 		*n = 0;
-	if (!html || !out || !n || !t)
+	if (!html || !out || !n)
+		return -1;
+	htmlDocPtr doc = html_read(html);
+	xmlXPathObjectPtr found = html_find(doc, "//*[@data-phx-session]");
+	int total = found && found->nodesetval ? found->nodesetval->nodeNr : 0;
+	if (total > 0 && !(v = calloc((size_t)total, sizeof(*v))))
 		goto fail;
-	for (const char *p = html; (p = html_next_tag(p, t));) {
-		const struct html_attr *session = tag_attr(t, "data-phx-session");
-		if (!session)
-			continue;
-		if (count == cap) {
-			size_t nc = cap ? 2 * cap : 4;
-			struct lvc_container *nv = realloc(v, nc * sizeof(*nv));
-			if (!nv)
-				goto fail;
-			v = nv;
-			cap = nc;
-		}
+	for (int i = 0; i < total; i++) {
+		xmlNodePtr node = found->nodesetval->nodeTab[i];
 		struct lvc_container *k = &v[count++];
+		char *main = html_attr(node, "data-phx-main");
+		char *st = html_attr(node, "data-phx-static");
 		*k = (struct lvc_container){
-			.id = attr_value(tag_attr(t, "id")),
-			.session = session->value ? attr_value(session) : str_ndup("", 0),
-			.static_token = attr_value(tag_attr(t, "data-phx-static")),
-			.parent_id = attr_value(tag_attr(t, "data-phx-parent-id")),
-			.main = tag_attr(t, "data-phx-main") != NULL,
+			.id = html_attr(node, "id"),
+			.session = html_attr(node, "data-phx-session"),
+			/* present without a value: no static token */
+			.static_token = st && st[0] ? st : NULL,
+			.parent_id = html_attr(node, "data-phx-parent-id"),
+			.main = xmlHasProp(node, (const xmlChar *)"data-phx-main") != NULL,
 		};
+		if (!k->static_token)
+			free(st);
+		free(main);
 		if (!k->session)
 			goto fail;
 	}
-	free(t);
+	xmlXPathFreeObject(found);
+	xmlFreeDoc(doc);
 	*out = v;
 	*n = count;
 	return 0;
 fail:
-	free(t);
+	xmlXPathFreeObject(found);
+	xmlFreeDoc(doc);
 	lvc_containers_free(v, count);
 	return -1;
 }
@@ -1756,7 +1543,7 @@ static void errors_add(char **out, size_t *len, const char *label, const char *t
 		*len += (size_t)snprintf(*out + *len, need - *len, "%s: ", label);
 	int space = 0;
 	for (const char *p = text; *p; p++) {
-		if (html_space(*p)) {
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f') {
 			space = *len > 0;
 			continue;
 		}
@@ -1775,16 +1562,11 @@ char *lvc_html_errors(const char *html)
 
 	if (!out || !html)
 		return out;
-	htmlDocPtr doc = htmlReadMemory(html, (int)strlen(html), NULL, "UTF-8",
-					HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
-	xmlXPathContextPtr xp = doc ? xmlXPathNewContext(doc) : NULL;
+	htmlDocPtr doc = html_read(html);
 	/* flash errors (class "error"), then the items of each field's error list */
-	xmlXPathObjectPtr hits =
-		xp ? xmlXPathEvalExpression(
-			     (const xmlChar *)"//*[contains(concat(' ', normalize-space(@class), ' '), ' error ')]"
-					      " | //ul[contains(concat(' ', normalize-space(@class), ' '), ' errors ')]/li",
-			     xp)
-		   : NULL;
+	xmlXPathObjectPtr hits = html_find(
+		doc, "//*[contains(concat(' ', normalize-space(@class), ' '), ' error ')]"
+		     " | //ul[contains(concat(' ', normalize-space(@class), ' '), ' errors ')]/li");
 	for (int i = 0; hits && hits->nodesetval && i < hits->nodesetval->nodeNr; i++) {
 		xmlNodePtr node = hits->nodesetval->nodeTab[i];
 		xmlChar *text = xmlNodeGetContent(node);
@@ -1794,11 +1576,11 @@ char *lvc_html_errors(const char *html)
 		     node->parent && p && xmlStrcmp(node->name, (const xmlChar *)"li") == 0; p = p->prev) {
 			if (p->type != XML_ELEMENT_NODE)
 				continue;
-			xmlChar *id = xmlGetProp(p, (const xmlChar *)"id");
+			char *id = html_attr(p, "id");
 			if (id) {
-				const char *u = strrchr((const char *)id, '_');
-				snprintf(label, sizeof(label), "%s", u ? u + 1 : (const char *)id);
-				xmlFree(id);
+				const char *u = strrchr(id, '_');
+				snprintf(label, sizeof(label), "%s", u ? u + 1 : id);
+				free(id);
 			}
 			break;
 		}
@@ -1807,7 +1589,6 @@ char *lvc_html_errors(const char *html)
 		xmlFree(text);
 	}
 	xmlXPathFreeObject(hits);
-	xmlXPathFreeContext(xp);
 	xmlFreeDoc(doc);
 	return out;
 }
