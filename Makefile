@@ -21,7 +21,7 @@ WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 # pkg-config runs after ensure-deps installed the packages.
 TRACE_PKGS := libcjson
 DEMO_PKGS := libwebsockets sqlite3 libcjson libcrypt openssl
-LVTRACE_PKGS := libwebsockets sqlite3 libcjson libxml-2.0 simdjson
+LVTRACE_PKGS := libwebsockets libcjson libxml-2.0 simdjson
 TUI_PKGS := ncursesw
 pkg_cflags = $(shell pkg-config --cflags $(1))
 pkg_libs = $(shell pkg-config --libs $(1))

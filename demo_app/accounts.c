@@ -32,10 +32,14 @@ int accounts_init(struct accounts *a, struct db *db)
 		" VALUES (?1, ?2, 'session', datetime('now'))");
 	a->delete_token = db_prepare(db,
 		"DELETE FROM users_tokens WHERE token = ?1 AND context = 'session'");
+	a->age_token = db_prepare(db,
+		"UPDATE users_tokens SET inserted_at = datetime(inserted_at, ?2)"
+		" WHERE token = ?1 AND context = 'session'");
 	a->get_secret = db_prepare(db, "SELECT value FROM lvdemo_secrets WHERE name = ?1");
 	a->put_secret = db_prepare(db, "INSERT INTO lvdemo_secrets (name, value) VALUES (?1, ?2)");
 	return a->by_session_token && a->by_email && a->email_taken && a->insert_user &&
-			       a->insert_token && a->delete_token && a->get_secret && a->put_secret
+			       a->insert_token && a->delete_token && a->age_token && a->get_secret &&
+			       a->put_secret
 		       ? 0
 		       : -1;
 }
@@ -147,6 +151,21 @@ int accounts_delete_session_token(struct accounts *a, const unsigned char token[
 	int rc = db_step(&call);
 	db_call_end(&call);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int accounts_age_session_token(struct accounts *a, const unsigned char token[USER_TOKEN_LEN], int days)
+{
+	struct db_call call;
+	char modifier[32];
+
+	snprintf(modifier, sizeof(modifier), "-%d days", days);
+	db_call_begin(a->db, &call, a->age_token);
+	db_bind_blob(&call, 1, token, USER_TOKEN_LEN);
+	db_bind_text(&call, 2, modifier);
+	int rc = db_step(&call);
+	int changed = rc == SQLITE_DONE ? sqlite3_changes(a->db->sql) : -1;
+	db_call_end(&call);
+	return changed;
 }
 
 int accounts_load_secret(struct accounts *a, unsigned char *key, int len)

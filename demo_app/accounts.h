@@ -28,6 +28,7 @@ struct accounts {
 	sqlite3_stmt *insert_user;
 	sqlite3_stmt *insert_token;
 	sqlite3_stmt *delete_token;
+	sqlite3_stmt *age_token;
 	sqlite3_stmt *get_secret;
 	sqlite3_stmt *put_secret;
 };
@@ -56,6 +57,9 @@ int accounts_generate_session_token(struct accounts *a, long long user_id,
 int accounts_delete_session_token(struct accounts *a, const unsigned char token[USER_TOKEN_LEN]);
 
 /* The app's signing secret, read from or created in the database. Returns 0 or -1. */
+/* Move a session token's inserted_at DAYS back (a test hook): the rows changed, or -1. */
+int accounts_age_session_token(struct accounts *a, const unsigned char token[USER_TOKEN_LEN], int days);
+
 int accounts_load_secret(struct accounts *a, unsigned char *key, int len);
 
 #endif

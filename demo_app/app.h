@@ -32,6 +32,7 @@ struct app {
 	char dummy_hash[PASSWORD_HASH_MAX]; /* checked for unknown emails */
 	char url[128];
 	const char *assets_dir; /* LiveView's JavaScript client and app.js */
+	int test_hooks;		/* --test-hooks: the routes a scenario runner uses */
 	struct live_socket *sockets; /* every open LiveView socket (live_socket.c) */
 	unsigned long next_socket_id;
 	unsigned long next_request_id;
@@ -98,6 +99,9 @@ void response_cookie(struct request *req, const char *name, const char *value, c
 const char *http_method_name(enum http_method m);
 /* A copy of request header H, or NULL when absent. */
 char *http_header_dup(struct lws *wsi, enum lws_token_indexes h);
+
+/* 1 when the request's peer is a loopback address (127.0.0.0/8, ::1). */
+int request_from_loopback(const struct request *req);
 void response_send(struct request *req, int status, const char *type, const void *data, size_t len);
 void response_html(struct request *req, int status, const char *html);
 void response_text(struct request *req, int status, const char *text);

@@ -157,3 +157,26 @@ void session_delete(struct request *req)
 {
 	user_auth_log_out_user(req);
 }
+
+/* ------------------------------------------------------------ test hooks */
+
+/*
+ * A scenario's expire-token step: the token of this session made 61 days
+ * old, so that fetch_current_user finds nobody (a token is valid 60 days).
+ * Only with --test-hooks, only from loopback (router.c); the UPDATE is in
+ * the trace like every statement, in its own phase.
+ */
+void test_hook_expire_token(struct request *req)
+{
+	if (!req->session.has_user_token) {
+		response_text(req, 422, "not logged in: no session token to expire\n");
+		return;
+	}
+	int n = accounts_age_session_token(&req->app->accounts, req->session.user_token, 61);
+	if (n < 0)
+		response_text(req, 500, "the token could not be aged\n");
+	else if (n == 0)
+		response_text(req, 404, "no such session token\n");
+	else
+		response_send(req, 204, "text/plain", "", 0);
+}

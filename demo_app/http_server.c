@@ -18,6 +18,15 @@ struct http_pss {
 	struct live_socket *sock; /* after an upgrade to /live/websocket */
 };
 
+int request_from_loopback(const struct request *req)
+{
+	char ip[64] = "";
+
+	lws_get_peer_simple(req->wsi, ip, sizeof(ip));
+	return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
+	       strncmp(ip, "::ffff:127.", 11) == 0;
+}
+
 char *http_header_dup(struct lws *wsi, enum lws_token_indexes h)
 {
 	int n = lws_hdr_total_length(wsi, h);

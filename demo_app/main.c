@@ -24,6 +24,7 @@ struct options {
 	const char *trace_path;
 	int bcrypt_cost;
 	const char *secret_file;
+	int test_hooks;
 	const char *assets;
 };
 
@@ -42,6 +43,7 @@ static void usage(FILE *out)
 {
 	fputs("usage: lvdemo [--host ADDR] [--port N] [--db PATH] [--trace PATH|-]\n"
 	      "              [--bcrypt-cost N] [--secret-file PATH] [--assets DIR]\n"
+	      "              [--test-hooks]\n"
 	      "\n"
 	      "The lvtrace demo app: phx.gen.auth-style accounts and LiveView pages whose\n"
 	      "lifecycle phases and SQL statements are written to a JSON Lines trace.\n"
@@ -55,6 +57,8 @@ static void usage(FILE *out)
 	      "                      the database)\n"
 	      "  --assets DIR        LiveView's JavaScript client and app.js (default: the\n"
 	      "                      installed share/lvdemo/assets, else the build tree's)\n"
+	      "  --test-hooks        the routes a scenario runner uses (POST /test/expire-token:\n"
+	      "                      the session's token made 61 days old), from loopback only\n"
 	      "  --help              show this help\n"
 	      "  --version           show the version\n"
 	      "\n"
@@ -91,6 +95,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"trace", required_argument, NULL, 't'},
 		{"bcrypt-cost", required_argument, NULL, 'c'},
 		{"secret-file", required_argument, NULL, 's'},
+		{"test-hooks", no_argument, NULL, 'T'},
 		{"assets", required_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -112,6 +117,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'd': o->db_path = optarg; break;
 		case 't': o->trace_path = optarg; break;
 		case 's': o->secret_file = optarg; break;
+		case 'T': o->test_hooks = 1; break;
 		case 'a': o->assets = optarg; break;
 		case 'p':
 			if (parse_int(optarg, 0, 65535, &o->port) < 0)
@@ -264,6 +270,7 @@ int main(int argc, char **argv)
 	memset(&app, 0, sizeof(app));
 	app.bcrypt_cost = o.bcrypt_cost;
 	app.assets_dir = o.assets ? o.assets : default_assets_dir();
+	app.test_hooks = o.test_hooks;
 	lws_set_log_level(LLL_ERR, NULL);
 	signal(SIGPIPE, SIG_IGN);
 

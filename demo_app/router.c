@@ -85,7 +85,8 @@ static const struct plug browser_pipeline[] = {
 
 /* ------------------------------------------------------------ routes */
 
-enum scope { PUBLIC, GUESTS_ONLY, AUTHENTICATED };
+/* TEST_HOOK: only with --test-hooks and from a loopback peer, else no such route */
+enum scope { PUBLIC, GUESTS_ONLY, AUTHENTICATED, TEST_HOOK };
 
 struct route {
 	enum http_method method;
@@ -103,6 +104,7 @@ static const struct route routes[] = {
 	{HTTP_GET, "/users/log_in", GUESTS_ONLY, "UserSession", "new", session_new},
 	{HTTP_POST, "/users/log_in", GUESTS_ONLY, "UserSession", "create", session_create},
 	{HTTP_DELETE, "/users/log_out", PUBLIC, "UserSession", "delete", session_delete},
+	{HTTP_POST, "/test/expire-token", TEST_HOOK, "TestHooks", "expire_token", test_hook_expire_token},
 };
 
 const char *request_variant(const struct request *req)
@@ -220,10 +222,18 @@ void router_dispatch(struct request *req)
 	if (!r && (req->method == HTTP_GET || req->method == HTTP_HEAD))
 		live = live_view_route(req->path, &variant);
 
+	if (r && r->scope == TEST_HOOK && (!req->app->test_hooks || !request_from_loopback(req)))
+		r = NULL; /* a test hook is no route at all unless asked for, and only here */
 	if (!r && !live) {
 		/* Phoenix matches the route first: no route, no pipeline, no query */
 		not_found(req);
 		goto done;
+	}
+	if (r && r->scope == TEST_HOOK) {
+		/* the :test_hooks pipeline: the session, nothing else (no CSRF: a tool calls it) */
+		if (run_plug(req, "fetch_session", plug_fetch_session))
+			goto done;
+		goto action;
 	}
 	for (size_t i = 0; i < ARRAY_LEN(browser_pipeline); i++)
 		if (run_plug(req, browser_pipeline[i].name, browser_pipeline[i].run))
@@ -241,6 +251,7 @@ void router_dispatch(struct request *req)
 	    run_plug(req, "redirect_if_user_is_authenticated", plug_redirect_if_user_is_authenticated))
 		goto done;
 
+action:;
 	char phase[96];
 	snprintf(phase, sizeof(phase), "controller:%s.%s", r->controller, r->action_name);
 	cJSON *f = cJSON_CreateObject();

@@ -28,6 +28,8 @@ void registration_create(struct request *req);
 void session_new(struct request *req);
 void session_create(struct request *req);
 void session_delete(struct request *req);
+/* POST /test/expire-token (--test-hooks, loopback only): the session's token 61 days older */
+void test_hook_expire_token(struct request *req);
 
 /* ---- router.c helpers for the above ---- */
 void put_flash(struct request *req, const char *kind, const char *msg);

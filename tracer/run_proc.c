@@ -90,7 +90,7 @@ int lvdemo_start(struct variant_run *v, const char *lvdemo, const char *dir, cha
 				close(e);
 		}
 		execl(lvdemo, lvdemo, "--host", "127.0.0.1", "--port", "0", "--db", v->db_path,
-		      "--trace", v->trace_path, "--bcrypt-cost", "4", (char *)NULL);
+		      "--trace", v->trace_path, "--bcrypt-cost", "4", "--test-hooks", (char *)NULL);
 		/* the child of a process with threads: only async-signal-safe calls */
 		dprintf(2, "cannot run '%s': %s\n", lvdemo, strerror(errno));
 		_exit(127);

@@ -202,4 +202,20 @@ test_expect_success 'a cookie whose name only ends in _lvdemo_key is not the ses
 	NOJAR=1 http GET /assign_new/mission -b "_lvdemo_keyx=$value" && test "$STATUS" = 302
 '
 
+test_expect_success 'the expire-token test hook: no such route without --test-hooks' '
+	NOJAR=1 http POST /test/expire-token -d "" && test "$STATUS" = 404
+'
+
+stop_lvdemo
+test_expect_success 'with --test-hooks: a logged-in session'"'"'s token made too old; logged out, 422' '
+	start_lvdemo --test-hooks &&
+	rm -f "$JAR" &&
+	register hook@example.com "correct horse battery" && test "$STATUS" = 302 &&
+	http GET /assign_new/mission && test "$STATUS" = 200 &&
+	http POST /test/expire-token -d "" && test "$STATUS" = 204 &&
+	http GET /assign_new/mission && test "$STATUS" = 302 &&
+	grep -q "controller:TestHooks.expire_token" "$TRACE" &&
+	NOJAR=1 http POST /test/expire-token -d "" && test "$STATUS" = 422
+'
+
 test_done
