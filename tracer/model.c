@@ -614,30 +614,30 @@ static struct conn_state *conn_of(struct model *m, uint32_t id)
 
 static enum model_phase phase_class(const char *phase)
 {
-	if (!phase)
-		return MP_OTHER;
-	if (strncmp(phase, "plug:", 5) == 0)
+	struct trace_phase p;
+	trace_phase_parse(phase, &p);
+	if (p.kind == TP_PLUG)
 		return MP_PLUG;
-	if (strncmp(phase, "mount:dead:", 11) == 0)
-		return MP_DEAD;
-	if (strncmp(phase, "mount:connected:", 16) == 0)
-		return MP_CONNECTED;
+	if (p.kind == TP_MOUNT)
+		return p.connected ? MP_CONNECTED : MP_DEAD;
 	return MP_OTHER;
 }
 
 static enum model_group query_group(const char *phase)
 {
-	if (!phase)
-		return MG_OTHER;
-	if (strncmp(phase, "plug:", 5) == 0 || strncmp(phase, "controller:", 11) == 0)
+	struct trace_phase p;
+	trace_phase_parse(phase, &p);
+	switch (p.kind) {
+	case TP_PLUG:
+	case TP_CONTROLLER:
 		return MG_REQUEST;
-	if (strstr(phase, ":dead:"))
-		return MG_DEAD;
-	if (strncmp(phase, "handle_event:", 13) == 0)
+	case TP_MOUNT:
+	case TP_HANDLE_PARAMS:
+	case TP_RENDER:
+		return p.connected ? MG_JOIN : MG_DEAD;
+	default:
 		return MG_OTHER;
-	if (strstr(phase, ":connected:"))
-		return MG_JOIN;
-	return MG_OTHER;
+	}
 }
 
 /* "/assign/mission" of variant "assign" gives "/mission": rows of one page line up. */
@@ -990,9 +990,14 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 		return -1;
 	if (strncmp(tev->conn, "ws:", 3) == 0 || strstr(tev->conn, "/ws:"))
 		cs->ws = 1;
-	/* an event without a phase (assign, assign_new) is in its conn's innermost span */
-	if (!e.phase && cs->depth > 0 && cs->stack[cs->depth - 1] < m->nev && !trace_kind_is_stop(k))
-		e.phase = m->ev[cs->stack[cs->depth - 1]].phase;
+	/* an event without a phase (assign, assign_new) is in its conn's innermost
+	 * span; what happens inside a nested child's span is the child's */
+	if (cs->depth > 0 && cs->stack[cs->depth - 1] < m->nev && !trace_kind_is_stop(k)) {
+		const struct model_event *in = &m->ev[cs->stack[cs->depth - 1]];
+		if (!e.phase)
+			e.phase = in->phase;
+		e.flags |= in->flags & ME_CHILD;
+	}
 	if (m->nsteps == 0 && step_add(m, MS_STARTUP, "start-up", "start-up") == MODEL_NONE)
 		return -1;
 	uint32_t s = m->scenario ? scenario_step_of(m, &e, j) : raw_step_of(m, &e, j, cs);

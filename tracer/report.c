@@ -176,16 +176,18 @@ static const char *hint_for(struct model *m, const uint32_t *q, size_t n)
 	int plug = 0, dead_mount = 0, hook = 0, mount_after_hook = 0, child_connected = 0;
 
 	for (size_t k = 0; k < n; k++) {
-		const char *p = model_string(m, model_event(m, q[k])->phase);
-		if (strcmp(p, "plug:fetch_current_user") == 0)
+		const struct model_event *e = model_event(m, q[k]);
+		struct trace_phase p;
+		trace_phase_parse(model_string(m, e->phase), &p);
+		if (p.kind == TP_PLUG && strcmp(p.name, "fetch_current_user") == 0)
 			plug = 1;
-		else if (strncmp(p, "mount:dead:", 11) == 0 && !strstr(p, "/on_mount:"))
+		else if (p.kind == TP_MOUNT && !p.connected && !p.hook[0])
 			dead_mount = 1;
-		if (strstr(p, "/on_mount:"))
+		if (p.hook[0])
 			hook = 1;
-		else if (hook && strncmp(p, "mount:", 6) == 0)
+		else if (hook && p.kind == TP_MOUNT)
 			mount_after_hook = 1;
-		if (strcmp(p, "mount:connected:CountdownLive") == 0)
+		if (p.kind == TP_MOUNT && p.connected == 1 && (e->flags & ME_CHILD))
 			child_connected = 1;
 	}
 	if (mount_after_hook)

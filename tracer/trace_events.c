@@ -5,6 +5,7 @@
  */
 #include "trace_events.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const names[TK_KIND_COUNT] = {
@@ -88,4 +89,53 @@ enum trace_kind trace_kind_start_of(enum trace_kind kind)
 {
 	/* each .stop follows its .start in the enum */
 	return trace_kind_is_stop(kind) ? (enum trace_kind)(kind - 1) : kind;
+}
+
+void trace_phase_parse(const char *phase, struct trace_phase *p)
+{
+	static const struct {
+		const char *prefix;
+		enum trace_phase_kind kind;
+	} lv[] = {
+		{"mount:", TP_MOUNT},
+		{"handle_params:", TP_HANDLE_PARAMS},
+		{"handle_event:", TP_HANDLE_EVENT},
+		{"render:", TP_RENDER},
+	};
+
+	memset(p, 0, sizeof(*p));
+	p->connected = -1;
+	if (!phase || !phase[0])
+		return;
+	/* the outer part, up to the first '/', then a hook inside it */
+	size_t outer = strcspn(phase, "/");
+	const char *hook = phase[outer] == '/' ? strstr(phase + outer, "/on_mount:") : NULL;
+	if (hook)
+		snprintf(p->hook, sizeof(p->hook), "%s", hook + strlen("/on_mount:"));
+	if (strcmp(phase, "startup") == 0) {
+		p->kind = TP_STARTUP;
+	} else if (strncmp(phase, "plug:", 5) == 0) {
+		p->kind = TP_PLUG;
+		snprintf(p->name, sizeof(p->name), "%.*s", (int)(outer - 5), phase + 5);
+	} else if (strncmp(phase, "controller:", 11) == 0) {
+		p->kind = TP_CONTROLLER;
+		snprintf(p->name, sizeof(p->name), "%.*s", (int)(outer - 11), phase + 11);
+	} else {
+		p->kind = TP_UNKNOWN;
+		for (size_t i = 0; i < sizeof(lv) / sizeof(lv[0]); i++) {
+			size_t n = strlen(lv[i].prefix);
+			if (strncmp(phase, lv[i].prefix, n) != 0)
+				continue;
+			const char *mode = phase + n;
+			if (strncmp(mode, "dead:", 5) == 0)
+				p->connected = 0, mode += 5;
+			else if (strncmp(mode, "connected:", 10) == 0)
+				p->connected = 1, mode += 10;
+			else
+				break;
+			p->kind = lv[i].kind;
+			snprintf(p->name, sizeof(p->name), "%.*s", (int)(phase + outer - mode), mode);
+			break;
+		}
+	}
 }

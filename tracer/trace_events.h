@@ -87,6 +87,31 @@ enum trace_kind {
 #define TRACE_SPAN_RENDER "live_view.render"
 #define TRACE_SPAN_ON_MOUNT "on_mount"
 
+/* ---------------------------------------------------------------- phases */
+
+/* What a phase name says (docs/trace-format.md, "Phases"). */
+enum trace_phase_kind {
+	TP_NONE,	  /* no phase */
+	TP_STARTUP,	  /* "startup" */
+	TP_PLUG,	  /* "plug:NAME" */
+	TP_CONTROLLER,	  /* "controller:Controller.action" */
+	TP_MOUNT,	  /* "mount:dead|connected:View" */
+	TP_HANDLE_PARAMS, /* "handle_params:..." */
+	TP_HANDLE_EVENT,  /* "handle_event:..." */
+	TP_RENDER,	  /* "render:..." */
+	TP_UNKNOWN,
+};
+
+struct trace_phase {
+	enum trace_phase_kind kind; /* of the outermost part: a hook is inside its mount */
+	int connected;		    /* LiveView phases: 1 connected, 0 dead; -1 otherwise */
+	char name[96];		    /* the plug, the Controller.action, or the View */
+	char hook[64];		    /* "mount_current_user" inside "…/on_mount:mount_current_user", or "" */
+};
+
+/* Read PHASE (NULL: none) into P. The one place that knows how phases are spelt. */
+void trace_phase_parse(const char *phase, struct trace_phase *p);
+
 /* The name of KIND ("" for TK_OTHER and out of range). */
 const char *trace_kind_name(enum trace_kind kind);
 

@@ -96,9 +96,10 @@ static enum role role_of(struct model *m, uint32_t ev)
 	const struct model_event *e = model_event(m, ev);
 	if (!e)
 		return R_NONE;
-	const char *phase = model_string(m, e->phase);
-	int in_hook = strstr(phase, "on_mount:") != NULL;
-	int in_plug = strcmp(phase, "plug:fetch_current_user") == 0;
+	struct trace_phase ph;
+	trace_phase_parse(model_string(m, e->phase), &ph);
+	int in_hook = ph.hook[0] != 0;
+	int in_plug = ph.kind == TP_PLUG && strcmp(ph.name, "fetch_current_user") == 0;
 	switch (e->kind) {
 	case TK_PLUG_START:
 		return in_plug ? R_PLUG : R_NONE;
@@ -109,7 +110,7 @@ static enum role role_of(struct model *m, uint32_t ev)
 			return R_PLUG_QUERY;
 		if (in_hook)
 			return R_HOOK_QUERY;
-		return strncmp(phase, "mount:", 6) == 0 ? R_MOUNT_QUERY : R_NONE;
+		return ph.kind == TP_MOUNT ? R_MOUNT_QUERY : R_NONE;
 	case TK_ON_MOUNT_START:
 		return R_HOOK;
 	case TK_MOUNT_START:

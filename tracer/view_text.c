@@ -125,8 +125,9 @@ enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, i
 		style = VS_DIM;
 		break;
 	case TK_CONTROLLER_START: {
-		const char *ph = model_string(m, e->phase);
-		snprintf(buf, len, "controller %s%s", strncmp(ph, "controller:", 11) == 0 ? ph + 11 : ph, dur);
+		struct trace_phase ph;
+		trace_phase_parse(model_string(m, e->phase), &ph);
+		snprintf(buf, len, "controller %s%s", ph.name[0] ? ph.name : "?", dur);
 		style = VS_SPAN;
 		break;
 	}

@@ -10,7 +10,7 @@ cd "$TEST_ROOT"
 
 # strip what changes from run to run: durations and timings
 normalize() {
-	sed -E 's/[0-9]+us/Nus/g; s/, [0-9]+\.[0-9]+s\)/, N.NNs)/'
+	sed -E 's/[0-9]+us/Nus/g; s/, [0-9]+\.[0-9]+s\)/, N.NNs)/; s/\.c:[0-9]+ /.c:N /g'
 }
 
 test_expect_success 'every bundled scenario passes' '

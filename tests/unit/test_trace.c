@@ -710,6 +710,39 @@ static void test_emit_at_and_failed_close(void **state)
 	}
 }
 
+/* Phase names read in one place. */
+static void test_phase_parse(void **state)
+{
+	(void)state;
+	struct trace_phase p;
+
+	trace_phase_parse("plug:fetch_current_user", &p);
+	assert_int_equal(p.kind, TP_PLUG);
+	assert_string_equal(p.name, "fetch_current_user");
+	assert_int_equal(p.connected, -1);
+	trace_phase_parse("mount:connected:MissionLive/on_mount:mount_current_user", &p);
+	assert_int_equal(p.kind, TP_MOUNT);
+	assert_int_equal(p.connected, 1);
+	assert_string_equal(p.name, "MissionLive");
+	assert_string_equal(p.hook, "mount_current_user");
+	trace_phase_parse("render:dead:CountdownLive", &p);
+	assert_int_equal(p.kind, TP_RENDER);
+	assert_int_equal(p.connected, 0);
+	assert_string_equal(p.name, "CountdownLive");
+	assert_string_equal(p.hook, "");
+	trace_phase_parse("controller:UserRegistration.create", &p);
+	assert_int_equal(p.kind, TP_CONTROLLER);
+	assert_string_equal(p.name, "UserRegistration.create");
+	trace_phase_parse("startup", &p);
+	assert_int_equal(p.kind, TP_STARTUP);
+	trace_phase_parse(NULL, &p);
+	assert_int_equal(p.kind, TP_NONE);
+	trace_phase_parse("mount:sideways:X", &p);
+	assert_int_equal(p.kind, TP_UNKNOWN);
+	trace_phase_parse("handle_event:connected:MissionLive", &p);
+	assert_int_equal(p.kind, TP_HANDLE_EVENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -732,6 +765,7 @@ int main(void)
 		cmocka_unit_test(test_scanner_line_limit),
 		cmocka_unit_test(test_scanner_version_and_line_numbers),
 		cmocka_unit_test_setup_teardown(test_emit_at_and_failed_close, setup, teardown),
+		cmocka_unit_test(test_phase_parse),
 	};
 
 	return cmocka_run_group_tests_name("trace: writing and reading lvtrace files", tests, NULL,
