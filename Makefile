@@ -20,6 +20,7 @@ WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 # Each program gets only the libraries it needs. Recursive (=) on purpose:
 # pkg-config runs after ensure-deps installed the packages.
 TRACE_PKGS := libcjson
+COMMON_PKGS := libcjson libwebsockets
 DEMO_PKGS := libwebsockets sqlite3 libcjson libcrypt openssl
 LVTRACE_PKGS := libwebsockets libcjson libxml-2.0 simdjson
 TUI_PKGS := ncursesw
@@ -40,6 +41,8 @@ ASSETS_DIR := $(CURDIR)/build/assets
 BASE_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(SAN)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
+# what both programs share: memory and text helpers, JSON getters, the variants
+COMMON_SRC := $(wildcard common/*.c)
 # the trace library: the format, written by lvdemo and read by lvtrace
 TRACE_SRC := $(wildcard tracer/trace_*.c)
 # lvdemo
@@ -53,23 +56,26 @@ LVCORE_CXX := tracer/model_json.cpp
 TUI_SRC := $(wildcard tracer/tui*.c)
 CLI_SRC := tracer/lvtrace.c tracer/cli.c $(wildcard tracer/cmd_*.c)
 
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 TRACE_OBJ := $(TRACE_SRC:%.c=$(BUILD)/%.o)
 DEMO_OBJ := $(DEMO_SRC:%.c=$(BUILD)/%.o)
 LVCORE_OBJ := $(LVCORE_SRC:%.c=$(BUILD)/%.o) $(LVCORE_CXX:%.cpp=$(BUILD)/%.o)
 TUI_OBJ := $(TUI_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+LIBCOMMON := $(BUILD)/libcommon.a
 LIBTRACE := $(BUILD)/libtrace.a
 LIBDEMO := $(BUILD)/libdemo.a
 LIBLVCORE := $(BUILD)/liblvcore.a
 
 # per-module flags: the most specific pattern wins
-$(BUILD)/tracer/%.o: MOD_CFLAGS = -Itracer $(call pkg_cflags,$(LVTRACE_PKGS))
-$(BUILD)/tracer/trace_%.o: MOD_CFLAGS = -Itracer $(call pkg_cflags,$(TRACE_PKGS))
-$(BUILD)/tracer/tui%.o: MOD_CFLAGS = -Itracer $(call pkg_cflags,$(LVTRACE_PKGS) $(TUI_PKGS))
-$(BUILD)/tracer/cmd_%.o: MOD_CFLAGS = -Itracer $(call pkg_cflags,$(LVTRACE_PKGS) $(TUI_PKGS))
-$(BUILD)/demo_app/%.o: MOD_CFLAGS = -Idemo_app -Itracer $(call pkg_cflags,$(DEMO_PKGS)) \
+$(BUILD)/common/%.o: MOD_CFLAGS = -Icommon $(call pkg_cflags,$(COMMON_PKGS))
+$(BUILD)/tracer/%.o: MOD_CFLAGS = -Itracer -Icommon $(call pkg_cflags,$(LVTRACE_PKGS))
+$(BUILD)/tracer/trace_%.o: MOD_CFLAGS = -Itracer -Icommon $(call pkg_cflags,$(TRACE_PKGS))
+$(BUILD)/tracer/tui%.o: MOD_CFLAGS = -Itracer -Icommon $(call pkg_cflags,$(LVTRACE_PKGS) $(TUI_PKGS))
+$(BUILD)/tracer/cmd_%.o: MOD_CFLAGS = -Itracer -Icommon $(call pkg_cflags,$(LVTRACE_PKGS) $(TUI_PKGS))
+$(BUILD)/demo_app/%.o: MOD_CFLAGS = -Idemo_app -Itracer -Icommon $(call pkg_cflags,$(DEMO_PKGS)) \
 	-DLVDEMO_ASSETS_DIR='"$(ASSETS_DIR)"'
-TEST_CFLAGS = $(BASE_CFLAGS) -Itracer -Idemo_app \
+TEST_CFLAGS = $(BASE_CFLAGS) -Itracer -Idemo_app -Icommon \
 	$(call pkg_cflags,$(DEMO_PKGS) $(LVTRACE_PKGS) cmocka) $(CFLAGS)
 TEST_LIBS = $(call pkg_libs,$(DEMO_PKGS) $(LVTRACE_PKGS) cmocka) -lstdc++ -lpthread
 
@@ -118,13 +124,16 @@ $(BUILD)/%.o: %.cpp | deps
 $(LIBTRACE): $(TRACE_OBJ)
 	$(AR) rcs $@ $^
 
+$(LIBCOMMON): $(COMMON_OBJ)
+	$(AR) rcs $@ $^
+
 $(LIBDEMO): $(DEMO_OBJ)
 	$(AR) rcs $@ $^
 
 $(LIBLVCORE): $(LVCORE_OBJ)
 	$(AR) rcs $@ $^
 
-$(BIN)/lvdemo: $(BUILD)/demo_app/main.o $(LIBDEMO) $(LIBTRACE)
+$(BIN)/lvdemo: $(BUILD)/demo_app/main.o $(LIBDEMO) $(LIBTRACE) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(DEMO_PKGS)) -lpthread
 
@@ -147,15 +156,15 @@ $(LIBCLIENT): $(CLIENT_OBJ)
 	$(AR) rcs $@ $^
 
 # the unit tests link it too: a prerequisite added here joins $^ of their rule
-$(UNIT_BIN): $(LIBCLIENT)
+$(UNIT_BIN): $(LIBCLIENT) $(LIBCOMMON)
 
 # the driver behind tests/integration/t0400-client.sh (BUILD_DIR tells it where)
-$(LVC_DRIVE): tests/tools/lvc_drive.c $(LIBCLIENT) $(LIBTRACE) | test-deps
+$(LVC_DRIVE): tests/tools/lvc_drive.c $(LIBCLIENT) $(LIBTRACE) $(LIBCOMMON) | test-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
 # a server with the odd answers lvdemo never gives, for the same test
-$(LVC_FAKE): tests/tools/lvc_fake_server.c | test-deps
+$(LVC_FAKE): tests/tools/lvc_fake_server.c $(LIBCOMMON) | test-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
@@ -164,7 +173,7 @@ test: $(LVC_DRIVE) $(LVC_FAKE)
 -include $(CLIENT_OBJ:.o=.d)
 
 # lvtrace: the scenario runner and checker, and the tracer
-$(BIN)/lvtrace: $(CLI_OBJ) $(TUI_OBJ) $(LIBLVCORE) $(LIBCLIENT) $(LIBTRACE)
+$(BIN)/lvtrace: $(CLI_OBJ) $(TUI_OBJ) $(LIBLVCORE) $(LIBCLIENT) $(LIBTRACE) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,$(LVTRACE_PKGS) $(TUI_PKGS)) -lstdc++ -lpthread
 
@@ -195,32 +204,32 @@ check: test
 
 BENCH_BIN := $(BUILD)/tests/bench/trace_read_bench
 
-$(BENCH_BIN): tests/bench/trace_read_bench.c $(LIBTRACE) | deps
+$(BENCH_BIN): tests/bench/trace_read_bench.c $(LIBTRACE) $(LIBCOMMON) | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -Itracer $(call pkg_cflags,$(TRACE_PKGS)) $(CFLAGS) $(ALL_LDFLAGS) -o $@ $^ \
-		$(call pkg_libs,$(TRACE_PKGS))
+	$(CC) $(BASE_CFLAGS) -Itracer -Icommon $(call pkg_cflags,$(TRACE_PKGS)) $(CFLAGS) $(ALL_LDFLAGS) -o $@ $^ \
+		$(call pkg_libs,$(COMMON_PKGS))
 
 TRACER_BENCH := $(BUILD)/tests/bench/tracer_bench
 
 $(TRACER_BENCH): tests/bench/tracer_bench.c $(BUILD)/tracer/cli.o $(TUI_OBJ) \
-		$(LIBLVCORE) $(LIBCLIENT) $(LIBTRACE) | deps
+		$(LIBLVCORE) $(LIBCLIENT) $(LIBTRACE) $(LIBCOMMON) | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -Itracer $(call pkg_cflags,$(LVTRACE_PKGS) $(TUI_PKGS)) $(CFLAGS) $(ALL_LDFLAGS) \
+	$(CC) $(BASE_CFLAGS) -Itracer -Icommon $(call pkg_cflags,$(LVTRACE_PKGS) $(TUI_PKGS)) $(CFLAGS) $(ALL_LDFLAGS) \
 		-o $@ $^ $(call pkg_libs,$(LVTRACE_PKGS) $(TUI_PKGS)) -lstdc++ -lpthread
 
 # libFuzzer harnesses (clang): make fuzz [FUZZ_SECONDS=60]
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := fuzz_form fuzz_scenario fuzz_trace_line fuzz_session fuzz_model
-FUZZ_SRC := $(DEMO_SRC) $(TRACE_SRC) tracer/scenario.c
+FUZZ_SRC := $(DEMO_SRC) $(TRACE_SRC) $(COMMON_SRC) tracer/scenario.c
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) | deps
 	@mkdir -p $(dir $@)
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Itracer -Idemo_app \
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Itracer -Idemo_app -Icommon \
 		$(call pkg_cflags,$(DEMO_PKGS)) -DLVDEMO_ASSETS_DIR='"$(ASSETS_DIR)"' -o $@ $^ \
 		$(call pkg_libs,$(DEMO_PKGS)) -lpthread
 
 # the model: its C with clang, its simdjson interface with clang++
-FUZZ_MODEL_SRC := $(TRACE_SRC) $(wildcard tracer/model*.c) $(wildcard tracer/view_*.c) tracer/scenario.c
+FUZZ_MODEL_SRC := $(TRACE_SRC) $(COMMON_SRC) $(wildcard tracer/model*.c) $(wildcard tracer/view_*.c) tracer/scenario.c
 
 build/fuzz/model_json.o: tracer/model_json.cpp | deps
 	@mkdir -p $(dir $@)
@@ -229,8 +238,8 @@ build/fuzz/model_json.o: tracer/model_json.cpp | deps
 
 build/fuzz/fuzz_model: tests/fuzz/fuzz_model.c $(FUZZ_MODEL_SRC) build/fuzz/model_json.o | deps
 	@mkdir -p $(dir $@)
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Itracer \
-		$(call pkg_cflags,$(TRACE_PKGS) simdjson) -o $@ $^ $(call pkg_libs,$(TRACE_PKGS) simdjson) -lstdc++
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Itracer -Icommon \
+		$(call pkg_cflags,$(COMMON_PKGS) simdjson) -o $@ $^ $(call pkg_libs,$(COMMON_PKGS) simdjson) -lstdc++
 
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/%)
 	@for t in $(FUZZ_TARGETS); do \
@@ -261,4 +270,4 @@ uninstall:
 clean:
 	rm -rf build bin tests/trash node_modules
 
--include $(TRACE_OBJ:.o=.d) $(DEMO_OBJ:.o=.d) $(BUILD)/demo_app/main.d $(BUILD)/tests/*.d
+-include $(COMMON_OBJ:.o=.d) $(TRACE_OBJ:.o=.d) $(DEMO_OBJ:.o=.d) $(BUILD)/demo_app/main.d $(BUILD)/tests/*.d

@@ -98,8 +98,6 @@ void response_cookie(struct request *req, const char *name, const char *value, c
 /* "GET", "POST", ... */
 const char *http_method_name(enum http_method m);
 /* A copy of request header H, or NULL when absent. */
-char *http_header_dup(struct lws *wsi, enum lws_token_indexes h);
-
 /* 1 when the request's peer is a loopback address (127.0.0.0/8, ::1). */
 int request_from_loopback(const struct request *req);
 void response_send(struct request *req, int status, const char *type, const void *data, size_t len);

@@ -5,6 +5,7 @@
  * composes from the WRITEABLE callback. What a route does is router.c's.
  */
 #include "app.h"
+#include "lws_header.h"
 #include "live_socket.h"
 #include "router.h"
 
@@ -27,24 +28,10 @@ int request_from_loopback(const struct request *req)
 	       strncmp(ip, "::ffff:127.", 11) == 0;
 }
 
-char *http_header_dup(struct lws *wsi, enum lws_token_indexes h)
-{
-	int n = lws_hdr_total_length(wsi, h);
-
-	if (n <= 0)
-		return NULL;
-	char *s = xmalloc((size_t)n + 1);
-	if (lws_hdr_copy(wsi, s, n + 1, h) < 0) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
-
 /* The header's value, "" when absent. */
 static char *header_copy(struct lws *wsi, enum lws_token_indexes h)
 {
-	char *s = http_header_dup(wsi, h);
+	char *s = lws_header_dup(wsi, h);
 	return s ? s : xstrdup("");
 }
 

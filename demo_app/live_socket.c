@@ -7,6 +7,8 @@
  * broadcast. Writes happen only from the WRITEABLE callback.
  */
 #include "live_socket.h"
+#include "json_get.h"
+#include "lws_header.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -99,15 +101,15 @@ static int refuse(struct lws *wsi, struct app *app, unsigned long id, int status
 int live_socket_confirm(struct lws *wsi, struct app *app, struct live_socket **out)
 {
 	unsigned long id = ++app->next_socket_id;
-	char *path = http_header_dup(wsi, WSI_TOKEN_GET_URI);
+	char *path = lws_header_dup(wsi, WSI_TOKEN_GET_URI);
 	int bad_path = !path || strcmp(path, "/live/websocket") != 0;
 	free(path);
 	if (bad_path)
 		return refuse(wsi, app, id, 404, "no socket at this path");
 
 	/* check_origin: a browser on another site must not ride the cookie */
-	char *origin = http_header_dup(wsi, WSI_TOKEN_ORIGIN);
-	char *host = http_header_dup(wsi, WSI_TOKEN_HOST);
+	char *origin = lws_header_dup(wsi, WSI_TOKEN_ORIGIN);
+	char *host = lws_header_dup(wsi, WSI_TOKEN_HOST);
 	if (origin) {
 		int ok = host && strncmp(origin, "http://", 7) == 0 && strcmp(origin + 7, host) == 0;
 		free(origin);
@@ -133,7 +135,7 @@ int live_socket_confirm(struct lws *wsi, struct app *app, struct live_socket **o
 	buf_init(&s->rx);
 
 	/* the cookie session, read at connect; its CSRF token must match */
-	char *cookie = http_header_dup(wsi, WSI_TOKEN_HTTP_COOKIE);
+	char *cookie = lws_header_dup(wsi, WSI_TOKEN_HTTP_COOKIE);
 	char *csrf = query_arg(wsi, "_csrf_token");
 	char value[4096];
 	struct session session;
@@ -304,12 +306,6 @@ static int url_split(const char *url, char *path, size_t pathlen, struct form *q
 			return -1;
 	}
 	return 0;
-}
-
-static const char *json_str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 static void emit_join(struct live_socket *s, const char *topic, const char *view, const char *result)

@@ -11,6 +11,8 @@
 
 #include <cJSON.h>
 
+#include "json_get.h"
+
 #include "util.h"
 
 #define SESSION_PURPOSE "session cookie"
@@ -83,12 +85,6 @@ char *session_encode(const struct session *s, const struct signer *signer, time_
 	return out;
 }
 
-static const char *json_string(const cJSON *j, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 int session_decode(struct session *s, const struct signer *signer, const char *value, time_t now)
 {
 	size_t len = 0;
@@ -102,8 +98,8 @@ int session_decode(struct session *s, const struct signer *signer, const char *v
 		cJSON_Delete(j);
 		return -1;
 	}
-	const char *tok = json_string(j, "user_token");
-	const char *csrf = json_string(j, "_csrf_token");
+	const char *tok = json_str(j, "user_token");
+	const char *csrf = json_str(j, "_csrf_token");
 	if (tok) {
 		size_t tlen = 0;
 		unsigned char *raw = b64_decode(tok, &tlen);
@@ -113,9 +109,9 @@ int session_decode(struct session *s, const struct signer *signer, const char *v
 	}
 	if (csrf && strlen(csrf) == CSRF_TOKEN_LEN)
 		strcpy(s->csrf_token, csrf);
-	session_set_string(&s->user_return_to, json_string(j, "user_return_to"));
-	session_set_string(&s->flash_info, json_string(j, "flash_info"));
-	session_set_string(&s->flash_error, json_string(j, "flash_error"));
+	session_set_string(&s->user_return_to, json_str(j, "user_return_to"));
+	session_set_string(&s->flash_info, json_str(j, "flash_info"));
+	session_set_string(&s->flash_error, json_str(j, "flash_error"));
 	cJSON_Delete(j);
 	return 0;
 }

@@ -20,76 +20,8 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/xpath.h>
 
-/* ================================================================ buffers */
-
-/* A growable NUL-terminated byte string; FAILED sticks once memory ran out
- * or the limit was passed. */
-struct sbuf {
-	char *data;
-	size_t len;
-	size_t cap;
-	size_t limit; /* 0: none */
-	int failed;
-};
-
-static int sbuf_add(struct sbuf *b, const void *p, size_t n)
-{
-	if (b->failed)
-		return -1;
-	if (n > SIZE_MAX / 2 - b->len - 1 || (b->limit && b->len + n > b->limit)) {
-		b->failed = 1;
-		return -1;
-	}
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *d = realloc(b->data, cap);
-		if (!d) {
-			b->failed = 1;
-			return -1;
-		}
-		b->data = d;
-		b->cap = cap;
-	}
-	if (n)
-		memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-	return 0;
-}
-
-static int sbuf_adds(struct sbuf *b, const char *s)
-{
-	return sbuf_add(b, s, strlen(s));
-}
-
-static void sbuf_release(struct sbuf *b)
-{
-	free(b->data);
-	*b = (struct sbuf){.limit = b->limit};
-}
-
-/* Hand the string over to the caller ("" when nothing was added). */
-static char *sbuf_take(struct sbuf *b)
-{
-	if (!b->data && sbuf_add(b, "", 0) < 0)
-		return NULL;
-	char *s = b->data;
-	b->data = NULL;
-	b->len = b->cap = 0;
-	return s;
-}
-
-static char *str_ndup(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
-}
+#include "lws_header.h"
+#include "util.h"
 
 /* ================================================================ state */
 
@@ -135,7 +67,7 @@ struct txn {
 	char err[256];
 	int status;
 	char *location;
-	struct sbuf body;
+	struct buf body;
 };
 
 struct out_msg {
@@ -165,7 +97,7 @@ struct lvc_socket {
 	char err[256];
 	unsigned long next_ref;
 	unsigned long malformed;
-	struct sbuf rx;
+	struct buf rx;
 	struct out_msg *out;
 	struct out_msg **out_tail;
 	struct msg_queue replies;
@@ -265,7 +197,7 @@ static void cookie_delete(struct lvc *c, const char *name, size_t n)
 /* Set NAME (N bytes) to VALUE (VN bytes), both already checked. */
 static int cookie_store(struct lvc *c, const char *name, size_t n, const char *value, size_t vn)
 {
-	char *v = str_ndup(value, vn);
+	char *v = xstrndup(value, vn);
 	if (!v)
 		return -1;
 	struct cookie *k = cookie_find(c, name, n);
@@ -284,7 +216,7 @@ static int cookie_store(struct lvc *c, const char *name, size_t n, const char *v
 		c->cookies = a;
 		c->capcookies = cap;
 	}
-	char *nm = str_ndup(name, n);
+	char *nm = xstrndup(name, n);
 	if (!nm) {
 		free(v);
 		return -1;
@@ -332,22 +264,22 @@ int lvc_cookie_at(const struct lvc *c, size_t i, const char **name, const char *
 
 char *lvc_cookie_header(const struct lvc *c)
 {
-	struct sbuf b = {0};
+	struct buf b = {0};
 
 	if (!c || !c->ncookies)
 		return NULL;
 	for (size_t i = 0; i < c->ncookies; i++) {
 		if (i)
-			sbuf_adds(&b, "; ");
-		sbuf_adds(&b, c->cookies[i].name);
-		sbuf_adds(&b, "=");
-		sbuf_adds(&b, c->cookies[i].value);
+			buf_adds(&b, "; ");
+		buf_adds(&b, c->cookies[i].name);
+		buf_adds(&b, "=");
+		buf_adds(&b, c->cookies[i].value);
 	}
 	if (b.failed) {
-		sbuf_release(&b);
+		buf_release(&b);
 		return NULL;
 	}
-	return sbuf_take(&b);
+	return buf_take(&b);
 }
 
 static int is_space(char ch)
@@ -691,19 +623,6 @@ static void take_set_cookies(struct lvc *c, struct lws *wsi)
 	}
 }
 
-static char *header_dup(struct lws *wsi, enum lws_token_indexes h)
-{
-	int n = lws_hdr_total_length(wsi, h);
-	if (n <= 0)
-		return NULL;
-	char *s = malloc((size_t)n + 1);
-	if (s && lws_hdr_copy(wsi, s, n + 1, h) < 0) {
-		free(s);
-		s = NULL;
-	}
-	return s;
-}
-
 /* Cookie, Origin (sockets), the caller's headers and the form's. */
 static int append_headers(struct conn *cn, struct lws *wsi, unsigned char **p, unsigned char *end)
 {
@@ -794,7 +713,7 @@ static int http_event(struct txn *t, struct lws *wsi, enum lws_callback_reasons 
 	case LWS_CALLBACK_ESTABLISHED_CLIENT_HTTP:
 		t->status = (int)lws_http_client_http_response(wsi);
 		free(t->location);
-		t->location = header_dup(wsi, WSI_TOKEN_HTTP_LOCATION);
+		t->location = lws_header_dup(wsi, WSI_TOKEN_HTTP_LOCATION);
 		take_set_cookies(t->conn.c, wsi);
 		if (t->head)
 			t->done = 1; /* lws would wait for the Content-Length bytes */
@@ -812,7 +731,7 @@ static int http_event(struct txn *t, struct lws *wsi, enum lws_callback_reasons 
 	}
 
 	case LWS_CALLBACK_RECEIVE_CLIENT_HTTP_READ:
-		if (sbuf_add(&t->body, in, len) < 0) {
+		if (buf_add(&t->body, in, len) < 0) {
 			txn_fail(t, t->body.len + len > t->body.limit ? "response body too large"
 								    : "out of memory");
 			return -1;
@@ -854,7 +773,7 @@ static void queue_clear(struct msg_queue *q)
 static void socket_message(struct lvc_socket *s)
 {
 	cJSON *msg = cJSON_ParseWithLength(s->rx.data ? s->rx.data : "", s->rx.len);
-	sbuf_release(&s->rx);
+	buf_release(&s->rx);
 	cJSON *ref = cJSON_GetArrayItem(msg, 1), *event = cJSON_GetArrayItem(msg, 3);
 	cJSON *jref = cJSON_GetArrayItem(msg, 0);
 	if (!cJSON_IsArray(msg) || cJSON_GetArraySize(msg) != 5 ||
@@ -916,7 +835,7 @@ static int ws_event(struct lvc_socket *s, struct lws *wsi, enum lws_callback_rea
 	case LWS_CALLBACK_CLIENT_RECEIVE:
 		if (s->closing)
 			return 0;
-		if (sbuf_add(&s->rx, in, len) < 0) {
+		if (buf_add(&s->rx, in, len) < 0) {
 			static const char why[] = "message too big";
 			lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)why,
 					 sizeof(why) - 1);
@@ -1254,13 +1173,13 @@ int lvc_request(struct lvc *c, const char *method, const char *path, const char 
 		else
 			snprintf(err, errlen, "%s %s on %s: %s", method, path, c->host_header, t.err);
 		free(t.location);
-		sbuf_release(&t.body);
+		buf_release(&t.body);
 		return -1;
 	}
 	out->status = t.status;
 	out->location = t.location;
 	out->body_len = t.body.len;
-	out->body = sbuf_take(&t.body);
+	out->body = buf_take(&t.body);
 	if (!out->body) {
 		free(out->location);
 		*out = (struct lvc_response){0};
@@ -1290,7 +1209,7 @@ static void socket_free(struct lvc_socket *s)
 	}
 	queue_clear(&s->replies);
 	queue_clear(&s->pushes);
-	sbuf_release(&s->rx);
+	buf_release(&s->rx);
 	free(s);
 }
 

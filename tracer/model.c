@@ -568,7 +568,7 @@ struct lview {
 	const char *event, *conn, *variant, *phase;
 };
 
-static const char *json_str(const struct lview *l, const char *key)
+static const char *lv_str(const struct lview *l, const char *key)
 {
 	if (l->mj)
 		return mj_str(l->mj, key);
@@ -577,7 +577,7 @@ static const char *json_str(const struct lview *l, const char *key)
 }
 
 /* Member KEY as a number, or DFLT. */
-static double json_num(const struct lview *l, const char *key, double dflt)
+static double lv_num(const struct lview *l, const char *key, double dflt)
 {
 	double d;
 	if (l->mj)
@@ -586,7 +586,7 @@ static double json_num(const struct lview *l, const char *key, double dflt)
 	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
 }
 
-static int json_true(const struct lview *l, const char *key)
+static int lv_true(const struct lview *l, const char *key)
 {
 	if (l->mj)
 		return mj_true(l->mj, key);
@@ -658,8 +658,8 @@ static int is_asset(const char *path)
 /* The header: the scenario, its title and variants, in that order. */
 static int read_header(struct model *m, const struct lview *j)
 {
-	const char *sc = json_str(j, "scenario");
-	const char *title = json_str(j, "title"), *desc = json_str(j, "description");
+	const char *sc = lv_str(j, "scenario");
+	const char *title = lv_str(j, "title"), *desc = lv_str(j, "description");
 
 	m->header_seen = 1;
 	m->scenario = sc != NULL;
@@ -723,7 +723,7 @@ static uint32_t scenario_step_of(struct model *m, const struct model_event *e, c
 	uint32_t v = e->variant;
 
 	if (e->kind == TK_SCENARIO_STEP) {
-		double n = json_num(j, "step", 0);
+		double n = lv_num(j, "step", 0);
 		if (n < 1 || n > 1e9)
 			return m->latest;
 		uint32_t want = (uint32_t)n;
@@ -731,11 +731,11 @@ static uint32_t scenario_step_of(struct model *m, const struct model_event *e, c
 		 * the steps a number skips (a line must not cost memory of its own) */
 		uint32_t s = step_by_number(m, want);
 		if (s == MODEL_NONE) {
-			s = step_add(m, MS_SCENARIO, json_str(j, "kind"), json_str(j, "text"));
+			s = step_add(m, MS_SCENARIO, lv_str(j, "kind"), lv_str(j, "text"));
 			if (s == MODEL_NONE || step_number_add(m, want, s) < 0)
 				return MODEL_NONE;
 			m->steps[s].number = want;
-			double line = json_num(j, "line", 0);
+			double line = lv_num(j, "line", 0);
 			m->steps[s].line = line > 0 && line < 1e7 ? (int)line : 0;
 		}
 		if (v != MODEL_NO_VARIANT)
@@ -761,7 +761,7 @@ static uint32_t raw_step_of(struct model *m, const struct model_event *e, const 
 	char label[512];
 
 	if (e->kind == TK_ENDPOINT_START) {
-		const char *method = json_str(j, "method"), *path = json_str(j, "path");
+		const char *method = lv_str(j, "method"), *path = lv_str(j, "path");
 		if (!is_asset(path)) {
 			snprintf(label, sizeof(label), "%s %s", method ? method : "?", path ? path : "?");
 			uint32_t s = step_add(m, MS_REQUEST, method ? method : "?", label);
@@ -784,7 +784,7 @@ static uint32_t raw_step_of(struct model *m, const struct model_event *e, const 
 			 ((e->kind == TK_MOUNT_START && (e->flags & ME_CONNECTED)) ||
 			  e->kind == TK_SOCKET_CONNECT);
 	if (join_start || (cs && cs->ws && e->kind == TK_CHANNEL_JOIN)) {
-		const char *view = json_str(j, "view");
+		const char *view = lv_str(j, "view");
 		snprintf(label, sizeof(label), "join %s", view ? view : "(socket)");
 		uint32_t s = step_add(m, MS_JOIN, "join", label);
 		if (s != MODEL_NONE && e->kind != TK_CHANNEL_JOIN) {
@@ -802,7 +802,7 @@ static uint32_t raw_step_of(struct model *m, const struct model_event *e, const 
 /* A raw join step is labelled by its view once the join names it. */
 static void raw_join_label(struct model *m, uint32_t s, const struct lview *j)
 {
-	const char *view = json_str(j, "view");
+	const char *view = lv_str(j, "view");
 	struct model_step *st = &m->steps[s];
 	if (st->kind != MS_JOIN || !view || strcmp(st->text, "join (socket)") != 0)
 		return;
@@ -859,9 +859,9 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 	if (!e.conn || (tev->phase && !e.phase))
 		return -1;
 	if (is_live_view_kind(k)) {
-		if (json_true(j, "connected"))
+		if (lv_true(j, "connected"))
 			e.flags |= ME_CONNECTED;
-		if (json_true(j, "child"))
+		if (lv_true(j, "child"))
 			e.flags |= ME_CHILD;
 	}
 
@@ -870,12 +870,12 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 	char buf[512];
 	switch (k) {
 	case TK_ENDPOINT_START:
-		snprintf(buf, sizeof(buf), "%s %s", json_str(j, "method") ? json_str(j, "method") : "",
-			 unprefixed(json_str(j, "path"), tev->variant));
+		snprintf(buf, sizeof(buf), "%s %s", lv_str(j, "method") ? lv_str(j, "method") : "",
+			 unprefixed(lv_str(j, "path"), tev->variant));
 		subject = buf;
 		break;
 	case TK_PLUG_START:
-		subject = json_str(j, "plug");
+		subject = lv_str(j, "plug");
 		break;
 	case TK_CONTROLLER_START:
 	case TK_ON_MOUNT_START:
@@ -887,19 +887,19 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 	case TK_RENDER_START:
 	case TK_CHANNEL_JOIN:
 	case TK_CHANNEL_LEAVE:
-		subject = json_str(j, "view");
+		subject = lv_str(j, "view");
 		break;
 	case TK_ASSIGN:
 	case TK_ASSIGN_NEW:
 	case TK_CONN_ASSIGN:
-		subject = json_str(j, "key");
+		subject = lv_str(j, "key");
 		break;
 	case TK_REPO_QUERY:
-		subject = json_str(j, "source");
+		subject = lv_str(j, "source");
 		break;
 	case TK_SCENARIO_EXPECT:
 	case TK_SCENARIO_ERROR: {
-		double line = json_num(j, "line", 0);
+		double line = lv_num(j, "line", 0);
 		snprintf(buf, sizeof(buf), "line %d", line > 0 && line < 1e7 ? (int)line : 0);
 		subject = buf;
 		break;
@@ -921,7 +921,7 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 		e.group = (uint8_t)query_group(tev->phase);
 		break;
 	case TK_ASSIGN_NEW:
-		e.from = assign_from(json_str(j, "from"));
+		e.from = assign_from(lv_str(j, "from"));
 		if (e.from == MF_CONN_ASSIGNS || e.from == MF_PARENT_ASSIGNS || e.from == MF_SOCKET_ASSIGNS)
 			e.flags |= ME_AVOIDED;
 		/* fall through */
@@ -954,7 +954,7 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 		e.group = MG_JOIN;
 		break;
 	case TK_SCENARIO_EXPECT: {
-		const char *outcome = json_str(j, "outcome");
+		const char *outcome = lv_str(j, "outcome");
 		if (outcome && strcmp(outcome, "failed") == 0)
 			e.flags |= ME_FAILED;
 		else if (outcome && strcmp(outcome, "passed") == 0)
@@ -981,7 +981,7 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 			e.flags |= ME_ROW;
 	}
 	/* the page's assets are no part of the lesson */
-	if (k == TK_ENDPOINT_START && is_asset(json_str(j, "path")))
+	if (k == TK_ENDPOINT_START && is_asset(lv_str(j, "path")))
 		e.flags &= (uint8_t)~ME_ROW;
 
 	/* its step */
@@ -1010,7 +1010,7 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 	cs->last_step = s;
 	struct model_step *st = &m->steps[s];
 	if (k == TK_SCENARIO_NOTE && !st->note) {
-		const char *text = json_str(j, "text");
+		const char *text = lv_str(j, "text");
 		if (text && !(st->note = strdup(text)))
 			return -1;
 		m->last_note = s;
@@ -1018,7 +1018,7 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 		if (s + 1 < m->nsteps)
 			m->notes_dirty = 1; /* steps made after it: see it too */
 	} else if (k == TK_SCENARIO_MARK && !st->mark) {
-		const char *label = json_str(j, "label");
+		const char *label = lv_str(j, "label");
 		if (label && !(st->mark = strdup(label)))
 			return -1;
 		m->last_mark = s;

@@ -9,6 +9,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "json_get.h"
+#include "util.h"
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -38,12 +41,6 @@ static void put_cut(FILE *out, const char *s, int w)
 		fprintf(out, "%.*s...", w - 3, s);
 }
 
-static const char *str(const cJSON *j, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* What an expect queries step counted: the filters it wrote in its event. */
 struct filter {
 	const char *phase;  /* glob, NULL: any */
@@ -60,7 +57,7 @@ static int counted(struct model *m, uint32_t i, const struct filter *f)
 		return 0;
 	if (f->source) {
 		cJSON *j = model_event_json(m, i);
-		int same = str(j, "source") && strcmp(str(j, "source"), f->source) == 0;
+		int same = json_str(j, "source") && strcmp(json_str(j, "source"), f->source) == 0;
 		cJSON_Delete(j);
 		if (!same)
 			return 0;
@@ -96,13 +93,13 @@ static void list_queries(FILE *out, struct model *m, const uint32_t *q, size_t n
 {
 	for (size_t k = 0; k < n; k++) {
 		cJSON *j = model_event_json(m, q[k]);
-		const char *sql = str(j, "sql"), *caller = str(j, "caller");
+		const char *sql = json_str(j, "sql"), *caller = json_str(j, "caller");
 		const cJSON *us = cJSON_GetObjectItemCaseSensitive(j, "total_us");
 		char head[320];
 		size_t same = k;
 		for (size_t i = 0; i < k && same == k; i++) {
 			cJSON *o = model_event_json(m, q[i]);
-			if (sql && str(o, "sql") && strcmp(sql, str(o, "sql")) == 0 &&
+			if (sql && json_str(o, "sql") && strcmp(sql, json_str(o, "sql")) == 0 &&
 			    cJSON_Compare(cJSON_GetObjectItemCaseSensitive(j, "params"),
 					  cJSON_GetObjectItemCaseSensitive(o, "params"), 1))
 				same = i;
@@ -208,21 +205,21 @@ static void explain(FILE *out, struct model *m, uint32_t s, int v, uint32_t expe
 {
 	const struct model_step *st = model_step(m, s);
 	cJSON *j = model_event_json(m, expect);
-	const char *text = str(j, "text") ? str(j, "text") : st->text;
+	const char *text = json_str(j, "text") ? json_str(j, "text") : st->text;
 	const cJSON *expected = cJSON_GetObjectItemCaseSensitive(j, "expected");
 	const cJSON *actual = cJSON_GetObjectItemCaseSensitive(j, "actual");
-	struct filter f = {str(j, "expect_phase"), str(j, "expect_source")};
+	struct filter f = {json_str(j, "expect_phase"), json_str(j, "expect_source")};
 	const char *path = model_scenario(m) ? model_scenario(m) : "?";
 
 	if (failed)
 		fprintf(out, "FAIL %s:%d: %s\n", path, st->line, text + strspn(text, " \t"));
 	else
 		fprintf(out, "ok   %s:%d: %s: %s\n", path, st->line, model_variant(m, (size_t)v),
-			str(j, "detail") ? str(j, "detail") : "");
+			json_str(j, "detail") ? json_str(j, "detail") : "");
 	if (!cJSON_IsNumber(expected)) {
 		if (failed)
 			fprintf(out, "  variant %s: %s\n", model_variant(m, (size_t)v),
-				str(j, "detail") ? str(j, "detail") : "failed");
+				json_str(j, "detail") ? json_str(j, "detail") : "failed");
 		cJSON_Delete(j);
 		return;
 	}
@@ -280,7 +277,7 @@ int report_failures(FILE *out, struct model *m, int width, int verbose)
 			const cJSON *line = cJSON_GetObjectItemCaseSensitive(j, "line");
 			fprintf(out, "ERROR %s:%d: variant %s: %s\n", path,
 				cJSON_IsNumber(line) ? (int)line->valuedouble : 1, model_variant(m, v),
-				str(j, "error") ? str(j, "error") : "?");
+				json_str(j, "error") ? json_str(j, "error") : "?");
 			cJSON_Delete(j);
 			n++;
 		}
@@ -327,19 +324,11 @@ void report_tally(struct model *m, int *passed, int *failed)
 
 static void xml_text(FILE *out, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '"': fputs("&quot;", out); break;
-		default:
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-				fputc('?', out);
-			else
-				fputc(*s, out);
-		}
-	}
+	struct buf b;
+	buf_init(&b);
+	buf_add_html(&b, s); /* HTML's escaping is XML's, control characters made '?' */
+	fputs(buf_str(&b), out);
+	buf_release(&b);
 }
 
 void report_junit_case(FILE *out, const char *path, const char *title, double seconds,

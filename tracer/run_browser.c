@@ -15,6 +15,7 @@
 #include <libwebsockets.h>
 
 #include "lv_client.h"
+#include "util.h"
 #include "runner.h"
 
 
@@ -78,16 +79,6 @@ void browser_free(struct browser *b)
 }
 
 
-static char *xdup(const char *s)
-{
-	char *p = strdup(s ? s : "");
-	if (!p) {
-		fprintf(stderr, "lvtrace: out of memory\n");
-		abort();
-	}
-	return p;
-}
-
 /* "http://127.0.0.1:4000/x?y" and "/x?y" both give "/x?y". */
 static const char *path_of(const char *url)
 {
@@ -110,7 +101,7 @@ static int http_step(struct browser *b, const char *method, const char *path, co
 	b->want.stops++;
 	b->first_status = r.status;
 	free(b->first_location);
-	b->first_location = r.location ? xdup(r.location) : NULL;
+	b->first_location = r.location ? xstrdup(r.location) : NULL;
 	for (int hops = 0; follow && hops < 10 && r.location &&
 			   (r.status == 301 || r.status == 302 || r.status == 303 || r.status == 307);
 	     hops++) {
@@ -123,8 +114,8 @@ static int http_step(struct browser *b, const char *method, const char *path, co
 	if (r.status == 200 && r.body) {
 		free(b->page_html);
 		free(b->page_path);
-		b->page_html = xdup(r.body);
-		b->page_path = xdup(current);
+		b->page_html = xstrdup(r.body);
+		b->page_path = xstrdup(current);
 	}
 	lvc_response_release(&r);
 	return 0;
@@ -204,7 +195,7 @@ static char *rendered_html(const cJSON *reply)
 	const cJSON *payload = cJSON_GetArrayItem(reply, 4);
 	const cJSON *response = cJSON_GetObjectItemCaseSensitive(payload, "response");
 	const cJSON *rendered = cJSON_GetObjectItemCaseSensitive(response, "rendered");
-	char *out = xdup("");
+	char *out = xstrdup("");
 	size_t len = 0;
 
 	if (cJSON_IsObject(rendered))
@@ -316,9 +307,9 @@ static int join_children(struct browser *b, const char *csrf, int dead_statics)
 		struct chan *ch = &b->children[b->nchildren++];
 		snprintf(ch->id, sizeof(ch->id), "%s", live[i].id);
 		snprintf(ch->topic, sizeof(ch->topic), "lv:%s", live[i].id);
-		ch->session = xdup(live[i].session);
+		ch->session = xstrdup(live[i].session);
 		const struct lvc_container *d = find_container(dead, ndead, live[i].id);
-		ch->static_token = d && d->static_token ? xdup(d->static_token) : NULL;
+		ch->static_token = d && d->static_token ? xstrdup(d->static_token) : NULL;
 		if (join(b, ch, NULL, NULL, csrf, NULL) < 0) {
 			rc = -1;
 			break;
@@ -393,15 +384,15 @@ static int connect_page(struct browser *b, int reconnect)
 		chan_reset(&b->root);
 		snprintf(b->root.id, sizeof(b->root.id), "%s", main->id);
 		snprintf(b->root.topic, sizeof(b->root.topic), "lv:%s", main->id);
-		b->root.session = xdup(main->session);
-		b->root.static_token = main->static_token ? xdup(main->static_token) : NULL;
+		b->root.session = xstrdup(main->session);
+		b->root.static_token = main->static_token ? xstrdup(main->static_token) : NULL;
 		lvc_containers_free(v, n);
 		b->mounts = 0;
 		/* the tab keeps this token and URL for every later reconnect */
 		free(b->live_csrf);
 		free(b->live_path);
 		b->live_csrf = lvc_html_csrf_token(b->page_html);
-		b->live_path = xdup(b->page_path);
+		b->live_path = xstrdup(b->page_path);
 		if (!b->live_csrf) {
 			snprintf(b->err, b->errlen, "the page %s has no CSRF token", b->page_path);
 			return -1;
@@ -455,9 +446,9 @@ static int navigate(struct browser *b, const char *path)
 	int rc = join(b, &b->root, NULL, url, csrf, NULL);
 	if (rc == 0 && b->root.joined) {
 		free(b->page_path);
-		b->page_path = xdup(path);
+		b->page_path = xstrdup(path);
 		free(b->live_path);
-		b->live_path = xdup(path);
+		b->live_path = xstrdup(path);
 		/* children of a page reached by live navigation have no dead HTML */
 		rc = join_children(b, csrf, 0);
 	} else if (rc == 0 && strcmp(b->last_join, "unauthorized") == 0) {
@@ -550,9 +541,9 @@ static int patch(struct browser *b, const char *path)
 		return navigate(b, path); /* another view: the client navigates */
 	b->want.params++;
 	free(b->page_path);
-	b->page_path = xdup(path);
+	b->page_path = xstrdup(path);
 	free(b->live_path);
-	b->live_path = xdup(path);
+	b->live_path = xstrdup(path);
 	return 0;
 }
 

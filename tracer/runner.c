@@ -18,6 +18,7 @@
 
 #include "run_browser.h"
 #include "run_proc.h"
+#include "variant.h"
 
 static atomic_int stopping;
 static pthread_mutex_t stop_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -234,9 +235,9 @@ static void remove_tree(const char *dir)
 
 	if (!dir[0])
 		return;
-	for (size_t v = 0; v < 4; v++)
+	for (size_t v = 0; v < VARIANT_COUNT; v++)
 		for (size_t s = 0; s < sizeof(suffixes) / sizeof(suffixes[0]); s++) {
-			snprintf(path, sizeof(path), "%s/%s%s", dir, scenario_known_variants[v], suffixes[s]);
+			snprintf(path, sizeof(path), "%s/%s%s", dir, variants[v].name, suffixes[s]);
 			unlink(path);
 		}
 	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {

@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+#include "variant.h"
+
 #define SC_MAX_LINE 4096	   /* bytes in one line, newline excluded */
 #define SC_MAX_FILE (1024 * 1024) /* a scenario is a page of text, not a data set */
 #define SC_MAX_TOKENS (SC_MAX_LINE / 2 + 1)
@@ -20,10 +23,6 @@
 #define SC_LONG_SHOW 64	   /* bytes of an over-long line shown under its message */
 #define SC_QUERIES_MAX 1000000L /* an "expect queries" count */
 
-const char *const scenario_known_variants[] = {"assign", "assign_new", "on_mount",
-					       "on_mount_assign"};
-const size_t scenario_known_variant_count =
-	sizeof(scenario_known_variants) / sizeof(scenario_known_variants[0]);
 
 /* ------------------------------------------------------------ the language */
 
@@ -124,35 +123,6 @@ const char *step_kind_name(enum step_kind kind)
 }
 
 /* ------------------------------------------------------------ UTF-8 */
-
-/* Length of the well-formed UTF-8 sequence at S (N bytes left), 0 if none. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0], min;
-	size_t len;
-
-	if (c < 0x80)
-		return 1;
-	if ((c & 0xe0) == 0xc0)
-		len = 2, min = 0x80, c &= 0x1f;
-	else if ((c & 0xf0) == 0xe0)
-		len = 3, min = 0x800, c &= 0x0f;
-	else if ((c & 0xf8) == 0xf0)
-		len = 4, min = 0x10000, c &= 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	/* overlong forms, surrogates and values past U+10FFFF are not UTF-8 */
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	return len;
-}
 
 /* How many of the first N bytes of S to show so that at most MAX show, whole characters. */
 static int show_len(const char *s, size_t n, size_t max)
@@ -706,9 +676,9 @@ static int scenario_variant_index(const struct scenario *sc, const char *name, s
 
 static int known_variant(const char *name, size_t n)
 {
-	for (size_t i = 0; i < scenario_known_variant_count; i++)
-		if (strlen(scenario_known_variants[i]) == n &&
-		    strncmp(scenario_known_variants[i], name, n) == 0)
+	for (size_t i = 0; i < (size_t)VARIANT_COUNT; i++)
+		if (strlen(variant_names[i]) == n &&
+		    strncmp(variant_names[i], name, n) == 0)
 			return 1;
 	return 0;
 }
@@ -734,9 +704,9 @@ static int parse_expect_queries(struct parser *p)
 	const char *cmd = "expect queries";
 	struct token *phase = NULL, *source = NULL, *bare = NULL;
 	/* the tokens of the V=N counts, in the order of the scenario's variants */
-	struct token *per[COUNT_OF(scenario_known_variants)] = {0};
+	struct token *per[VARIANT_COUNT] = {0};
 	struct token *first_per = NULL;
-	long bare_n = 0, per_n[COUNT_OF(scenario_known_variants)] = {0};
+	long bare_n = 0, per_n[VARIANT_COUNT] = {0};
 	size_t nper = 0;
 	const struct scenario *sc = p->sc;
 
@@ -789,12 +759,12 @@ static int parse_expect_queries(struct parser *p)
 			continue;
 		}
 		if (!known_variant(t->val, nlen)) {
-			const char *cands[COUNT_OF(queries_options) + COUNT_OF(scenario_known_variants)];
+			const char *cands[COUNT_OF(queries_options) + VARIANT_COUNT];
 			size_t nc = 0;
 			for (size_t k = 0; k < COUNT_OF(queries_options); k++)
 				cands[nc++] = queries_options[k];
-			for (size_t k = 0; k < scenario_known_variant_count; k++)
-				cands[nc++] = scenario_known_variants[k];
+			for (size_t k = 0; k < (size_t)VARIANT_COUNT; k++)
+				cands[nc++] = variant_names[k];
 			return FAIL(p, t->col,
 				    suggest_option(p, t->val, nlen, cands, nc, value, vlen),
 				    "%s: unknown option or variant " SHOW_FMT, cmd,
@@ -1026,25 +996,25 @@ static int parse_variants(struct parser *p)
 	static const char *const argname[] = {"VARIANT"};
 	const char *usage = "variants VARIANT...";
 	struct scenario *sc = p->sc;
-	int seen[COUNT_OF(scenario_known_variants)] = {0};
-	size_t order[COUNT_OF(scenario_known_variants)];
+	int seen[VARIANT_COUNT] = {0};
+	size_t order[VARIANT_COUNT];
 	size_t n = 0;
 
 	for (size_t i = 1; i < p->ntok; i++) {
 		struct token *t = &p->tok[i];
 		if (need_word(p, t, "variants", "VARIANT") < 0)
 			return -1;
-		int v = word_in(t->val, scenario_known_variants, scenario_known_variant_count);
+		int v = word_in(t->val, variant_names, (size_t)VARIANT_COUNT);
 		if (v < 0)
 			return FAIL(p, t->col,
-				    closest(t->val, t->len, scenario_known_variants,
-					    scenario_known_variant_count),
+				    closest(t->val, t->len, variant_names,
+					    (size_t)VARIANT_COUNT),
 				    "variants: unknown variant " SHOW_FMT
 				    " (assign, assign_new, on_mount or on_mount_assign)",
 				    SHOW(t->val, t->len));
 		if (seen[v])
 			return FAIL(p, t->col, NULL, "variants: duplicate variant '%s' (first at column %d)",
-				    scenario_known_variants[v], seen[v]);
+				    variant_names[v], seen[v]);
 		seen[v] = t->col;
 		order[n++] = (size_t)v;
 	}
@@ -1053,7 +1023,7 @@ static int parse_variants(struct parser *p)
 	if (!(sc->variants = calloc(n, sizeof(*sc->variants))))
 		return fail_oom(p);
 	for (size_t i = 0; i < n; i++) {
-		if (!(sc->variants[i] = dup_s(p, scenario_known_variants[order[i]])))
+		if (!(sc->variants[i] = dup_s(p, variant_names[order[i]])))
 			return -1;
 		sc->nvariants++;
 	}
@@ -1118,7 +1088,7 @@ static int start_steps(struct parser *p)
 	if (!(sc->variants = calloc(2, sizeof(*sc->variants))))
 		return fail_oom(p);
 	for (size_t i = 0; i < 2; i++) {
-		if (!(sc->variants[i] = dup_s(p, scenario_known_variants[i])))
+		if (!(sc->variants[i] = dup_s(p, variant_names[i])))
 			return -1;
 		sc->nvariants++;
 	}
@@ -1301,9 +1271,9 @@ char *scenario_variant_path(const char *path, const char *variant)
 
 	if (path[0] == '/' && n == 5 && strncmp(seg, "users", 5) == 0)
 		keep = 1;
-	for (size_t i = 0; path[0] == '/' && i < scenario_known_variant_count; i++) {
-		size_t vl = strlen(scenario_known_variants[i]);
-		if (strncmp(seg, scenario_known_variants[i], vl) != 0)
+	for (size_t i = 0; path[0] == '/' && i < (size_t)VARIANT_COUNT; i++) {
+		size_t vl = strlen(variant_names[i]);
+		if (strncmp(seg, variant_names[i], vl) != 0)
 			continue;
 		if (n == vl || (n == vl + 8 && strncmp(seg + vl, "_archive", 8) == 0))
 			keep = 1;

@@ -75,10 +75,6 @@ struct scenario {
 	size_t nsteps;
 };
 
-/* The four variants lvdemo knows, in their usual order. */
-extern const char *const scenario_known_variants[];
-extern const size_t scenario_known_variant_count;
-
 /*
  * Parse the file at PATH into SC. Returns 0, or -1 with ERR holding a
  * complete message: "PATH:LINE:COLUMN: what is wrong", then the line, a

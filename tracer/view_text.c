@@ -13,17 +13,7 @@
 #include <string.h>
 #include <wchar.h>
 
-static const char *str(const cJSON *j, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static double num(const cJSON *j, const char *key, double dflt)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
-	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
-}
+#include "json_get.h"
 
 /* "SELECT u.id, u.email FROM users_tokens AS t JOIN ..." with its white space collapsed. */
 static void squeeze(char *out, size_t len, const char *sql)
@@ -95,7 +85,7 @@ enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, i
 	cJSON *stop = e && e->pair != MODEL_NONE ? model_event_json(m, e->pair) : NULL;
 	enum view_style style = VS_PLAIN;
 	const char *mode = e && (e->flags & ME_CONNECTED) ? "connected" : "dead";
-	const char *view = str(j, "view");
+	const char *view = json_str(j, "view");
 	const char *child = e && (e->flags & ME_CHILD) ? ", child" : "";
 	char sql[320], dur[32] = "";
 
@@ -103,24 +93,24 @@ enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, i
 		snprintf(buf, len, "?");
 		return VS_PLAIN;
 	}
-	if (times && stop && num(stop, "duration_us", -1) >= 0)
-		snprintf(dur, sizeof(dur), "  %.0fus", num(stop, "duration_us", 0));
+	if (times && stop && json_num(stop, "duration_us", -1) >= 0)
+		snprintf(dur, sizeof(dur), "  %.0fus", json_num(stop, "duration_us", 0));
 	switch (e->kind) {
 	case TK_ENDPOINT_START: {
-		double status = num(stop, "status", 0);
-		const char *q = str(j, "query");
+		double status = json_num(stop, "status", 0);
+		const char *q = json_str(j, "query");
 		if (status > 0)
-			snprintf(buf, len, "%s %s%s%s -> %.0f%s", str(j, "method") ? str(j, "method") : "?",
-				 str(j, "path") ? str(j, "path") : "?", q ? "?" : "", q ? q : "", status, dur);
+			snprintf(buf, len, "%s %s%s%s -> %.0f%s", json_str(j, "method") ? json_str(j, "method") : "?",
+				 json_str(j, "path") ? json_str(j, "path") : "?", q ? "?" : "", q ? q : "", status, dur);
 		else
-			snprintf(buf, len, "%s %s%s%s%s", str(j, "method") ? str(j, "method") : "?",
-				 str(j, "path") ? str(j, "path") : "?", q ? "?" : "", q ? q : "",
+			snprintf(buf, len, "%s %s%s%s%s", json_str(j, "method") ? json_str(j, "method") : "?",
+				 json_str(j, "path") ? json_str(j, "path") : "?", q ? "?" : "", q ? q : "",
 				 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(stop, "aborted")) ? " (aborted)" : "");
 		style = VS_SPAN;
 		break;
 	}
 	case TK_PLUG_START:
-		snprintf(buf, len, "plug %s%s%s", str(j, "plug") ? str(j, "plug") : "?",
+		snprintf(buf, len, "plug %s%s%s", json_str(j, "plug") ? json_str(j, "plug") : "?",
 			 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(stop, "halted")) ? " (halted)" : "", dur);
 		style = VS_DIM;
 		break;
@@ -132,12 +122,12 @@ enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, i
 		break;
 	}
 	case TK_SESSION_FETCH:
-		snprintf(buf, len, "session %s", str(j, "session") ? str(j, "session") : "?");
+		snprintf(buf, len, "session %s", json_str(j, "session") ? json_str(j, "session") : "?");
 		style = VS_DIM;
 		break;
 	case TK_CONN_ASSIGN: {
 		const cJSON *uid = cJSON_GetObjectItemCaseSensitive(j, "user_id");
-		const char *key = shrt ? "" : str(j, "key") ? str(j, "key") : "?";
+		const char *key = shrt ? "" : json_str(j, "key") ? json_str(j, "key") : "?";
 		if (cJSON_IsNumber(uid))
 			snprintf(buf, len, "conn.assigns%s%s = user %.0f", key[0] ? "." : "", key, uid->valuedouble);
 		else
@@ -145,18 +135,18 @@ enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, i
 		break;
 	}
 	case TK_REDIRECT:
-		snprintf(buf, len, "redirect to %s", str(j, "to") ? str(j, "to") : "?");
+		snprintf(buf, len, "redirect to %s", json_str(j, "to") ? json_str(j, "to") : "?");
 		break;
 	case TK_REPO_QUERY: {
-		squeeze(sql, sizeof(sql), str(j, "sql"));
+		squeeze(sql, sizeof(sql), json_str(j, "sql"));
 		/* a long select list says little in a row: the detail pane has it */
 		char *from = strncmp(sql, "SELECT ", 7) == 0 ? strstr(sql, " FROM ") : NULL;
 		if (from && from - sql > 24)
 			memmove(sql + 7, "...", 3), memmove(sql + 10, from, strlen(from) + 1);
-		const char *source = str(j, "source");
+		const char *source = json_str(j, "source");
 		/* the time before the SQL: a cell cuts the end of a row */
 		if (times)
-			snprintf(dur, sizeof(dur), " (%.0fus)", num(j, "total_us", 0));
+			snprintf(dur, sizeof(dur), " (%.0fus)", json_num(j, "total_us", 0));
 		snprintf(buf, len, "%s%s%s%s", source ? source : "query", dur, ": ", sql);
 		style = VS_QUERY;
 		break;
@@ -166,7 +156,7 @@ enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, i
 		style = VS_SPAN;
 		break;
 	case TK_ON_MOUNT_START:
-		snprintf(buf, len, "on_mount %s%s", str(j, "hook") ? str(j, "hook") : "?", dur);
+		snprintf(buf, len, "on_mount %s%s", json_str(j, "hook") ? json_str(j, "hook") : "?", dur);
 		style = VS_SPAN;
 		break;
 	case TK_HANDLE_PARAMS_START:
@@ -178,7 +168,7 @@ enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, i
 		style = VS_DIM;
 		break;
 	case TK_HANDLE_EVENT_START: {
-		const char *name = str(stop, "name");
+		const char *name = json_str(stop, "name");
 		snprintf(buf, len, "handle_event \"%s\" (%s)%s%s", name ? name : "?", view ? view : "?",
 			 cJSON_GetObjectItemCaseSensitive(stop, "error") ? ": unknown event" : "", dur);
 		style = VS_SPAN;
@@ -188,7 +178,7 @@ enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, i
 		if (shrt)
 			snprintf(buf, len, "assign: queries again");
 		else
-			snprintf(buf, len, "assign %s: queries again", str(j, "key") ? str(j, "key") : "?");
+			snprintf(buf, len, "assign %s: queries again", json_str(j, "key") ? json_str(j, "key") : "?");
 		break;
 	case TK_ASSIGN_NEW:
 		if (e->flags & ME_AVOIDED) {
@@ -196,52 +186,52 @@ enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, i
 			if (shrt)
 				snprintf(buf, len, "no query: %s", from_words(e->from));
 			else
-				snprintf(buf, len, "no query: %s %s", str(j, "key") ? str(j, "key") : "?",
+				snprintf(buf, len, "no query: %s %s", json_str(j, "key") ? json_str(j, "key") : "?",
 					 from_words(e->from));
 			style = VS_AVOIDED;
 		} else if (shrt) {
 			snprintf(buf, len, "assign_new: the function runs");
 		} else {
-			snprintf(buf, len, "assign_new %s: the function runs", str(j, "key") ? str(j, "key") : "?");
+			snprintf(buf, len, "assign_new %s: the function runs", json_str(j, "key") ? json_str(j, "key") : "?");
 		}
 		break;
 	case TK_SOCKET_CONNECT:
-		if (str(j, "result") && strcmp(str(j, "result"), "refused") == 0)
-			snprintf(buf, len, "socket refused: %.0f %s", num(j, "status", 0),
-				 str(j, "reason") ? str(j, "reason") : "");
+		if (json_str(j, "result") && strcmp(json_str(j, "result"), "refused") == 0)
+			snprintf(buf, len, "socket refused: %.0f %s", json_num(j, "status", 0),
+				 json_str(j, "reason") ? json_str(j, "reason") : "");
 		else
-			snprintf(buf, len, "socket connected (session %s)", str(j, "session") ? str(j, "session") : "?");
+			snprintf(buf, len, "socket connected (session %s)", json_str(j, "session") ? json_str(j, "session") : "?");
 		style = VS_SPAN;
 		break;
 	case TK_CHANNEL_JOIN:
-		snprintf(buf, len, "join %s -> %s", view ? view : str(j, "topic") ? str(j, "topic") : "?",
-			 str(j, "result") ? str(j, "result") : "?");
+		snprintf(buf, len, "join %s -> %s", view ? view : json_str(j, "topic") ? json_str(j, "topic") : "?",
+			 json_str(j, "result") ? json_str(j, "result") : "?");
 		style = VS_SPAN;
 		break;
 	case TK_CHANNEL_LEAVE:
-		snprintf(buf, len, "leave %s (%s)", view ? view : "?", str(j, "reason") ? str(j, "reason") : "?");
+		snprintf(buf, len, "leave %s (%s)", view ? view : "?", json_str(j, "reason") ? json_str(j, "reason") : "?");
 		break;
 	case TK_SOCKET_DISCONNECT:
-		snprintf(buf, len, "socket closed (%s)", str(j, "reason") ? str(j, "reason") : "?");
+		snprintf(buf, len, "socket closed (%s)", json_str(j, "reason") ? json_str(j, "reason") : "?");
 		break;
 	case TK_SOCKET_ERROR:
-		snprintf(buf, len, "socket error: %s", str(j, "error") ? str(j, "error") : "?");
+		snprintf(buf, len, "socket error: %s", json_str(j, "error") ? json_str(j, "error") : "?");
 		style = VS_FAILED;
 		break;
 	case TK_BROADCAST:
-		snprintf(buf, len, "broadcast %s: %.0f socket(s)", str(j, "message") ? str(j, "message") : "?",
-			 num(j, "sockets", 0));
+		snprintf(buf, len, "broadcast %s: %.0f socket(s)", json_str(j, "message") ? json_str(j, "message") : "?",
+			 json_num(j, "sockets", 0));
 		break;
 	case TK_SCENARIO_EXPECT: {
 		/* the step's header says what was expected: the row says how it went */
-		const char *outcome = str(j, "outcome") ? str(j, "outcome") : "?";
-		const char *detail = str(j, "detail") ? str(j, "detail") : "";
+		const char *outcome = json_str(j, "outcome") ? json_str(j, "outcome") : "?";
+		const char *detail = json_str(j, "detail") ? json_str(j, "detail") : "";
 		int counted = cJSON_GetObjectItemCaseSensitive(j, "actual") != NULL;
-		double actual = num(j, "actual", 0);
+		double actual = json_num(j, "actual", 0);
 		if (strcmp(outcome, "failed") == 0) {
 			if (counted)
 				snprintf(buf, len, "%.0f quer%s, expected %.0f", actual, actual == 1 ? "y" : "ies",
-					 num(j, "expected", 0));
+					 json_num(j, "expected", 0));
 			else
 				snprintf(buf, len, "%s", detail[0] ? detail : "failed");
 			style = VS_FAILED;
@@ -258,14 +248,14 @@ enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, i
 		break;
 	}
 	case TK_SCENARIO_ERROR:
-		snprintf(buf, len, "the step could not run: %s", str(j, "error") ? str(j, "error") : "?");
+		snprintf(buf, len, "the step could not run: %s", json_str(j, "error") ? json_str(j, "error") : "?");
 		style = VS_FAILED;
 		break;
 	case TK_TRACE_STOP:
-		snprintf(buf, len, "lvdemo stopped: %.0f statements", num(j, "statements", 0));
+		snprintf(buf, len, "lvdemo stopped: %.0f statements", json_num(j, "statements", 0));
 		break;
 	default:
-		snprintf(buf, len, "%s", str(j, "event") ? str(j, "event") : "?");
+		snprintf(buf, len, "%s", json_str(j, "event") ? json_str(j, "event") : "?");
 		break;
 	}
 	cJSON_Delete(j);

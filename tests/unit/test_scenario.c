@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "scenario.h"
+#include "variant.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -977,11 +978,11 @@ static void test_names(void **state)
 {
 	(void)state;
 
-	assert_int_equal(scenario_known_variant_count, 4);
-	assert_string_equal(scenario_known_variants[0], "assign");
-	assert_string_equal(scenario_known_variants[1], "assign_new");
-	assert_string_equal(scenario_known_variants[2], "on_mount");
-	assert_string_equal(scenario_known_variants[3], "on_mount_assign");
+	assert_int_equal(VARIANT_COUNT, 4);
+	assert_string_equal(variant_names[0], "assign");
+	assert_string_equal(variant_names[1], "assign_new");
+	assert_string_equal(variant_names[2], "on_mount");
+	assert_string_equal(variant_names[3], "on_mount_assign");
 	assert_string_equal(step_kind_name(STEP_REGISTER), "register");
 	assert_string_equal(step_kind_name(STEP_EXPIRE_TOKEN), "expire-token");
 	assert_string_equal(step_kind_name(STEP_EXPECT_QUERIES), "expect queries");

@@ -1,10 +1,11 @@
 /*
  * variant.h: the four ways of loading current_user that lvdemo compares.
- * One table: routes, pages and the LiveView lifecycle read it, so a
- * variant is data, not a copy of code.
+ * One table, for both programs: lvdemo's routes, pages and LiveView
+ * lifecycle read it, lvtrace's scenarios and runner too, so a variant is
+ * data, not a copy of code or of its name.
  */
-#ifndef LVDEMO_VARIANT_H
-#define LVDEMO_VARIANT_H
+#ifndef LVTRACE_COMMON_VARIANT_H
+#define LVTRACE_COMMON_VARIANT_H
 
 #include <stddef.h>
 
@@ -21,8 +22,13 @@ struct variant {
 	enum mount_user mount_user;
 };
 
-extern const struct variant variants[];
-extern const size_t variant_count;
+#define VARIANT_COUNT 4
+
+extern const struct variant variants[VARIANT_COUNT];
+extern const size_t variant_count; /* VARIANT_COUNT */
+
+/* The names, in the table's order (for word lists and suggestions). */
+extern const char *const *const variant_names;
 
 /* The variant named NAME (LEN bytes), or NULL. */
 const struct variant *variant_find(const char *name, size_t len);

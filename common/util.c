@@ -1,16 +1,19 @@
 /*
- * util.c: allocation helpers, the growable buffer, UTF-8 checks.
- * Nothing here knows about HTTP or the database.
+ * util.c: allocation helpers, the growable buffer, HTML escaping, UTF-8
+ * checks, for both programs. Nothing here knows about HTTP, traces or the
+ * database.
  */
 #include "util.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static void out_of_memory(size_t n)
 {
-	fprintf(stderr, "lvdemo: out of memory (asked for %zu bytes)\n", n);
+	fprintf(stderr, "%s: out of memory (asked for %zu bytes)\n", program_invocation_short_name, n);
 	abort();
 }
 
@@ -53,14 +56,15 @@ char *xstrndup(const char *s, size_t n)
 
 void buf_init(struct buf *b)
 {
-	b->data = NULL;
-	b->len = b->cap = 0;
+	memset(b, 0, sizeof(*b));
 }
 
 void buf_release(struct buf *b)
 {
+	size_t limit = b->limit;
 	free(b->data);
 	buf_init(b);
+	b->limit = limit;
 }
 
 void buf_reset(struct buf *b)
@@ -81,18 +85,34 @@ static void buf_grow(struct buf *b, size_t more)
 	b->cap = cap;
 }
 
-void buf_add(struct buf *b, const void *data, size_t len)
+int buf_add(struct buf *b, const void *data, size_t len)
 {
+	if (b->failed)
+		return -1;
+	if (len > SIZE_MAX / 2 - b->len - 1 || (b->limit && b->len + len > b->limit)) {
+		b->failed = 1;
+		return -1;
+	}
 	buf_grow(b, len);
 	if (len)
 		memcpy(b->data + b->len, data, len);
 	b->len += len;
 	b->data[b->len] = '\0';
+	return 0;
 }
 
-void buf_adds(struct buf *b, const char *s)
+int buf_adds(struct buf *b, const char *s)
 {
-	buf_add(b, s, strlen(s));
+	return buf_add(b, s, strlen(s));
+}
+
+char *buf_take(struct buf *b)
+{
+	char *s = b->data ? b->data : xstrdup("");
+	size_t limit = b->limit;
+	buf_init(b);
+	b->limit = limit;
+	return s;
 }
 
 void buf_addf(struct buf *b, const char *fmt, ...)
@@ -124,7 +144,12 @@ void buf_add_html(struct buf *b, const char *s)
 		case '>': rep = "&gt;"; break;
 		case '"': rep = "&quot;"; break;
 		case '\'': rep = "&#39;"; break;
-		default: continue;
+		default:
+			/* XML 1.0 has no control characters but these three */
+			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t' && *s != '\r')
+				rep = "?";
+			else
+				continue;
 		}
 		buf_add(b, run, (size_t)(s - run));
 		buf_adds(b, rep);
@@ -138,39 +163,43 @@ const char *buf_str(struct buf *b)
 	return b->data ? b->data : "";
 }
 
+size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0], min;
+	size_t len;
+
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xe0) == 0xc0)
+		len = 2, min = 0x80, c &= 0x1f;
+	else if ((c & 0xf0) == 0xe0)
+		len = 3, min = 0x800, c &= 0x0f;
+	else if ((c & 0xf8) == 0xf0)
+		len = 4, min = 0x10000, c &= 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	/* overlong forms, surrogates and values past U+10FFFF are not UTF-8 */
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	return len;
+}
+
 int utf8_valid(const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + len;
 
 	while (p < end) {
-		unsigned c = *p;
-		size_t n;
-		unsigned min;
-		if (c == 0)
-			return 0;
-		if (c < 0x80) {
-			p++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			n = 1, min = 0x80, c &= 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 2, min = 0x800, c &= 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			n = 3, min = 0x10000, c &= 0x07;
-		} else {
-			return 0;
-		}
-		if ((size_t)(end - p) <= n)
-			return 0;
-		for (size_t i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			c = (c << 6) | (p[i] & 0x3f);
-		}
-		/* overlong forms, surrogates and values past U+10FFFF are invalid */
-		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			return 0;
-		p += n + 1;
+		size_t n = *p ? utf8_seq_len(p, (size_t)(end - p)) : 0;
+		if (!n)
+			return 0; /* a NUL, or no well-formed sequence */
+		p += n;
 	}
 	return 1;
 }
