@@ -146,7 +146,7 @@ unit-tests: $(UNIT_BIN)
 # The client library (tracer/lv_client.h): a synchronous HTTP and WebSocket
 # "browser" for lvtrace's scenario runner and the tests. Its own archive, so
 # that what links libtrace alone needs no lws client code.
-CLIENT_SRC := tracer/lv_client.c
+CLIENT_SRC := $(wildcard tracer/lvc_*.c)
 CLIENT_OBJ := $(CLIENT_SRC:%.c=$(BUILD)/%.o)
 LIBCLIENT := $(BUILD)/libclient.a
 LVC_DRIVE := $(BUILD)/tests/tools/lvc_drive

@@ -1,6 +1,6 @@
 /*
  * run_browser.c: one variant's browser in a scenario run: forms, redirects,
- * cookies and the LiveView socket, driven through lv_client.c as LiveView's
+ * cookies and the LiveView socket, driven through the client library (lv_client.h) as LiveView's
  * JavaScript client would. It keeps what a tab keeps (the page, the
  * LiveSocket's CSRF token and URL, the joined channels); the trace and the
  * expectations are the runner's.

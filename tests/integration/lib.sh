@@ -246,7 +246,7 @@ queries_since() {
 
 # ---------------------------------------------------------------- lvc_drive
 
-# tests/tools/lvc_drive: the client library (tracer/lv_client.c) from the
+# tests/tools/lvc_drive: the client library (tracer/lv_client.h) from the
 # shell; BUILD_DIR (set by make test) says which build it belongs to.
 BUILD_DIR=${BUILD_DIR:-build/release}
 case "$BUILD_DIR" in /*) ;; *) BUILD_DIR=$TEST_ROOT/$BUILD_DIR ;; esac

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The client library (tracer/lv_client.c), driven by tests/tools/lvc_drive:
+# The client library (tracer/lv_client.h), driven by tests/tools/lvc_drive:
 # accounts against lvdemo (cookies, CSRF, redirects not followed, remember
 # me), the LiveView WebSocket, clients in parallel threads, and the odd
 # answers of tests/tools/lvc_fake_server (timeouts, bad responses, repeated

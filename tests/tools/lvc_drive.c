@@ -1,5 +1,5 @@
 /*
- * lvc_drive.c: a command-line front end to tracer/lv_client.c for the
+ * lvc_drive.c: a command-line front end to the client library (tracer/lv_client.h, tracer/lvc_*.c) for the
  * integration tests (t0400-client.sh). Each run is one lvc; the cookie jar
  * can live in a file between runs, like curl's. It prints what happened as
  * plain lines for the shell to compare; checking them is the test's job.
