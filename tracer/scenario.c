@@ -26,100 +26,110 @@
 
 /* ------------------------------------------------------------ the language */
 
+struct parser;
+struct syntax;
+
 enum arg_type {
 	ARG_TEXT,     /* a word or a string, not empty */
 	ARG_ANY_TEXT, /* a word or a string, may be empty ("" as a password) */
 	ARG_PATH,     /* a word starting with '/' */
-	ARG_MS,	      /* wait's milliseconds */
+	ARG_NUMBER,   /* a whole number from min to max, into the step's number */
+	ARG_CHOICE,   /* one of the words in choices */
 };
 
-/* A step whose arguments are a fixed list. */
-struct command {
+struct arg {
+	const char *name; /* "EMAIL": in "missing EMAIL" and the usage */
+	enum arg_type type;
+	long min, max;		    /* ARG_NUMBER */
+	const char *const *choices; /* ARG_CHOICE: NULL-terminated */
+	const char *noun;	    /* ARG_CHOICE: "result" in "unknown result 'x'" */
+};
+
+/*
+ * One kind of step: the words that start its line ("visit", "expect
+ * queries"), its usage line, and its arguments, a fixed list read by
+ * parse_fixed unless the step has its own parser.
+ */
+struct syntax {
 	const char *name;
-	enum step_kind kind;
-	int nargs;
-	const char *argname[2];
-	enum arg_type type[2];
 	const char *usage;
+	int nargs;
+	struct arg arg[2];
+	int (*parse)(struct parser *p, const struct syntax *s);
 };
 
-static const struct command commands[] = {
-	{"register", STEP_REGISTER, 2, {"EMAIL", "PASSWORD"}, {ARG_ANY_TEXT, ARG_ANY_TEXT},
-	 "register EMAIL PASSWORD"},
-	{"login", STEP_LOGIN, 2, {"EMAIL", "PASSWORD"}, {ARG_ANY_TEXT, ARG_ANY_TEXT},
-	 "login EMAIL PASSWORD"},
-	{"logout", STEP_LOGOUT, 0, {NULL, NULL}, {ARG_TEXT, ARG_TEXT}, "logout"},
-	{"visit", STEP_VISIT, 1, {"PATH", NULL}, {ARG_PATH, ARG_TEXT}, "visit PATH"},
-	{"connect", STEP_CONNECT, 0, {NULL, NULL}, {ARG_TEXT, ARG_TEXT}, "connect"},
-	{"click", STEP_CLICK, 1, {"EVENT", NULL}, {ARG_TEXT, ARG_TEXT}, "click EVENT"},
-	{"patch", STEP_PATCH, 1, {"PATH", NULL}, {ARG_PATH, ARG_TEXT}, "patch PATH"},
-	{"navigate", STEP_NAVIGATE, 1, {"PATH", NULL}, {ARG_PATH, ARG_TEXT}, "navigate PATH"},
-	{"disconnect", STEP_DISCONNECT, 0, {NULL, NULL}, {ARG_TEXT, ARG_TEXT}, "disconnect"},
-	{"reconnect", STEP_RECONNECT, 0, {NULL, NULL}, {ARG_TEXT, ARG_TEXT}, "reconnect"},
-	{"expire-token", STEP_EXPIRE_TOKEN, 0, {NULL, NULL}, {ARG_TEXT, ARG_TEXT}, "expire-token"},
-	{"wait", STEP_WAIT, 1, {"MS", NULL}, {ARG_MS, ARG_TEXT}, "wait MS"},
-	{"mark", STEP_MARK, 1, {"LABEL", NULL}, {ARG_TEXT, ARG_TEXT}, "mark \"LABEL\""},
-	{"note", STEP_NOTE, 1, {"TEXT", NULL}, {ARG_TEXT, ARG_TEXT}, "note \"TEXT\""},
-};
-#define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
-
-/* Every word that may start a line, for "did you mean". */
-static const char *const line_words[] = {
-	"title", "description", "variants", "register", "login", "logout", "visit", "connect",
-	"click", "patch", "navigate", "disconnect", "reconnect", "expire-token", "wait", "mark",
-	"note", "expect",
-};
-
-static const char *const expect_kinds[] = {"queries", "status", "redirect", "join", "assign_new"};
-static const enum step_kind expect_kind_steps[] = {STEP_EXPECT_QUERIES, STEP_EXPECT_STATUS,
-						   STEP_EXPECT_REDIRECT, STEP_EXPECT_JOIN,
-						   STEP_EXPECT_ASSIGN_NEW};
 static const char *const join_results[] = {"ok", "stale", "unauthorized", "redirect",
-					   "live_redirect"};
+					   "live_redirect", NULL};
 static const char *const assign_sources[] = {"conn_assigns", "parent_assigns", "socket_assigns",
-					     "function"};
+					     "function", NULL};
 static const char *const dead_connected[] = {"dead", "connected"};
 static const char *const queries_options[] = {"phase", "source"};
 static const char *const assign_new_options[] = {"from", "view"};
 
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+static int parse_expect_queries(struct parser *p, const struct syntax *s);
+static int parse_expect_assign_new(struct parser *p, const struct syntax *s);
 
-#define USAGE_EXPECT "expect queries|status|redirect|join|assign_new ..."
-#define USAGE_QUERIES "expect queries [phase=GLOB] [source=TABLE] (N | VARIANT=N ...)"
-#define USAGE_STATUS "expect status CODE"
-#define USAGE_REDIRECT "expect redirect PATH"
-#define USAGE_JOIN "expect join ok|stale|unauthorized|redirect|live_redirect"
-#define USAGE_ASSIGN_NEW                                                                      \
-	"expect assign_new KEY from=conn_assigns|parent_assigns|socket_assigns|function "     \
-	"[view=VIEW] [dead|connected]"
+#define TEXT(n) {(n), ARG_TEXT, 0, 0, NULL, NULL}
+#define ANY_TEXT(n) {(n), ARG_ANY_TEXT, 0, 0, NULL, NULL}
+#define PATH(n) {(n), ARG_PATH, 0, 0, NULL, NULL}
+#define NUMBER(n, lo, hi) {(n), ARG_NUMBER, (lo), (hi), NULL, NULL}
 
-static const char *const kind_names[STEP_KIND_COUNT] = {
-	[STEP_REGISTER] = "register",
-	[STEP_LOGIN] = "login",
-	[STEP_LOGOUT] = "logout",
-	[STEP_VISIT] = "visit",
-	[STEP_CONNECT] = "connect",
-	[STEP_CLICK] = "click",
-	[STEP_PATCH] = "patch",
-	[STEP_NAVIGATE] = "navigate",
-	[STEP_DISCONNECT] = "disconnect",
-	[STEP_RECONNECT] = "reconnect",
-	[STEP_EXPIRE_TOKEN] = "expire-token",
-	[STEP_WAIT] = "wait",
-	[STEP_MARK] = "mark",
-	[STEP_NOTE] = "note",
-	[STEP_EXPECT_QUERIES] = "expect queries",
-	[STEP_EXPECT_STATUS] = "expect status",
-	[STEP_EXPECT_REDIRECT] = "expect redirect",
-	[STEP_EXPECT_JOIN] = "expect join",
-	[STEP_EXPECT_ASSIGN_NEW] = "expect assign_new",
+/* The steps of the language (docs/scenarios.md), one entry each. */
+static const struct syntax steps[STEP_KIND_COUNT] = {
+	[STEP_REGISTER] = {"register", "register EMAIL PASSWORD", 2,
+			   {ANY_TEXT("EMAIL"), ANY_TEXT("PASSWORD")}, NULL},
+	[STEP_LOGIN] = {"login", "login EMAIL PASSWORD", 2,
+			{ANY_TEXT("EMAIL"), ANY_TEXT("PASSWORD")}, NULL},
+	[STEP_LOGOUT] = {"logout", "logout", 0, {{0}}, NULL},
+	[STEP_VISIT] = {"visit", "visit PATH", 1, {PATH("PATH")}, NULL},
+	[STEP_CONNECT] = {"connect", "connect", 0, {{0}}, NULL},
+	[STEP_CLICK] = {"click", "click EVENT", 1, {TEXT("EVENT")}, NULL},
+	[STEP_PATCH] = {"patch", "patch PATH", 1, {PATH("PATH")}, NULL},
+	[STEP_NAVIGATE] = {"navigate", "navigate PATH", 1, {PATH("PATH")}, NULL},
+	[STEP_DISCONNECT] = {"disconnect", "disconnect", 0, {{0}}, NULL},
+	[STEP_RECONNECT] = {"reconnect", "reconnect", 0, {{0}}, NULL},
+	[STEP_EXPIRE_TOKEN] = {"expire-token", "expire-token", 0, {{0}}, NULL},
+	[STEP_WAIT] = {"wait", "wait MS", 1, {NUMBER("MS", 0, 60000)}, NULL},
+	[STEP_MARK] = {"mark", "mark \"LABEL\"", 1, {TEXT("LABEL")}, NULL},
+	[STEP_NOTE] = {"note", "note \"TEXT\"", 1, {TEXT("TEXT")}, NULL},
+	[STEP_EXPECT_QUERIES] = {"expect queries",
+				 "expect queries [phase=GLOB] [source=TABLE] (N | VARIANT=N ...)",
+				 0, {{0}}, parse_expect_queries},
+	[STEP_EXPECT_STATUS] = {"expect status", "expect status CODE", 1,
+				{NUMBER("CODE", 100, 599)}, NULL},
+	[STEP_EXPECT_REDIRECT] = {"expect redirect", "expect redirect PATH", 1, {PATH("PATH")},
+				  NULL},
+	[STEP_EXPECT_JOIN] = {"expect join",
+			      "expect join ok|stale|unauthorized|redirect|live_redirect", 1,
+			      {{"RESULT", ARG_CHOICE, 0, 0, join_results, "result"}}, NULL},
+	[STEP_EXPECT_ASSIGN_NEW] = {"expect assign_new",
+				    "expect assign_new KEY "
+				    "from=conn_assigns|parent_assigns|socket_assigns|function "
+				    "[view=VIEW] [dead|connected]",
+				    0, {{0}}, parse_expect_assign_new},
 };
+
+#undef TEXT
+#undef ANY_TEXT
+#undef PATH
+#undef NUMBER
+
+/* The lines before the steps. */
+static const char *const header_words[] = {"title", "description", "variants"};
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 const char *step_kind_name(enum step_kind kind)
 {
 	if ((int)kind < 0 || kind >= STEP_KIND_COUNT)
 		return "unknown";
-	return kind_names[kind];
+	return steps[kind].name;
+}
+
+/* The length of a step's first word: "expect" in "expect queries". */
+static size_t first_word_len(const char *name)
+{
+	return strcspn(name, " ");
 }
 
 /* ------------------------------------------------------------ UTF-8 */
@@ -632,36 +642,88 @@ static struct step *new_step(struct parser *p, enum step_kind kind)
 	return st;
 }
 
-static int parse_command(struct parser *p, const struct command *c)
+/* "a, b, c or d": the N words of LIST, for messages. */
+static const char *list_text(const char *const *list, size_t n, char *out, size_t outlen)
 {
-	long ms = 0;
+	size_t off = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n && off < outlen; i++) {
+		const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
+		int k = snprintf(out + off, outlen - off, "%s%s", sep, list[i]);
+		if (k < 0)
+			break;
+		off += (size_t)k;
+	}
+	return out;
+}
+
+static size_t choices_count(const char *const *choices)
+{
+	size_t n = 0;
+	while (choices[n])
+		n++;
+	return n;
+}
+
+/* A step whose arguments are the fixed list of its syntax, after the words of its name. */
+static int parse_fixed(struct parser *p, const struct syntax *s)
+{
+	size_t first = 1 + (s->name[first_word_len(s->name)] != '\0');
+	long number = 0;
+	char list[128];
 
 	/* the arguments there are, left to right; then too few or too many */
-	for (int i = 0; i < c->nargs && (size_t)i + 1 < p->ntok; i++) {
-		const struct token *t = &p->tok[i + 1];
-		if (c->type[i] == ARG_TEXT && t->len == 0)
-			return FAIL(p, t->col, NULL, "%s: %s is empty", c->name, c->argname[i]);
-		if (c->type[i] == ARG_PATH && need_path(p, t, c->name) < 0)
-			return -1;
-		if (c->type[i] == ARG_MS &&
-		    (need_word(p, t, c->name, c->argname[i]) < 0 ||
-		     need_number(p, c->name, t->val, t->len, t->col, 0, 60000, &ms) < 0))
-			return -1;
+	for (int i = 0; i < s->nargs && first + (size_t)i < p->ntok; i++) {
+		const struct token *t = &p->tok[first + (size_t)i];
+		const struct arg *a = &s->arg[i];
+		switch (a->type) {
+		case ARG_TEXT:
+			if (t->len == 0)
+				return FAIL(p, t->col, NULL, "%s: %s is empty", s->name, a->name);
+			break;
+		case ARG_ANY_TEXT:
+			break;
+		case ARG_PATH:
+			if (need_path(p, t, s->name) < 0)
+				return -1;
+			break;
+		case ARG_NUMBER:
+			if (need_word(p, t, s->name, a->name) < 0 ||
+			    need_number(p, s->name, t->val, t->len, t->col, a->min, a->max,
+					&number) < 0)
+				return -1;
+			break;
+		case ARG_CHOICE: {
+			size_t n = choices_count(a->choices);
+			if (need_word(p, t, s->name, a->name) < 0)
+				return -1;
+			if (word_in(t->val, a->choices, n) < 0)
+				return FAIL(p, t->col, closest(t->val, t->len, a->choices, n),
+					    "%s: unknown %s " SHOW_FMT " (%s)", s->name, a->noun,
+					    SHOW(t->val, t->len),
+					    list_text(a->choices, n, list, sizeof(list)));
+			break;
+		}
+		}
 	}
-	if (check_missing(p, 1, c->nargs, c->argname, c->name, c->usage) < 0 ||
-	    check_extra(p, 1, c->nargs, c->name, c->usage) < 0)
+	const char *argname[2] = {s->arg[0].name, s->arg[1].name};
+	if (check_missing(p, first, s->nargs, argname, s->name, s->usage) < 0 ||
+	    check_extra(p, first, s->nargs, s->name, s->usage) < 0)
 		return -1;
 
-	struct step *st = new_step(p, c->kind);
+	struct step *st = new_step(p, (enum step_kind)(s - steps));
 	if (!st)
 		return -1;
-	if (c->nargs >= 1 && c->type[0] == ARG_MS)
-		st->number = ms;
-	else if (c->nargs >= 1 && !(st->arg1 = dup_n(p, p->tok[1].val, p->tok[1].len))) {
-		return -1;
+	char **out[2] = {&st->arg1, &st->arg2};
+	size_t nout = 0;
+	for (int i = 0; i < s->nargs; i++) {
+		const struct token *t = &p->tok[first + (size_t)i];
+		if (s->arg[i].type == ARG_NUMBER)
+			st->number = number;
+		else if (!(*out[nout++] = dup_n(p, t->val, t->len)))
+			return -1;
 	}
-	if (c->nargs >= 2 && !(st->arg2 = dup_n(p, p->tok[2].val, p->tok[2].len)))
-		return -1;
 	return 0;
 }
 
@@ -699,9 +761,9 @@ static void variants_text(const struct scenario *sc, char *out, size_t outlen)
 
 #define MIX_COUNTS "either one N for every variant or VARIANT=N counts, not both"
 
-static int parse_expect_queries(struct parser *p)
+static int parse_expect_queries(struct parser *p, const struct syntax *s)
 {
-	const char *cmd = "expect queries";
+	const char *cmd = s->name;
 	struct token *phase = NULL, *source = NULL, *bare = NULL;
 	/* the tokens of the V=N counts, in the order of the scenario's variants */
 	struct token *per[VARIANT_COUNT] = {0};
@@ -714,13 +776,13 @@ static int parse_expect_queries(struct parser *p)
 		struct token *t = &p->tok[i];
 		if (t->quoted)
 			return FAIL(p, t->col, NULL,
-				    "%s: unexpected quoted string (usage: " USAGE_QUERIES ")", cmd);
+				    "%s: unexpected quoted string (usage: %s)", cmd, s->usage);
 		char *eq = memchr(t->val, '=', t->len);
 		if (!eq) {
 			if (!(t->val[0] >= '0' && t->val[0] <= '9') && t->val[0] != '-')
 				return FAIL(p, t->col, NULL,
-					    "%s: unexpected " SHOW_FMT " (usage: " USAGE_QUERIES ")",
-					    cmd, SHOW(t->val, t->len));
+					    "%s: unexpected " SHOW_FMT " (usage: %s)",
+					    cmd, SHOW(t->val, t->len), s->usage);
 			if (first_per)
 				return FAIL(p, t->col, NULL, "%s: " MIX_COUNTS, cmd);
 			if (bare)
@@ -795,8 +857,8 @@ static int parse_expect_queries(struct parser *p)
 		nper++;
 	}
 	if (!bare && !first_per)
-		return FAIL(p, end_col(p), NULL, "%s: missing count (usage: " USAGE_QUERIES ")",
-			    cmd);
+		return FAIL(p, end_col(p), NULL, "%s: missing count (usage: %s)",
+			    cmd, s->usage);
 
 	struct step *st = new_step(p, STEP_EXPECT_QUERIES);
 	if (!st)
@@ -829,29 +891,30 @@ static int parse_expect_queries(struct parser *p)
 	return 0;
 }
 
-static int parse_expect_assign_new(struct parser *p)
+static int parse_expect_assign_new(struct parser *p, const struct syntax *s)
 {
-	const char *cmd = "expect assign_new";
+	const char *cmd = s->name;
+	char list[128];
 	struct token *from = NULL, *view = NULL, *state = NULL;
 	int connected = -1, source = -1;
 
 	if (p->ntok < 3)
-		return FAIL(p, end_col(p), NULL, "%s: missing KEY (usage: " USAGE_ASSIGN_NEW ")",
-			    cmd);
+		return FAIL(p, end_col(p), NULL, "%s: missing KEY (usage: %s)",
+			    cmd, s->usage);
 	struct token *key = &p->tok[2];
 	if (need_word(p, key, cmd, "KEY") < 0)
 		return -1;
 	if (memchr(key->val, '=', key->len))
 		return FAIL(p, key->col, NULL,
-			    "%s: missing KEY before " SHOW_FMT " (usage: " USAGE_ASSIGN_NEW ")", cmd,
-			    SHOW(key->val, key->len));
+			    "%s: missing KEY before " SHOW_FMT " (usage: %s)", cmd,
+			    SHOW(key->val, key->len), s->usage);
 
 	for (size_t i = 3; i < p->ntok; i++) {
 		struct token *t = &p->tok[i];
 		if (t->quoted)
 			return FAIL(p, t->col, NULL,
-				    "%s: unexpected quoted string (usage: " USAGE_ASSIGN_NEW ")",
-				    cmd);
+				    "%s: unexpected quoted string (usage: %s)",
+				    cmd, s->usage);
 		char *eq = memchr(t->val, '=', t->len);
 		if (!eq) {
 			int dc = word_in(t->val, dead_connected, COUNT_OF(dead_connected));
@@ -859,8 +922,8 @@ static int parse_expect_assign_new(struct parser *p)
 				return FAIL(p, t->col,
 					    closest(t->val, t->len, dead_connected,
 						    COUNT_OF(dead_connected)),
-					    "%s: unexpected " SHOW_FMT " (usage: " USAGE_ASSIGN_NEW ")",
-					    cmd, SHOW(t->val, t->len));
+					    "%s: unexpected " SHOW_FMT " (usage: %s)",
+					    cmd, SHOW(t->val, t->len), s->usage);
 			if (state)
 				return FAIL(p, t->col, NULL,
 					    "%s: '%s' after '%s': at most one of dead|connected", cmd,
@@ -880,8 +943,8 @@ static int parse_expect_assign_new(struct parser *p)
 			return FAIL(p, t->col,
 				    suggest_option(p, t->val, nlen, assign_new_options,
 						   COUNT_OF(assign_new_options), value, vlen),
-				    "%s: unknown option " SHOW_FMT " (usage: " USAGE_ASSIGN_NEW ")",
-				    cmd, SHOW(t->val, t->len));
+				    "%s: unknown option " SHOW_FMT " (usage: %s)",
+				    cmd, SHOW(t->val, t->len), s->usage);
 		struct token **slot = opt == 0 ? &from : &view;
 		if (*slot)
 			return FAIL(p, t->col, NULL, "%s: duplicate option '%s=' (first at column %d)",
@@ -890,21 +953,19 @@ static int parse_expect_assign_new(struct parser *p)
 			return FAIL(p, vcol, NULL, "%s: empty value for '%s='", cmd,
 				    assign_new_options[opt]);
 		if (opt == 0) {
-			source = word_in(value, assign_sources, COUNT_OF(assign_sources));
+			size_t ns = choices_count(assign_sources);
+			source = word_in(value, assign_sources, ns);
 			if (source < 0)
-				return FAIL(p, vcol,
-					    closest(value, vlen, assign_sources,
-						    COUNT_OF(assign_sources)),
-					    "%s: unknown source " SHOW_FMT
-					    " (conn_assigns, parent_assigns, socket_assigns or "
-					    "function)",
-					    cmd, SHOW(value, vlen));
+				return FAIL(p, vcol, closest(value, vlen, assign_sources, ns),
+					    "%s: unknown source " SHOW_FMT " (%s)", cmd,
+					    SHOW(value, vlen),
+					    list_text(assign_sources, ns, list, sizeof(list)));
 		}
 		*slot = t;
 	}
 	if (!from)
 		return FAIL(p, end_col(p), NULL,
-			    "%s: missing from=SOURCE (usage: " USAGE_ASSIGN_NEW ")", cmd);
+			    "%s: missing from=SOURCE (usage: %s)", cmd, s->usage);
 
 	struct step *st = new_step(p, STEP_EXPECT_ASSIGN_NEW);
 	if (!st)
@@ -918,77 +979,6 @@ static int parse_expect_assign_new(struct parser *p)
 	return 0;
 }
 
-static int parse_expect(struct parser *p)
-{
-	if (p->ntok < 2)
-		return FAIL(p, end_col(p), NULL, "expect: missing KIND (usage: " USAGE_EXPECT ")");
-	struct token *k = &p->tok[1];
-	if (need_word(p, k, "expect", "KIND") < 0)
-		return -1;
-	int kind = word_in(k->val, expect_kinds, COUNT_OF(expect_kinds));
-	if (kind < 0)
-		return FAIL(p, k->col, closest(k->val, k->len, expect_kinds, COUNT_OF(expect_kinds)),
-			    "unknown expectation " SHOW_FMT
-			    " (queries, status, redirect, join or assign_new)",
-			    SHOW(k->val, k->len));
-
-	enum step_kind sk = expect_kind_steps[kind];
-	const char *cmd = kind_names[sk];
-	struct step *st;
-	switch (sk) {
-	case STEP_EXPECT_QUERIES:
-		return parse_expect_queries(p);
-	case STEP_EXPECT_ASSIGN_NEW:
-		return parse_expect_assign_new(p);
-	case STEP_EXPECT_STATUS: {
-		static const char *const argname[] = {"CODE"};
-		long code = 0;
-		if (p->ntok > 2) {
-			struct token *t = &p->tok[2];
-			if (need_word(p, t, cmd, "CODE") < 0 ||
-			    need_number(p, cmd, t->val, t->len, t->col, 100, 599, &code) < 0)
-				return -1;
-		}
-		if (check_missing(p, 2, 1, argname, cmd, USAGE_STATUS) < 0 ||
-		    check_extra(p, 2, 1, cmd, USAGE_STATUS) < 0 || !(st = new_step(p, sk)))
-			return -1;
-		st->number = code;
-		return 0;
-	}
-	case STEP_EXPECT_REDIRECT: {
-		static const char *const argname[] = {"PATH"};
-		if (p->ntok > 2 && need_path(p, &p->tok[2], cmd) < 0)
-			return -1;
-		if (check_missing(p, 2, 1, argname, cmd, USAGE_REDIRECT) < 0 ||
-		    check_extra(p, 2, 1, cmd, USAGE_REDIRECT) < 0 || !(st = new_step(p, sk)))
-			return -1;
-		return (st->arg1 = dup_n(p, p->tok[2].val, p->tok[2].len)) ? 0 : -1;
-	}
-	case STEP_EXPECT_JOIN: {
-		static const char *const argname[] = {"RESULT"};
-		if (p->ntok > 2) {
-			struct token *t = &p->tok[2];
-			if (need_word(p, t, cmd, "RESULT") < 0)
-				return -1;
-			if (word_in(t->val, join_results, COUNT_OF(join_results)) < 0)
-				return FAIL(p, t->col,
-					    closest(t->val, t->len, join_results,
-						    COUNT_OF(join_results)),
-					    "%s: unknown result " SHOW_FMT
-					    " (ok, stale, unauthorized, redirect or live_redirect)",
-					    cmd, SHOW(t->val, t->len));
-		}
-		if (check_missing(p, 2, 1, argname, cmd, USAGE_JOIN) < 0 ||
-		    check_extra(p, 2, 1, cmd, USAGE_JOIN) < 0 || !(st = new_step(p, sk)))
-			return -1;
-		return (st->arg1 = dup_n(p, p->tok[2].val, p->tok[2].len)) ? 0 : -1;
-	}
-	default:
-		break;
-	}
-	return FAIL(p, k->col, NULL, "internal error: expectation without a parser");
-}
-
 /* ------------------------------------------------------------ header lines */
 
 static int parse_variants(struct parser *p)
@@ -998,6 +988,7 @@ static int parse_variants(struct parser *p)
 	struct scenario *sc = p->sc;
 	int seen[VARIANT_COUNT] = {0};
 	size_t order[VARIANT_COUNT];
+	char list[128];
 	size_t n = 0;
 
 	for (size_t i = 1; i < p->ntok; i++) {
@@ -1009,9 +1000,8 @@ static int parse_variants(struct parser *p)
 			return FAIL(p, t->col,
 				    closest(t->val, t->len, variant_names,
 					    (size_t)VARIANT_COUNT),
-				    "variants: unknown variant " SHOW_FMT
-				    " (assign, assign_new, on_mount or on_mount_assign)",
-				    SHOW(t->val, t->len));
+				    "variants: unknown variant " SHOW_FMT " (%s)", SHOW(t->val, t->len),
+				    list_text(variant_names, (size_t)VARIANT_COUNT, list, sizeof(list)));
 		if (seen[v])
 			return FAIL(p, t->col, NULL, "variants: duplicate variant '%s' (first at column %d)",
 				    variant_names[v], seen[v]);
@@ -1095,6 +1085,69 @@ static int start_steps(struct parser *p)
 	return 0;
 }
 
+/* "did you mean" for an unknown first word: a header's, or the first word of a step. */
+static const char *suggest_line_word(struct parser *p, const struct token *w)
+{
+	const char *cands[COUNT_OF(header_words) + STEP_KIND_COUNT];
+	char words[STEP_KIND_COUNT][32];
+	size_t n = 0;
+
+	for (size_t i = 0; i < COUNT_OF(header_words); i++)
+		cands[n++] = header_words[i];
+	for (size_t k = 0; k < STEP_KIND_COUNT; k++) {
+		snprintf(words[k], sizeof(words[k]), "%.*s", (int)first_word_len(steps[k].name),
+			 steps[k].name);
+		if (word_in(words[k], cands, n) < 0)
+			cands[n++] = words[k];
+	}
+	const char *c = closest(w->val, w->len, cands, n);
+	if (!c)
+		return NULL;
+	snprintf(p->suggestion, sizeof(p->suggestion), "%s", c);
+	return p->suggestion;
+}
+
+/*
+ * The expectations are the steps named "expect KIND": the second word picks
+ * the entry of the table.
+ */
+static int parse_expect(struct parser *p)
+{
+	const char *kinds[STEP_KIND_COUNT];
+	const struct syntax *of[STEP_KIND_COUNT];
+	size_t n = 0;
+	char list[128], usage[128];
+
+	for (size_t k = 0; k < STEP_KIND_COUNT; k++) {
+		if (strncmp(steps[k].name, "expect ", 7) == 0) {
+			of[n] = &steps[k];
+			kinds[n++] = steps[k].name + 7;
+		}
+	}
+	if (p->ntok < 2) {
+		size_t off = 0;
+		for (size_t i = 0; i < n && off < sizeof(usage); i++) {
+			int k = snprintf(usage + off, sizeof(usage) - off, "%s%s", i ? "|" : "",
+					 kinds[i]);
+			if (k < 0)
+				break;
+			off += (size_t)k;
+		}
+		return FAIL(p, end_col(p), NULL, "expect: missing KIND (usage: expect %s ...)",
+			    usage);
+	}
+	struct token *k = &p->tok[1];
+	if (need_word(p, k, "expect", "KIND") < 0)
+		return -1;
+	int kind = word_in(k->val, kinds, n);
+	if (kind < 0)
+		return FAIL(p, k->col, closest(k->val, k->len, kinds, n),
+			    "unknown expectation " SHOW_FMT " (%s)", SHOW(k->val, k->len),
+			    list_text(kinds, n, list, sizeof(list)));
+	const struct syntax *s = of[kind];
+	return s->parse ? s->parse(p, s) : parse_fixed(p, s);
+}
+
 static int parse_line(struct parser *p)
 {
 	struct token *w = &p->tok[0];
@@ -1108,16 +1161,18 @@ static int parse_line(struct parser *p)
 	if (strcmp(w->val, "variants") == 0)
 		return parse_header(p, "variants", &p->variants_line);
 
-	const struct command *c = NULL;
-	for (size_t i = 0; i < COMMAND_COUNT; i++)
-		if (strcmp(w->val, commands[i].name) == 0)
-			c = &commands[i];
-	if (!c && strcmp(w->val, "expect") != 0)
-		return FAIL(p, w->col, closest(w->val, w->len, line_words, COUNT_OF(line_words)),
-			    "unknown command " SHOW_FMT, SHOW(w->val, w->len));
+	const struct syntax *s = NULL;
+	for (size_t k = 0; k < STEP_KIND_COUNT; k++)
+		if (strcmp(w->val, steps[k].name) == 0)
+			s = &steps[k];
+	if (!s && strcmp(w->val, "expect") != 0)
+		return FAIL(p, w->col, suggest_line_word(p, w), "unknown command " SHOW_FMT,
+			    SHOW(w->val, w->len));
 	if (!p->first_step_line && start_steps(p) < 0)
 		return -1;
-	return c ? parse_command(p, c) : parse_expect(p);
+	if (!s)
+		return parse_expect(p);
+	return s->parse ? s->parse(p, s) : parse_fixed(p, s);
 }
 
 static int only_blanks(const char *text, size_t len)
