@@ -82,7 +82,7 @@ TEST_LIBS = $(call pkg_libs,$(DEMO_PKGS) $(LVTRACE_PKGS) cmocka) -lstdc++ -lpthr
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps test-deps run demo test check asan install uninstall clean unit-tests bench fuzz
+.PHONY: FORCE all deps test-deps run demo test check asan install uninstall clean unit-tests bench fuzz
 .DEFAULT_GOAL := all
 
 ASSETS := build/assets/app.js build/assets/phoenix.mjs build/assets/phoenix_live_view.esm.js
@@ -121,17 +121,28 @@ $(BUILD)/%.o: %.cpp | deps
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++17 $(CXXWARN) $(SAN) -Itracer $(call pkg_cflags,simdjson) $(CXXFLAGS) -MMD -MP -c $< -o $@
 
-$(LIBTRACE): $(TRACE_OBJ)
-	$(AR) rcs $@ $^
+# An archive is made anew from the objects of the sources there are now (ar
+# adds and replaces members but never drops one): the list of sources is
+# rewritten when one is added or removed, and that remakes every archive.
+SOURCES_LIST := $(BUILD)/sources.list
+ALL_LIB_SRC = $(sort $(COMMON_SRC) $(TRACE_SRC) $(DEMO_SRC) $(LVCORE_SRC) $(LVCORE_CXX) $(CLIENT_SRC))
+ARCHIVE = rm -f $@ && $(AR) rcs $@ $(filter %.o,$^)
+$(SOURCES_LIST): FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(ALL_LIB_SRC)' | cmp -s - $@ || echo '$(ALL_LIB_SRC)' >$@
+FORCE:
 
-$(LIBCOMMON): $(COMMON_OBJ)
-	$(AR) rcs $@ $^
+$(LIBTRACE): $(TRACE_OBJ) $(SOURCES_LIST)
+	$(ARCHIVE)
 
-$(LIBDEMO): $(DEMO_OBJ)
-	$(AR) rcs $@ $^
+$(LIBCOMMON): $(COMMON_OBJ) $(SOURCES_LIST)
+	$(ARCHIVE)
 
-$(LIBLVCORE): $(LVCORE_OBJ)
-	$(AR) rcs $@ $^
+$(LIBDEMO): $(DEMO_OBJ) $(SOURCES_LIST)
+	$(ARCHIVE)
+
+$(LIBLVCORE): $(LVCORE_OBJ) $(SOURCES_LIST)
+	$(ARCHIVE)
 
 $(BIN)/lvdemo: $(BUILD)/demo_app/main.o $(LIBDEMO) $(LIBTRACE) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
@@ -152,8 +163,8 @@ LIBCLIENT := $(BUILD)/libclient.a
 LVC_DRIVE := $(BUILD)/tests/tools/lvc_drive
 LVC_FAKE := $(BUILD)/tests/tools/lvc_fake_server
 
-$(LIBCLIENT): $(CLIENT_OBJ)
-	$(AR) rcs $@ $^
+$(LIBCLIENT): $(CLIENT_OBJ) $(SOURCES_LIST)
+	$(ARCHIVE)
 
 # the unit tests link it too: a prerequisite added here joins $^ of their rule
 $(UNIT_BIN): $(LIBCLIENT) $(LIBCOMMON)

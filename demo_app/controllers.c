@@ -1,25 +1,29 @@
 /*
- * controllers.c: the page, registration, session and mission actions.
+ * controllers.c: the actions of the page, registration, session and test-hook
+ * controllers, each controller_CONTROLLER_ACTION as Phoenix names them.
  * Password hashing and checking go to the worker pool; the action resumes
  * on the event loop when the result is back.
  */
-#include "router.h"
+#include "controllers.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "csrf.h"
+#include "page.h"
+#include "user_auth.h"
 #include "validate.h"
 
-void page_home(struct request *req)
+void controller_page_home(struct request *req)
 {
 	struct page page;
 	char csrf[CSRF_MASKED_MAX];
 	struct buf html;
 
 	buf_init(&html);
-	request_page(req, &page, "Home", csrf);
+	page_init(&page, req, "Home", csrf);
 	view_home(&html, &page);
-	render(req, 200, &html);
+	page_render(req, 200, &html);
 	buf_release(&html);
 }
 
@@ -33,18 +37,18 @@ static void render_register(struct request *req, const char *email,
 	struct buf html;
 
 	buf_init(&html);
-	request_page(req, &page, "Register", csrf);
+	page_init(&page, req, "Register", csrf);
 	view_register(&html, &page, email, errors);
-	render(req, 200, &html);
+	page_render(req, 200, &html);
 	buf_release(&html);
 }
 
-void registration_new(struct request *req)
+void controller_user_registration_new(struct request *req)
 {
 	render_register(req, "", NULL);
 }
 
-static void registration_hashed(struct request *req, struct password_job *job)
+static void user_registration_hashed(struct request *req, struct password_job *job)
 {
 	struct registration_errors errors;
 	unsigned char token[USER_TOKEN_LEN];
@@ -68,7 +72,7 @@ static void registration_hashed(struct request *req, struct password_job *job)
 	user_auth_log_in_user(req, token, 0, "Account created successfully!");
 }
 
-void registration_create(struct request *req)
+void controller_user_registration_create(struct request *req)
 {
 	const char *email = form_get(&req->params, "user[email]");
 	const char *password = form_get(&req->params, "user[password]");
@@ -93,7 +97,7 @@ void registration_create(struct request *req)
 	job->cost = req->app->bcrypt_cost;
 	free(req->stash);
 	req->stash = xstrdup(email);
-	request_await(req, job, registration_hashed);
+	request_await(req, job, user_registration_hashed);
 }
 
 /* ------------------------------------------------------------ log in, log out */
@@ -105,18 +109,18 @@ static void render_log_in(struct request *req, const char *email, const char *er
 	struct buf html;
 
 	buf_init(&html);
-	request_page(req, &page, "Log in", csrf);
+	page_init(&page, req, "Log in", csrf);
 	view_log_in(&html, &page, email, error);
-	render(req, 200, &html);
+	page_render(req, 200, &html);
 	buf_release(&html);
 }
 
-void session_new(struct request *req)
+void controller_user_session_new(struct request *req)
 {
 	render_log_in(req, "", NULL);
 }
 
-static void session_checked(struct request *req, struct password_job *job)
+static void user_session_checked(struct request *req, struct password_job *job)
 {
 	unsigned char token[USER_TOKEN_LEN];
 
@@ -132,7 +136,7 @@ static void session_checked(struct request *req, struct password_job *job)
 	user_auth_log_in_user(req, token, req->remember_me, "Welcome back!");
 }
 
-void session_create(struct request *req)
+void controller_user_session_create(struct request *req)
 {
 	const char *email = form_get(&req->params, "user[email]");
 	const char *password = form_get(&req->params, "user[password]");
@@ -150,10 +154,10 @@ void session_create(struct request *req)
 	free(req->stash);
 	req->stash = xstrdup(email);
 	user_free(user);
-	request_await(req, job, session_checked);
+	request_await(req, job, user_session_checked);
 }
 
-void session_delete(struct request *req)
+void controller_user_session_delete(struct request *req)
 {
 	user_auth_log_out_user(req);
 }
@@ -166,7 +170,7 @@ void session_delete(struct request *req)
  * Only with --test-hooks, only from loopback (router.c); the UPDATE is in
  * the trace like every statement, in its own phase.
  */
-void test_hook_expire_token(struct request *req)
+void controller_test_hooks_expire_token(struct request *req)
 {
 	if (!req->session.has_user_token) {
 		response_text(req, 422, "not logged in: no session token to expire\n");

@@ -4,7 +4,7 @@
  * the variant's way, traces each phase, tells where every assign_new value
  * came from, signs and checks the container tokens, and renders trees and
  * diffs. Transports (dead render over HTTP, channels over WebSocket) call
- * it: see live_page.c and live_socket.c.
+ * it: see live_page.c and live_channel.c.
  */
 #include "live_view.h"
 

@@ -12,6 +12,7 @@
 
 #include "accounts.h"
 #include "app.h"
+#include "http_form.h"
 #include "variant.h"
 
 #define LV_MAX_DYNAMICS 16

@@ -4,6 +4,7 @@
  * shutdown on SIGINT or SIGTERM with the trace flushed.
  */
 #include "app.h"
+#include "protocols.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -274,10 +275,24 @@ int main(int argc, char **argv)
 	lws_set_log_level(LLL_ERR, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* "live" first: see protocols.h; every HTTP request is "http"'s, by this mount */
+	const struct lws_protocols protocols[] = {
+		protocol_live,
+		protocol_http,
+		{NULL, NULL, 0, 0, 0, NULL, 0},
+	};
+	static const struct lws_http_mount mount = {
+		.mountpoint = "/",
+		.mountpoint_len = 1,
+		.origin = "http",
+		.protocol = "http",
+		.origin_protocol = LWSMPRO_CALLBACK,
+	};
 	struct lws_context_creation_info info = {
 		.port = o.port,
 		.iface = o.host,
-		.protocols = http_protocols,
+		.protocols = protocols,
+		.mounts = &mount,
 		.user = &app,
 		.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
 			   LWS_SERVER_OPTION_VALIDATE_UTF8,
@@ -290,14 +305,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	lws_set_log_level(LLL_ERR, quiet_log);
-	app.lws = lws_create_context(&info);
+	struct lws_context *ctx = lws_create_context(&info);
 	lws_set_log_level(LLL_ERR, lwsl_emit_stderr);
-	if (!app.lws) {
+	if (!ctx) {
 		fprintf(stderr, "lvdemo: cannot listen on %s:%d (address in use or not available)\n",
 			o.host, o.port);
 		return 1;
 	}
-	struct lws_vhost *vh = lws_get_vhost_by_name(app.lws, "default");
+	struct lws_vhost *vh = lws_get_vhost_by_name(ctx, "default");
 	int port = vh ? lws_get_vhost_listen_port(vh) : o.port;
 	snprintf(app.url, sizeof(app.url), "http://%s:%d", o.host, port);
 
@@ -310,6 +325,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lvdemo: %s\n", err);
 		goto out;
 	}
+	pubsub_init(&app.pubsub, app.trace);
 	if (db_open(&app.db, o.db_path, app.trace, err, sizeof(err)) < 0) {
 		fprintf(stderr, "lvdemo: %s\n", err);
 		goto out;
@@ -332,13 +348,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lvdemo: bcrypt is not available from libcrypt\n");
 		goto out;
 	}
-	app.passwords = password_pool_new(2, wake_loop, app.lws);
+	app.passwords = password_pool_new(2, wake_loop, ctx);
 	if (!app.passwords) {
 		fprintf(stderr, "lvdemo: cannot start the password workers\n");
 		goto out;
 	}
 
-	signal_context = app.lws;
+	signal_context = ctx;
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -349,7 +365,7 @@ int main(int argc, char **argv)
 	fflush(msg);
 
 	while (!interrupted)
-		if (lws_service(app.lws, 0) < 0)
+		if (lws_service(ctx, 0) < 0)
 			break;
 	status = 0;
 out:
@@ -357,7 +373,7 @@ out:
 	/* workers stop first (no wake-up of a destroyed context), then the
 	 * connections close and their requests let go of pending jobs */
 	password_pool_stop(app.passwords);
-	lws_context_destroy(app.lws);
+	lws_context_destroy(ctx);
 	password_pool_free(app.passwords);
 	if (app.trace) {
 		cJSON *f = cJSON_CreateObject();
@@ -365,6 +381,7 @@ out:
 		cJSON_AddNumberToObject(f, "sqlite_runs", (double)db_statements_run(&app.db));
 		trace_emit(app.trace, status == 0 ? TRACE_EV_TRACE_STOP : TRACE_EV_TRACE_ABORT, f);
 	}
+	pubsub_release(&app.pubsub);
 	db_close(&app.db);
 	if (trace_close(app.trace) < 0) {
 		/* the trace is a prefix of what happened: say so, and fail */

@@ -1,19 +1,26 @@
 /*
  * router.c: the routes, the browser pipeline's own plugs (fetch_session,
  * fetch_live_flash, protect_from_forgery, put_secure_browser_headers), and
- * the end of every request: flash, session cookie, endpoint.stop. Each
- * plug and action runs inside a traced phase.
+ * the flash kept in the session across a redirect. Each plug and action
+ * runs inside a traced phase; what they do is user_auth.c's,
+ * controllers.c's and live_page.c's.
  */
 #include "router.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "controllers.h"
 #include "csrf.h"
 #include "live_page.h"
 #include "live_view.h"
-#include "variant.h"
+#include "page.h"
+#include "user_auth.h"
+
+typedef int (*plug_fn)(struct request *req);
+typedef void (*action_fn)(struct request *req);
 
 /* ------------------------------------------------------------ plugs */
 
@@ -98,22 +105,19 @@ struct route {
 };
 
 static const struct route routes[] = {
-	{HTTP_GET, "/", PUBLIC, "Page", "home", page_home},
-	{HTTP_GET, "/users/register", GUESTS_ONLY, "UserRegistration", "new", registration_new},
-	{HTTP_POST, "/users/register", GUESTS_ONLY, "UserRegistration", "create", registration_create},
-	{HTTP_GET, "/users/log_in", GUESTS_ONLY, "UserSession", "new", session_new},
-	{HTTP_POST, "/users/log_in", GUESTS_ONLY, "UserSession", "create", session_create},
-	{HTTP_DELETE, "/users/log_out", PUBLIC, "UserSession", "delete", session_delete},
-	{HTTP_POST, "/test/expire-token", TEST_HOOK, "TestHooks", "expire_token", test_hook_expire_token},
+	{HTTP_GET, "/", PUBLIC, "Page", "home", controller_page_home},
+	{HTTP_GET, "/users/register", GUESTS_ONLY, "UserRegistration", "new",
+	 controller_user_registration_new},
+	{HTTP_POST, "/users/register", GUESTS_ONLY, "UserRegistration", "create",
+	 controller_user_registration_create},
+	{HTTP_GET, "/users/log_in", GUESTS_ONLY, "UserSession", "new", controller_user_session_new},
+	{HTTP_POST, "/users/log_in", GUESTS_ONLY, "UserSession", "create",
+	 controller_user_session_create},
+	{HTTP_DELETE, "/users/log_out", PUBLIC, "UserSession", "delete",
+	 controller_user_session_delete},
+	{HTTP_POST, "/test/expire-token", TEST_HOOK, "TestHooks", "expire_token",
+	 controller_test_hooks_expire_token},
 };
-
-const char *request_variant(const struct request *req)
-{
-	const char *p = req->path + 1;
-	const char *slash = strchr(p, '/');
-	const struct variant *v = variant_find(p, slash ? (size_t)(slash - p) : strlen(p));
-	return v ? v->name : NULL;
-}
 
 static int path_matches(const char *pattern, const struct request *req)
 {
@@ -154,37 +158,6 @@ static int run_plug(struct request *req, const char *name, plug_fn fn)
 	return halted;
 }
 
-/* ------------------------------------------------------------ helpers */
-
-void put_flash(struct request *req, const char *kind, const char *msg)
-{
-	char **slot = strcmp(kind, "error") == 0 ? &req->flash_error : &req->flash_info;
-	free(*slot);
-	*slot = xstrdup(msg);
-}
-
-void request_page(struct request *req, struct page *page, const char *title, char *csrf)
-{
-	if (!req->session.csrf_token[0]) {
-		if (csrf_new_token(req->session.csrf_token) < 0)
-			req->session.csrf_token[0] = '\0';
-		req->session_dirty = 1;
-	}
-	if (csrf_mask(req->session.csrf_token, csrf) < 0)
-		csrf[0] = '\0';
-	memset(page, 0, sizeof(*page));
-	page->title = title;
-	page->csrf_token = csrf;
-	page->user_email = req->current_user ? req->current_user->email : NULL;
-	page->flash_info = req->flash_info;
-	page->flash_error = req->flash_error;
-}
-
-void render(struct request *req, int status, struct buf *html)
-{
-	response_html(req, status, buf_str(html));
-}
-
 /* Before any plug ran: no session is read or written, so no CSRF token. */
 static void not_found(struct request *req)
 {
@@ -193,18 +166,28 @@ static void not_found(struct request *req)
 
 	buf_init(&html);
 	view_not_found(&html, &page, req->path);
-	render(req, 404, &html);
+	page_render(req, 404, &html);
 	buf_release(&html);
 }
 
 /* ------------------------------------------------------------ dispatch */
+
+/* fetch_live_flash's before_send: a flash set before a redirect waits in the session */
+static void keep_flash(struct request *req)
+{
+	if (req->status >= 300 && req->status < 400 && (req->flash_info || req->flash_error)) {
+		session_set_string(&req->session.flash_info, req->flash_info);
+		session_set_string(&req->session.flash_error, req->flash_error);
+		req->session_dirty = 1;
+	}
+}
 
 static void action_done(struct request *req)
 {
 	if (req->job)
 		return; /* still waiting: the span stays open */
 	trace_span_stop(req->app->trace, NULL);
-	router_finish(req);
+	keep_flash(req);
 }
 
 void router_dispatch(struct request *req)
@@ -213,21 +196,15 @@ void router_dispatch(struct request *req)
 	const struct variant *variant = NULL;
 	const struct live_view_def *live = NULL;
 
-	/* Plug.Static: assets are served by the endpoint, before the router */
-	if ((req->method == HTTP_GET || req->method == HTTP_HEAD) &&
-	    strncmp(req->path, "/assets/", 8) == 0) {
-		live_page_asset(req, req->app->assets_dir);
-		goto done;
-	}
 	if (!r && (req->method == HTTP_GET || req->method == HTTP_HEAD))
 		live = live_view_route(req->path, &variant);
 
-	if (r && r->scope == TEST_HOOK && (!req->app->test_hooks || !request_from_loopback(req)))
+	if (r && r->scope == TEST_HOOK && (!req->app->test_hooks || !req->peer_loopback))
 		r = NULL; /* a test hook is no route at all unless asked for, and only here */
 	if (!r && !live) {
 		/* Phoenix matches the route first: no route, no pipeline, no query */
 		not_found(req);
-		goto done;
+		return;
 	}
 	if (r && r->scope == TEST_HOOK) {
 		/* the :test_hooks pipeline: the session, nothing else (no CSRF: a tool calls it) */
@@ -262,7 +239,7 @@ action:;
 	action_done(req);
 	return;
 done:
-	router_finish(req);
+	keep_flash(req);
 }
 
 void router_resume(struct request *req, struct password_job *job)
@@ -272,27 +249,4 @@ void router_resume(struct request *req, struct password_job *job)
 	req->resume = NULL;
 	resume(req, job);
 	action_done(req);
-}
-
-void router_finish(struct request *req)
-{
-	struct app *app = req->app;
-
-	/* a flash set before a redirect survives in the session until shown */
-	if (req->status >= 300 && req->status < 400 && (req->flash_info || req->flash_error)) {
-		session_set_string(&req->session.flash_info, req->flash_info);
-		session_set_string(&req->session.flash_error, req->flash_error);
-		req->session_dirty = 1;
-	}
-	if (req->session_dirty) {
-		char *value = session_encode(&req->session, &app->signer, time(NULL));
-		response_cookie(req, SESSION_COOKIE, value, "; path=/; HttpOnly; SameSite=Lax");
-		free(value);
-	}
-	cJSON *f = cJSON_CreateObject();
-	cJSON_AddStringToObject(f, "method", http_method_name(req->method));
-	cJSON_AddStringToObject(f, "path", req->path);
-	cJSON_AddNumberToObject(f, "status", req->status);
-	cJSON_AddNumberToObject(f, "duration_us", (double)(trace_clock_us() - req->start_us));
-	trace_emit(app->trace, TRACE_EV_ENDPOINT_STOP, f);
 }

@@ -3,12 +3,14 @@
  * require_authenticated_user and redirect_if_user_is_authenticated plugs,
  * and logging in and out. The queries themselves are accounts.c's.
  */
-#include "live_socket.h"
-#include "router.h"
+#include "user_auth.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "page.h"
 
 #define SIGNED_IN_PATH "/"
 
@@ -49,7 +51,7 @@ int plug_require_authenticated_user(struct request *req)
 {
 	if (req->current_user)
 		return 0;
-	put_flash(req, "error", "You must log in to access this page.");
+	page_put_flash(req, "error", "You must log in to access this page.");
 	/* maybe_store_return_to: the current path, query included; a URL too long
 	 * for the cookie (browsers drop cookies over 4 KiB) is not kept */
 	if (req->method == HTTP_GET && strlen(req->path) + strlen(req->query) < 1024) {
@@ -92,7 +94,7 @@ void user_auth_log_in_user(struct request *req, const unsigned char token[USER_T
 		free(value);
 	}
 	if (flash)
-		put_flash(req, "info", flash);
+		page_put_flash(req, "info", flash);
 	response_redirect(req, return_to ? return_to : SIGNED_IN_PATH);
 	free(return_to);
 }
@@ -101,14 +103,21 @@ void user_auth_log_out_user(struct request *req)
 {
 	if (req->session.has_user_token)
 		accounts_delete_session_token(&req->app->accounts, req->session.user_token);
-	/* every LiveView socket of this login is closed */
-	if (req->session.live_socket_id)
-		live_socket_disconnect_all(req->app, req->session.live_socket_id);
+	/* Endpoint.broadcast(live_socket_id, "disconnect", %{}): every LiveView
+	 * socket of this login closes. The topic holds the token, the trace
+	 * shows which topic, not which token. */
+	if (req->session.live_socket_id) {
+		const char *id = req->session.live_socket_id;
+		const char *colon = strchr(id, ':');
+		char shown[64];
+		snprintf(shown, sizeof(shown), "%.*s:<token>", colon ? (int)(colon - id) : 0, id);
+		pubsub_broadcast(&req->app->pubsub, id, "disconnect", shown);
+	}
 	session_clear(&req->session);
 	req->session_dirty = 1;
 	response_cookie(req, REMEMBER_ME_COOKIE, "",
 			"; path=/; max-age=0; expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; "
 			"SameSite=Lax");
-	put_flash(req, "info", "Logged out successfully.");
+	page_put_flash(req, "info", "Logged out successfully.");
 	response_redirect(req, "/");
 }

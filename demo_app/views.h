@@ -6,7 +6,7 @@
 #ifndef LVDEMO_VIEWS_H
 #define LVDEMO_VIEWS_H
 
-#include "app.h"
+#include "util.h"
 #include "validate.h"
 
 /* What the layout needs to know about the request. */

@@ -44,7 +44,7 @@ static const char *no_terminal(void)
 	return NULL;
 }
 
-int replay_trace(const char *path, const struct replay_options *ro)
+int replay_trace(const char *path, const struct view_options *ro)
 {
 	char err[1024];
 	struct model *m = model_new();
@@ -99,7 +99,7 @@ int replay_trace(const char *path, const struct replay_options *ro)
 				path);
 		}
 	} else {
-		status = tui_replay(m, ro);
+		status = tui_replay(m, ro, &cli_interrupted);
 	}
 	model_free(m);
 	return status;
@@ -127,7 +127,7 @@ static int replay_exec(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct replay_options ro = {0};
+	struct view_options ro = {0};
 	int c;
 
 	optind = 1;

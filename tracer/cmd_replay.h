@@ -5,16 +5,10 @@
 #ifndef LVTRACE_CMD_REPLAY_H
 #define LVTRACE_CMD_REPLAY_H
 
-struct replay_options {
-	int plain;	      /* the plain view even on a terminal */
-	const char *variants; /* "assign,assign_new": the columns, NULL for the default */
-	int all;	      /* every variant (up to 4) */
-	int width;	      /* of the plain view */
-	int times;	      /* show durations */
-};
+#include "view_text.h"
 
 /* Replay the trace at PATH: the tracer on a terminal, else the plain view. Returns the exit status. */
-int replay_trace(const char *path, const struct replay_options *ro);
+int replay_trace(const char *path, const struct view_options *ro);
 
 /* The plain view's width: GIVEN when > 0, else $COLUMNS, else the terminal's, else 100. */
 int replay_width(int given);

@@ -109,7 +109,7 @@ static int run_exec(int argc, char **argv)
 	FILE *out = strcmp(output, "-") == 0 ? stderr : stdout;
 	if (tty && !cli_interrupted && !no_tracer) {
 		/* on a terminal: the tracer on the merged trace, paused at the first step */
-		struct replay_options ro = {.width = replay_width(0), .variants = variants, .all = all};
+		struct view_options ro = {.width = replay_width(0), .variants = variants, .all = all};
 		int rc = replay_trace(path, &ro);
 		if (rc != 0 && rc < 128)
 			status = rc;

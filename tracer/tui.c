@@ -19,7 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "view_text.h"
 
 static volatile sig_atomic_t tui_signal;
@@ -512,7 +511,8 @@ void tui_headless_close(struct tui *t)
 	free(t);
 }
 
-int tui_replay(struct model *m, const struct replay_options *ro)
+int tui_replay(struct model *m, const struct view_options *ro,
+	       volatile sig_atomic_t *interrupted)
 {
 	struct tui t = {.m = m, .speed = TUI_SPEED_1X, .utf8 = view_utf8()};
 	char err[1024];
@@ -580,7 +580,7 @@ int tui_replay(struct model *m, const struct replay_options *ro)
 	}
 
 	int quit = 0, dirty = 1;
-	while (!quit && !tui_signal && !cli_interrupted) {
+	while (!quit && !tui_signal && !*interrupted) {
 		if (!model_loaded(m)) {
 			/* load in slices between frames: keys stay quick */
 			long long until = now_us() + 15000;
@@ -628,8 +628,8 @@ int tui_replay(struct model *m, const struct replay_options *ro)
 	if (model_error(m))
 		fprintf(stderr, "lvtrace: %s\n", model_error(m));
 	if (tui_signal)
-		cli_interrupted = tui_signal;
-	if (cli_interrupted)
-		return 128 + cli_interrupted;
+		*interrupted = tui_signal;
+	if (*interrupted)
+		return 128 + *interrupted;
 	return model_error(m) ? 1 : 0;
 }

@@ -6,19 +6,23 @@
 #ifndef LVTRACE_TUI_H
 #define LVTRACE_TUI_H
 
+#include <signal.h>
 #include <stdio.h>
 
-#include "cmd_replay.h"
 #include "model.h"
+#include "view_text.h"
 
 /* 1 when the terminal database knows TERM. */
 int tui_term_known(const char *term);
 
 /*
  * Run the tracer on M (opened, maybe not loaded yet: it loads as it draws)
- * until the user quits or a signal arrives. Returns the exit status.
+ * until the user quits or a signal arrives: *INTERRUPTED is the number of a
+ * signal the caller's watcher caught (0: none), and the tracer sets it for
+ * one it caught itself. Returns the exit status.
  */
-int tui_replay(struct model *m, const struct replay_options *ro);
+int tui_replay(struct model *m, const struct view_options *ro,
+	       volatile sig_atomic_t *interrupted);
 
 /* The lines loaded before the first frame (the rest loads between frames): model_load's result. */
 int tui_first_load(struct model *m, char *err, size_t errlen);

@@ -11,6 +11,15 @@
 
 #include "model.h"
 
+/* What the user asked a view to show (replay's and run's options). */
+struct view_options {
+	int plain;	      /* the plain view even on a terminal */
+	const char *variants; /* "assign,assign_new": the columns, NULL for the default */
+	int all;	      /* every variant (up to 4) */
+	int width;	      /* of the plain view */
+	int times;	      /* show durations */
+};
+
 /* How a row is drawn: plain, a database hit, an avoided hit, an outcome. */
 enum view_style {
 	VS_PLAIN,

@@ -1,27 +1,23 @@
 /*
- * live_socket.c: the /live/websocket endpoint. Checks the upgrade (path,
- * Origin, session cookie, CSRF token), reassembles text frames, parses
- * Phoenix Channels V2 messages [join_ref, ref, topic, event, payload],
- * answers heartbeats, joins LiveViews (root, child, live navigation),
- * routes events and patches to them, and closes sockets on a "disconnect"
- * broadcast. Writes happen only from the WRITEABLE callback.
+ * live_channel.c: a LiveView socket's session and channels: joins check
+ * the signed session and static tokens and the URL, then mount the view
+ * (live_view.c) and answer with its rendered tree; events and patches
+ * answer with diffs. Replies and close requests go through the socket's
+ * transport (struct live_socket_io); nothing here touches the wire.
  */
-#include "live_socket.h"
-#include "json_get.h"
-#include "lws_header.h"
+#include "live_channel.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "csrf.h"
+#include "json_get.h"
 #include "live_view.h"
+#include "session.h"
 
-#define MAX_MESSAGE_BYTES (1024 * 1024)
 #define MAX_CHANNELS 64 /* LiveViews joined on one socket at once */
-#define MAX_QUEUED_BYTES (8 * 1024 * 1024)
-/* Phoenix's socket timeout: the client sends a heartbeat every 30 s */
-#define IDLE_TIMEOUT_SECONDS 60
 /* The LiveView version lvdemo answers as: the client in package.json */
 #define LIVEVIEW_VERSION "1.2.12"
 
@@ -32,57 +28,24 @@ struct live_channel {
 	struct live_channel *next;
 };
 
-struct out_message {
-	unsigned char *data; /* LWS_PRE bytes of headroom, then the text */
-	size_t len;
-	struct out_message *next;
-};
-
 struct live_socket {
 	struct app *app;
-	struct lws *wsi;
+	struct live_socket_io io;
 	unsigned long id;
 	struct trace_context tctx;
-	int established;
 	int connect_emitted;
 	const char *session_state; /* "ok", "none", "csrf_mismatch" */
 	int has_session;	   /* a cookie session whose CSRF token matched */
 	char *live_socket_id;
+	struct pubsub_sub *sub; /* the log-out broadcast on live_socket_id */
 	struct live_channel *channels;
-	struct out_message *out, **out_tail;
-	size_t out_bytes; /* queued and not yet written */
-	struct buf rx;
-	int closing;
-	const char *close_reason;
-	int peer_close_code;
-	struct live_socket *next; /* app->sockets */
 };
 
 static void emit_connect(struct live_socket *s);
 
-/* ------------------------------------------------------------ upgrade */
+/* ------------------------------------------------------------ connect */
 
-/* The query argument named exactly NAME (lws_get_urlarg_by_name matches by prefix). */
-static char *query_arg(struct lws *wsi, const char *name)
-{
-	char frag[512];
-	size_t nlen = strlen(name);
-
-	for (int i = 0;; i++) {
-		int flen = lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_URI_ARGS, i);
-		if (flen <= 0)
-			return NULL;
-		if (flen >= (int)sizeof(frag))
-			continue; /* too long to be one of ours: skip it, not the rest */
-		int n = lws_hdr_copy_fragment(wsi, frag, sizeof(frag), WSI_TOKEN_HTTP_URI_ARGS, i);
-		if (n < 0)
-			return NULL;
-		if ((size_t)n > nlen && strncmp(frag, name, nlen) == 0 && frag[nlen] == '=')
-			return xstrdup(frag + nlen + 1);
-	}
-}
-
-static int refuse(struct lws *wsi, struct app *app, unsigned long id, int status, const char *why)
+void live_socket_refused(struct app *app, unsigned long id, int status, const char *why)
 {
 	struct trace_context ctx;
 
@@ -94,51 +57,33 @@ static int refuse(struct lws *wsi, struct app *app, unsigned long id, int status
 	cJSON_AddStringToObject(f, "reason", why);
 	trace_emit(app->trace, TRACE_EV_SOCKET_CONNECT, f);
 	trace_set_context(app->trace, NULL);
-	lws_return_http_status(wsi, (unsigned)status, why);
-	return 1;
 }
 
-int live_socket_confirm(struct lws *wsi, struct app *app, struct live_socket **out)
+/* Endpoint.broadcast(live_socket_id, "disconnect", %{}): this login logged out. */
+static void on_broadcast(void *arg, const char *event)
 {
-	unsigned long id = ++app->next_socket_id;
-	char *path = lws_header_dup(wsi, WSI_TOKEN_GET_URI);
-	int bad_path = !path || strcmp(path, "/live/websocket") != 0;
-	free(path);
-	if (bad_path)
-		return refuse(wsi, app, id, 404, "no socket at this path");
+	struct live_socket *s = arg;
 
-	/* check_origin: a browser on another site must not ride the cookie */
-	char *origin = lws_header_dup(wsi, WSI_TOKEN_ORIGIN);
-	char *host = lws_header_dup(wsi, WSI_TOKEN_HOST);
-	if (origin) {
-		int ok = host && strncmp(origin, "http://", 7) == 0 && strcmp(origin + 7, host) == 0;
-		free(origin);
-		if (!ok) {
-			free(host);
-			return refuse(wsi, app, id, 403, "origin not allowed");
-		}
-	}
-	free(host);
+	if (strcmp(event, "disconnect") != 0)
+		return;
+	pubsub_unsubscribe(&s->app->pubsub, s->sub); /* once: it is closing */
+	s->sub = NULL;
+	s->io.close(s->io.conn, "disconnect");
+}
 
-	char *vsn = query_arg(wsi, "vsn");
-	int bad_vsn = vsn && strncmp(vsn, "2.", 2) != 0;
-	free(vsn);
-	if (bad_vsn)
-		return refuse(wsi, app, id, 400, "unsupported protocol version");
-
+struct live_socket *live_socket_new(struct app *app, unsigned long id, const char *cookie,
+				    const char *csrf, const struct live_socket_io *io)
+{
 	struct live_socket *s = xcalloc(1, sizeof(*s));
-	s->app = app;
-	s->wsi = wsi;
-	s->id = id;
-	trace_context_init(&s->tctx, "ws", id);
-	s->out_tail = &s->out;
-	buf_init(&s->rx);
-
-	/* the cookie session, read at connect; its CSRF token must match */
-	char *cookie = lws_header_dup(wsi, WSI_TOKEN_HTTP_COOKIE);
-	char *csrf = query_arg(wsi, "_csrf_token");
 	char value[4096];
 	struct session session;
+
+	s->app = app;
+	s->io = *io;
+	s->id = id;
+	trace_context_init(&s->tctx, "ws", id);
+
+	/* the cookie session, read at connect; its CSRF token must match */
 	session_init(&session);
 	s->session_state = "none";
 	if (cookie && cookie_get(cookie, SESSION_COOKIE, value, sizeof(value)) >= 0 &&
@@ -153,40 +98,12 @@ int live_socket_confirm(struct lws *wsi, struct app *app, struct live_socket **o
 		}
 	}
 	session_release(&session);
-	free(cookie);
-	free(csrf);
-
-	s->next = app->sockets;
-	app->sockets = s;
-	*out = s;
-	return 0;
+	if (s->live_socket_id)
+		s->sub = pubsub_subscribe(&app->pubsub, s->live_socket_id, on_broadcast, s);
+	return s;
 }
 
 /* ------------------------------------------------------------ sending */
-
-static void send_text(struct live_socket *s, const char *text)
-{
-	size_t len = strlen(text);
-
-	if (s->closing)
-		return;
-	if (s->out_bytes + len > MAX_QUEUED_BYTES) {
-		/* a client that sends but never reads: let it go */
-		s->closing = 1;
-		s->close_reason = "too slow";
-		lws_callback_on_writable(s->wsi);
-		return;
-	}
-	struct out_message *m = xcalloc(1, sizeof(*m));
-	s->out_bytes += len;
-
-	m->data = xmalloc(LWS_PRE + len);
-	memcpy(m->data + LWS_PRE, text, len);
-	m->len = len;
-	*s->out_tail = m;
-	s->out_tail = &m->next;
-	lws_callback_on_writable(s->wsi);
-}
 
 static void send_message(struct live_socket *s, const char *join_ref, const char *ref,
 			 const char *topic, const char *event, cJSON *payload)
@@ -200,7 +117,7 @@ static void send_message(struct live_socket *s, const char *join_ref, const char
 	char *text = cJSON_PrintUnformatted(msg);
 	cJSON_Delete(msg);
 	if (text)
-		send_text(s, text);
+		s->io.send(s->io.conn, text);
 	free(text);
 }
 
@@ -220,31 +137,6 @@ static void reply_reason(struct live_socket *s, const char *join_ref, const char
 	cJSON *r = cJSON_CreateObject();
 	cJSON_AddStringToObject(r, "reason", reason);
 	reply(s, join_ref, ref, topic, "error", r);
-}
-
-int live_socket_writeable(struct live_socket *s)
-{
-	if (s->out) {
-		struct out_message *m = s->out;
-		int n = lws_write(s->wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT);
-		s->out_bytes -= m->len;
-		s->out = m->next;
-		if (!s->out)
-			s->out_tail = &s->out;
-		free(m->data);
-		free(m);
-		if (n < 0)
-			return -1;
-		if (s->out || s->closing)
-			lws_callback_on_writable(s->wsi);
-		return 0;
-	}
-	if (s->closing) {
-		lws_close_reason(s->wsi, LWS_CLOSE_STATUS_NORMAL, (unsigned char *)s->close_reason,
-				 strlen(s->close_reason));
-		return -1;
-	}
-	return 0;
 }
 
 /* ------------------------------------------------------------ channels */
@@ -575,49 +467,21 @@ static void handle_message(struct live_socket *s, const char *text, size_t len)
 	cJSON_Delete(msg);
 }
 
-int live_socket_receive(struct live_socket *s, const void *in, size_t len)
+void live_socket_message(struct live_socket *s, const char *text, size_t len)
 {
-	/* any message proves the client alive: close it only after a silence */
-	lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, IDLE_TIMEOUT_SECONDS);
-	if (s->rx.len + len > MAX_MESSAGE_BYTES) {
-		trace_set_context(s->app->trace, &s->tctx);
-		protocol_error(s, "message too big");
-		trace_set_context(s->app->trace, NULL);
-		lws_close_reason(s->wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
-				 (unsigned char *)"message too big", 15);
-		s->close_reason = "message too big";
-		return -1;
-	}
-	buf_add(&s->rx, in, len);
-	if (!lws_is_final_fragment(s->wsi) || lws_remaining_packet_payload(s->wsi))
-		return 0;
 	trace_set_context(s->app->trace, &s->tctx);
-	handle_message(s, buf_str(&s->rx), s->rx.len);
+	handle_message(s, text, len);
 	trace_set_context(s->app->trace, NULL);
-	buf_reset(&s->rx);
-	return 0;
+}
+
+void live_socket_error(struct live_socket *s, const char *why)
+{
+	trace_set_context(s->app->trace, &s->tctx);
+	protocol_error(s, why);
+	trace_set_context(s->app->trace, NULL);
 }
 
 /* ------------------------------------------------------------ life */
-
-struct live_socket *live_socket_of(struct app *app, struct lws *wsi)
-{
-	for (struct live_socket *s = app->sockets; s; s = s->next)
-		if (s->wsi == wsi)
-			return s;
-	return NULL;
-}
-
-int live_socket_is_established(const struct live_socket *s)
-{
-	return s->established;
-}
-
-void live_socket_established(struct live_socket *s)
-{
-	s->established = 1;
-	lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, IDLE_TIMEOUT_SECONDS);
-}
 
 /*
  * socket.connect is written when the socket's first message arrives (or
@@ -635,74 +499,26 @@ static void emit_connect(struct live_socket *s)
 	trace_emit(s->app->trace, TRACE_EV_SOCKET_CONNECT, f);
 }
 
-void live_socket_peer_close(struct live_socket *s, const void *in, size_t len)
+void live_socket_free(struct live_socket *s, int established, const char *reason, int code)
 {
-	const unsigned char *p = in;
-	if (len >= 2)
-		s->peer_close_code = p[0] << 8 | p[1];
-	if (!s->close_reason)
-		s->close_reason = "client closed";
-}
-
-void live_socket_closed(struct live_socket *s)
-{
+	if (!s)
+		return;
 	struct app *app = s->app;
 
 	trace_set_context(app->trace, &s->tctx);
-	if (s->established)
+	if (established)
 		emit_connect(s);
 	while (s->channels)
 		channel_remove(s, s->channels, "socket closed");
-	if (s->established) {
+	if (established) {
 		cJSON *f = cJSON_CreateObject();
-		cJSON_AddStringToObject(f, "reason", s->close_reason ? s->close_reason : "connection lost");
-		if (s->peer_close_code)
-			cJSON_AddNumberToObject(f, "code", s->peer_close_code);
+		cJSON_AddStringToObject(f, "reason", reason ? reason : "connection lost");
+		if (code)
+			cJSON_AddNumberToObject(f, "code", code);
 		trace_emit(app->trace, TRACE_EV_SOCKET_DISCONNECT, f);
 	}
 	trace_set_context(app->trace, NULL);
-
-	for (struct live_socket **pp = &app->sockets; *pp; pp = &(*pp)->next) {
-		if (*pp == s) {
-			*pp = s->next;
-			break;
-		}
-	}
-	while (s->out) {
-		struct out_message *m = s->out;
-		s->out = m->next;
-		free(m->data);
-		free(m);
-	}
-	buf_release(&s->rx);
+	pubsub_unsubscribe(&app->pubsub, s->sub);
 	free(s->live_socket_id);
 	free(s);
-}
-
-int live_socket_disconnect_all(struct app *app, const char *live_socket_id)
-{
-	int n = 0;
-
-	if (!live_socket_id)
-		return 0;
-	for (struct live_socket *s = app->sockets; s; s = s->next) {
-		if (s->closing || !s->live_socket_id || strcmp(s->live_socket_id, live_socket_id) != 0)
-			continue;
-		s->closing = 1;
-		s->close_reason = "disconnect";
-		lws_callback_on_writable(s->wsi);
-		n++;
-	}
-	/* the topic is "users_sessions:" and the token in base64: the trace
-	 * never shows a token, so it says which topic, not which token */
-	cJSON *f = cJSON_CreateObject();
-	const char *colon = strchr(live_socket_id, ':');
-	char topic[64];
-	snprintf(topic, sizeof(topic), "%.*s:<token>", colon ? (int)(colon - live_socket_id) : 0,
-		 live_socket_id);
-	cJSON_AddStringToObject(f, "topic", topic);
-	cJSON_AddStringToObject(f, "message", "disconnect");
-	cJSON_AddNumberToObject(f, "sockets", n);
-	trace_emit(app->trace, TRACE_EV_BROADCAST, f);
-	return n;
 }

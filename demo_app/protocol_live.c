@@ -1,0 +1,325 @@
+/*
+ * protocol_live.c: the "live" lws protocol, LiveView's WebSocket at
+ * /live/websocket. Checks the upgrade (path, Origin, protocol version),
+ * reassembles text messages of at most 1 MiB, queues replies and writes
+ * them from the WRITEABLE callback, closes idle or slow sockets. What a
+ * message means is live_channel.c's.
+ */
+#include "protocols.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "live_channel.h"
+#include "lws_header.h"
+
+#define MAX_MESSAGE_BYTES (1024 * 1024)
+#define MAX_QUEUED_BYTES (8 * 1024 * 1024)
+/* Phoenix's socket timeout: the client sends a heartbeat every 30 s */
+#define IDLE_TIMEOUT_SECONDS 60
+
+struct out_message {
+	unsigned char *data; /* LWS_PRE bytes of headroom, then the text */
+	size_t len;
+	struct out_message *next;
+};
+
+/* One upgraded connection. */
+struct live_conn {
+	struct lws *wsi;
+	struct live_socket *sock;
+	int established;
+	struct out_message *out, **out_tail;
+	size_t out_bytes; /* queued and not yet written */
+	struct buf rx;
+	int closing;
+	const char *close_reason; /* a string literal */
+	int peer_close_code;
+	struct live_conn *next; /* vhd->conns */
+};
+
+/*
+ * The connections of the vhost. An upgrade is confirmed before lws binds
+ * the connection to this protocol (which frees the pss of that moment), so
+ * the connection waits here until ESTABLISHED finds it by its wsi.
+ */
+struct vhd_live {
+	struct app *app;
+	struct live_conn *conns;
+	unsigned long next_id;
+};
+
+struct pss_live {
+	struct live_conn *conn;
+};
+
+/* ------------------------------------------------------------ the io */
+
+static void conn_send(void *arg, const char *text)
+{
+	struct live_conn *c = arg;
+	size_t len = strlen(text);
+
+	if (c->closing)
+		return;
+	if (c->out_bytes + len > MAX_QUEUED_BYTES) {
+		/* a client that sends but never reads: let it go */
+		c->closing = 1;
+		c->close_reason = "too slow";
+		lws_callback_on_writable(c->wsi);
+		return;
+	}
+	struct out_message *m = xcalloc(1, sizeof(*m));
+	m->data = xmalloc(LWS_PRE + len);
+	memcpy(m->data + LWS_PRE, text, len);
+	m->len = len;
+	c->out_bytes += len;
+	*c->out_tail = m;
+	c->out_tail = &m->next;
+	lws_callback_on_writable(c->wsi);
+}
+
+/* REASON: a string literal, kept. */
+static void conn_close(void *arg, const char *reason)
+{
+	struct live_conn *c = arg;
+
+	if (c->closing)
+		return;
+	c->closing = 1;
+	c->close_reason = reason;
+	lws_callback_on_writable(c->wsi);
+}
+
+/* ------------------------------------------------------------ the upgrade */
+
+/* The query argument named exactly NAME (lws_get_urlarg_by_name matches by prefix). */
+static char *query_arg(struct lws *wsi, const char *name)
+{
+	char frag[512];
+	size_t nlen = strlen(name);
+
+	for (int i = 0;; i++) {
+		int flen = lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_URI_ARGS, i);
+		if (flen <= 0)
+			return NULL;
+		if (flen >= (int)sizeof(frag))
+			continue; /* too long to be one of ours: skip it, not the rest */
+		int n = lws_hdr_copy_fragment(wsi, frag, sizeof(frag), WSI_TOKEN_HTTP_URI_ARGS, i);
+		if (n < 0)
+			return NULL;
+		if ((size_t)n > nlen && strncmp(frag, name, nlen) == 0 && frag[nlen] == '=')
+			return xstrdup(frag + nlen + 1);
+	}
+}
+
+static int refuse(struct lws *wsi, struct app *app, unsigned long id, int status, const char *why)
+{
+	live_socket_refused(app, id, status, why);
+	lws_return_http_status(wsi, (unsigned)status, why);
+	return 1;
+}
+
+/* 0: the upgrade goes on (the connection waits in VHD); else answered with a status. */
+static int confirm(struct lws *wsi, struct vhd_live *vhd)
+{
+	unsigned long id = ++vhd->next_id;
+	char *path = lws_header_dup(wsi, WSI_TOKEN_GET_URI);
+	int bad_path = !path || strcmp(path, "/live/websocket") != 0;
+	free(path);
+	if (bad_path)
+		return refuse(wsi, vhd->app, id, 404, "no socket at this path");
+
+	/* check_origin: a browser on another site must not ride the cookie */
+	char *origin = lws_header_dup(wsi, WSI_TOKEN_ORIGIN);
+	char *host = lws_header_dup(wsi, WSI_TOKEN_HOST);
+	if (origin) {
+		int ok = host && strncmp(origin, "http://", 7) == 0 && strcmp(origin + 7, host) == 0;
+		free(origin);
+		if (!ok) {
+			free(host);
+			return refuse(wsi, vhd->app, id, 403, "origin not allowed");
+		}
+	}
+	free(host);
+
+	char *vsn = query_arg(wsi, "vsn");
+	int bad_vsn = vsn && strncmp(vsn, "2.", 2) != 0;
+	free(vsn);
+	if (bad_vsn)
+		return refuse(wsi, vhd->app, id, 400, "unsupported protocol version");
+
+	struct live_conn *c = xcalloc(1, sizeof(*c));
+	c->wsi = wsi;
+	c->out_tail = &c->out;
+	buf_init(&c->rx);
+	char *cookie = lws_header_dup(wsi, WSI_TOKEN_HTTP_COOKIE);
+	char *csrf = query_arg(wsi, "_csrf_token");
+	struct live_socket_io io = {.send = conn_send, .close = conn_close, .conn = c};
+	c->sock = live_socket_new(vhd->app, id, cookie, csrf, &io);
+	free(cookie);
+	free(csrf);
+	c->next = vhd->conns;
+	vhd->conns = c;
+	return 0;
+}
+
+/* ------------------------------------------------------------ the connection */
+
+static struct live_conn *conn_of(struct vhd_live *vhd, struct lws *wsi)
+{
+	for (struct live_conn *c = vhd->conns; c; c = c->next)
+		if (c->wsi == wsi)
+			return c;
+	return NULL;
+}
+
+static void conn_free(struct vhd_live *vhd, struct live_conn *c)
+{
+	const char *reason = c->established ? c->close_reason : NULL;
+
+	live_socket_free(c->sock, c->established, reason, c->peer_close_code);
+	for (struct live_conn **pp = &vhd->conns; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	while (c->out) {
+		struct out_message *m = c->out;
+		c->out = m->next;
+		free(m->data);
+		free(m);
+	}
+	buf_release(&c->rx);
+	free(c);
+}
+
+static int conn_receive(struct live_conn *c, const void *in, size_t len)
+{
+	/* any message proves the client alive: close it only after a silence */
+	lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, IDLE_TIMEOUT_SECONDS);
+	if (c->rx.len + len > MAX_MESSAGE_BYTES) {
+		live_socket_error(c->sock, "message too big");
+		lws_close_reason(c->wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+				 (unsigned char *)"message too big", 15);
+		c->close_reason = "message too big";
+		return -1;
+	}
+	buf_add(&c->rx, in, len);
+	if (!lws_is_final_fragment(c->wsi) || lws_remaining_packet_payload(c->wsi))
+		return 0;
+	live_socket_message(c->sock, buf_str(&c->rx), c->rx.len);
+	buf_reset(&c->rx);
+	return 0;
+}
+
+static int conn_writeable(struct live_conn *c)
+{
+	if (c->out) {
+		struct out_message *m = c->out;
+		int n = lws_write(c->wsi, m->data + LWS_PRE, m->len, LWS_WRITE_TEXT);
+		c->out_bytes -= m->len;
+		c->out = m->next;
+		if (!c->out)
+			c->out_tail = &c->out;
+		free(m->data);
+		free(m);
+		if (n < 0)
+			return -1;
+		if (c->out || c->closing)
+			lws_callback_on_writable(c->wsi);
+		return 0;
+	}
+	if (c->closing) {
+		lws_close_reason(c->wsi, LWS_CLOSE_STATUS_NORMAL, (unsigned char *)c->close_reason,
+				 strlen(c->close_reason));
+		return -1;
+	}
+	return 0;
+}
+
+static int callback_live(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+			 size_t len)
+{
+	struct pss_live *pss = user;
+	/* by name: lws also calls a protocol for a connection bound to another
+	 * (a bind or a close), and lws_get_protocol(wsi) then names that one */
+	struct lws_vhost *vh = lws_get_vhost(wsi); /* NULL for the context's own calls */
+	const struct lws_protocols *self = vh ? lws_vhost_name_to_protocol(vh, "live") : NULL;
+	struct vhd_live *vhd = self ? lws_protocol_vh_priv_get(vh, self) : NULL;
+
+	if (reason == LWS_CALLBACK_PROTOCOL_INIT) {
+		vhd = self ? lws_protocol_vh_priv_zalloc(vh, self, sizeof(*vhd)) : NULL;
+		if (!vhd)
+			return -1;
+		vhd->app = lws_context_user(lws_get_context(wsi));
+		return 0;
+	}
+	if (!vhd) /* not a call for a connection of this vhost */
+		return lws_callback_http_dummy(wsi, reason, user, in, len);
+
+	switch (reason) {
+
+	case LWS_CALLBACK_PROTOCOL_DESTROY:
+		/* lws closed every connection before: nothing should be left */
+		while (vhd->conns)
+			conn_free(vhd, vhd->conns);
+		return 0;
+
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		if (!in || strcmp(in, "websocket") != 0)
+			return lws_return_http_status(wsi, 400, "only websocket upgrades"), 1;
+		return confirm(wsi, vhd);
+
+	case LWS_CALLBACK_ESTABLISHED:
+		pss->conn = conn_of(vhd, wsi);
+		if (!pss->conn)
+			return -1;
+		pss->conn->established = 1;
+		lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, IDLE_TIMEOUT_SECONDS);
+		return 0;
+
+	case LWS_CALLBACK_WSI_DESTROY: {
+		/* an upgrade that was confirmed but never established */
+		struct live_conn *c = conn_of(vhd, wsi);
+		if (c && !c->established)
+			conn_free(vhd, c);
+		return 0;
+	}
+
+	case LWS_CALLBACK_RECEIVE:
+		return pss && pss->conn ? conn_receive(pss->conn, in, len) : -1;
+
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return pss && pss->conn ? conn_writeable(pss->conn) : 0;
+
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		if (pss && pss->conn) {
+			const unsigned char *p = in;
+			if (len >= 2)
+				pss->conn->peer_close_code = p[0] << 8 | p[1];
+			if (!pss->conn->close_reason)
+				pss->conn->close_reason = "client closed";
+		}
+		return 0;
+
+	case LWS_CALLBACK_CLOSED:
+		if (pss && pss->conn)
+			conn_free(vhd, pss->conn);
+		if (pss)
+			pss->conn = NULL;
+		return 0;
+
+	default:
+		break;
+	}
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+const struct lws_protocols protocol_live = {
+	.name = "live",
+	.callback = callback_live,
+	.per_session_data_size = sizeof(struct pss_live),
+};
