@@ -82,6 +82,36 @@ test_expect_success 'no Origin (a non-browser client) is accepted' '
 	printf "%s\n" open "reply ok {}" "closed by us" >expected && test_cmp expected out
 '
 
+# keep_alive_upgrade: on one connection, a page, then the socket's upgrade
+# and a heartbeat (a frame masked with zeros); prints both status lines and
+# the reply's payload. Each read waits for its bytes, 5 s at most.
+keep_alive_upgrade() {
+	local hostport=${URL#http://} line len=0 h hb='[null,"1","phoenix","heartbeat",{}]'
+	exec 3<>"/dev/tcp/${hostport%:*}/${hostport#*:}" || return 1
+	printf "GET /users/log_in HTTP/1.1\r\nHost: %s\r\n\r\n" "$hostport" >&3
+	IFS= read -r -t 5 line <&3 && printf "%s\n" "${line%$'\r'}"
+	while IFS= read -r -t 5 h <&3; do
+		h=${h%$'\r'}
+		[ -n "$h" ] || break
+		case $h in content-length:*) len=${h#content-length: } ;; esac
+	done
+	head -c "$len" <&3 >/dev/null
+	printf "GET /live/websocket?vsn=2.0.0 HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n" "$hostport" >&3
+	IFS= read -r -t 5 line <&3 && printf "%s\n" "${line%$'\r'}"
+	while IFS= read -r -t 5 h <&3; do [ -n "${h%$'\r'}" ] || break; done
+	printf "\x81\x$(printf %02x $((128 + ${#hb})))\0\0\0\0%s" "$hb" >&3
+	len=$(head -c 2 <&3 | od -An -tu1 | awk "{print \$2}")
+	head -c "$len" <&3 && echo
+	exec 3>&-
+}
+
+test_expect_success 'an upgrade on a connection that served a page first is the live socket'"'"'s' '
+	keep_alive_upgrade >out &&
+	printf "%s\n" "HTTP/1.1 200 OK" "HTTP/1.1 101 Switching Protocols" \
+		"[null,\"1\",\"phoenix\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}]" >expected &&
+	test_cmp expected out
+'
+
 test_expect_success 'live navigation into the same live_session joins; into another is unauthorized' '
 	page /assign_new/mission &&
 	same=$(jq -cn --arg u "$URL/assign_new/dossier" --arg s "$SESSION" --arg t "$TOKEN" "{redirect: \$u, session: \$s, static: null, params: {_csrf_token: \$t}}") &&
