@@ -387,25 +387,6 @@ static int word_in(const char *w, const char *const *list, size_t n)
 	return -1;
 }
 
-/* ------------------------------------------------------------ allocation */
-
-static char *dup_n(struct parser *p, const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-	if (!d) {
-		fail_oom(p);
-		return NULL;
-	}
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
-static char *dup_s(struct parser *p, const char *s)
-{
-	return dup_n(p, s, strlen(s));
-}
-
 /* ------------------------------------------------------------ lines and words */
 
 /* Check the bytes of the current line: length, NUL, UTF-8, control characters. */
@@ -637,8 +618,7 @@ static struct step *new_step(struct parser *p, enum step_kind kind)
 	st->line = p->line.lineno;
 	st->column = p->tok[0].col;
 	st->connected = -1;
-	if (!(st->text = dup_n(p, p->line.text, p->line.len)))
-		return NULL;
+	st->text = xstrndup(p->line.text, p->line.len);
 	return st;
 }
 
@@ -721,8 +701,8 @@ static int parse_fixed(struct parser *p, const struct syntax *s)
 		const struct token *t = &p->tok[first + (size_t)i];
 		if (s->arg[i].type == ARG_NUMBER)
 			st->number = number;
-		else if (!(*out[nout++] = dup_n(p, t->val, t->len)))
-			return -1;
+		else
+			*out[nout++] = xstrndup(t->val, t->len);
 	}
 	return 0;
 }
@@ -863,17 +843,16 @@ static int parse_expect_queries(struct parser *p, const struct syntax *s)
 	struct step *st = new_step(p, STEP_EXPECT_QUERIES);
 	if (!st)
 		return -1;
-	if (phase && !(st->phase_glob = dup_s(p, strchr(phase->val, '=') + 1)))
-		return -1;
-	if (source && !(st->source = dup_s(p, strchr(source->val, '=') + 1)))
-		return -1;
+	if (phase)
+		st->phase_glob = xstrdup(strchr(phase->val, '=') + 1);
+	if (source)
+		st->source = xstrdup(strchr(source->val, '=') + 1);
 	size_t n = bare ? 1 : nper;
 	if (!(st->counts = calloc(n, sizeof(*st->counts))))
 		return fail_oom(p);
 	if (bare) {
 		st->ncounts = 1;
-		if (!(st->counts[0].variant = dup_s(p, "")))
-			return -1;
+		st->counts[0].variant = xstrdup("");
 		st->counts[0].n = bare_n;
 		return 0;
 	}
@@ -884,8 +863,7 @@ static int parse_expect_queries(struct parser *p, const struct syntax *s)
 				continue;
 			struct expect_count *c = &st->counts[st->ncounts++];
 			c->n = per_n[v];
-			if (!(c->variant = dup_s(p, sc->variants[v])))
-				return -1;
+			c->variant = xstrdup(sc->variants[v]);
 		}
 	}
 	return 0;
@@ -971,11 +949,10 @@ static int parse_expect_assign_new(struct parser *p, const struct syntax *s)
 	if (!st)
 		return -1;
 	st->connected = connected;
-	if (!(st->arg1 = dup_n(p, key->val, key->len)) ||
-	    !(st->arg2 = dup_s(p, assign_sources[source])))
-		return -1;
-	if (view && !(st->view = dup_s(p, strchr(view->val, '=') + 1)))
-		return -1;
+	st->arg1 = xstrndup(key->val, key->len);
+	st->arg2 = xstrdup(assign_sources[source]);
+	if (view)
+		st->view = xstrdup(strchr(view->val, '=') + 1);
 	return 0;
 }
 
@@ -1013,8 +990,7 @@ static int parse_variants(struct parser *p)
 	if (!(sc->variants = calloc(n, sizeof(*sc->variants))))
 		return fail_oom(p);
 	for (size_t i = 0; i < n; i++) {
-		if (!(sc->variants[i] = dup_s(p, variant_names[order[i]])))
-			return -1;
+		sc->variants[i] = xstrdup(variant_names[order[i]]);
 		sc->nvariants++;
 	}
 	return 0;
@@ -1032,8 +1008,8 @@ static int parse_text_header(struct parser *p, const char *name, char **out)
 	if (check_missing(p, 1, 1, argname, name, usage) < 0 ||
 	    check_extra(p, 1, 1, name, usage) < 0)
 		return -1;
-	*out = dup_n(p, p->tok[1].val, p->tok[1].len);
-	return *out ? 0 : -1;
+	*out = xstrndup(p->tok[1].val, p->tok[1].len);
+	return 0;
 }
 
 static int parse_header(struct parser *p, const char *name, int *seen_line)
@@ -1078,8 +1054,7 @@ static int start_steps(struct parser *p)
 	if (!(sc->variants = calloc(2, sizeof(*sc->variants))))
 		return fail_oom(p);
 	for (size_t i = 0; i < 2; i++) {
-		if (!(sc->variants[i] = dup_s(p, variant_names[i])))
-			return -1;
+		sc->variants[i] = xstrdup(variant_names[i]);
 		sc->nvariants++;
 	}
 	return 0;
@@ -1237,7 +1212,8 @@ static int parse_buffer(const char *name, const char *text, size_t len, struct s
 		err[0] = '\0';
 	p.tok = calloc(SC_MAX_TOKENS, sizeof(*p.tok));
 	p.scratch = malloc(2 * SC_MAX_LINE + 2);
-	if (!p.tok || !p.scratch || !(sc->path = dup_s(&p, p.name))) {
+	sc->path = xstrdup(p.name);
+	if (!p.tok || !p.scratch) {
 		fail_oom(&p);
 		goto out;
 	}

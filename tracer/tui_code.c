@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "variant.h"
 #include "view_text.h"
 
 /* What a line of code does, for matching events to it. */
@@ -70,24 +71,26 @@ static const struct line code_assign_new[] = {PLUG_LINES, MOUNT_ASSIGN_NEW_LINES
 static const struct line code_on_mount[] = {PLUG_LINES, HOOK_LINES, MOUNT_ASSIGN_NEW_LINES};
 static const struct line code_on_mount_assign[] = {PLUG_LINES, HOOK_LINES, MOUNT_ASSIGN_LINES};
 
-static const struct {
-	const char *variant;
+#define PROGRAM(lines) {lines, sizeof(lines) / sizeof(lines[0])}
+
+struct program {
 	const struct line *lines;
 	size_t n;
-} programs[] = {
-	{"assign", code_assign, sizeof(code_assign) / sizeof(code_assign[0])},
-	{"assign_new", code_assign_new, sizeof(code_assign_new) / sizeof(code_assign_new[0])},
-	{"on_mount", code_on_mount, sizeof(code_on_mount) / sizeof(code_on_mount[0])},
-	{"on_mount_assign", code_on_mount_assign,
-	 sizeof(code_on_mount_assign) / sizeof(code_on_mount_assign[0])},
 };
 
-static int program_of(const char *variant)
+/* A variant's code follows from its two choices (common/variant.h): the hook or not, and mount's call. */
+static const struct program programs[2][2] = {
+	[0][MOUNT_ASSIGN] = PROGRAM(code_assign),
+	[0][MOUNT_ASSIGN_NEW] = PROGRAM(code_assign_new),
+	[1][MOUNT_ASSIGN] = PROGRAM(code_on_mount_assign),
+	[1][MOUNT_ASSIGN_NEW] = PROGRAM(code_on_mount),
+};
+
+/* The code of the variant named VARIANT, or NULL for a name the table does not know. */
+static const struct program *program_of(const char *variant)
 {
-	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++)
-		if (strcmp(programs[i].variant, variant) == 0)
-			return (int)i;
-	return -1;
+	const struct variant *v = variant_find(variant, strlen(variant));
+	return v ? &programs[v->on_mount_hook != 0][v->mount_user] : NULL;
 }
 
 /* The line an event belongs to. */
@@ -128,9 +131,10 @@ int tui_code_height(const struct tui *t)
 {
 	size_t most = 0;
 	for (size_t c = 0; c < model_column_count(t->m); c++) {
-		int p = program_of(model_variant(t->m, (size_t)model_column_variant(t->m, c)));
-		if (p >= 0 && programs[p].n > most)
-			most = programs[p].n;
+		const struct program *p =
+			program_of(model_variant(t->m, (size_t)model_column_variant(t->m, c)));
+		if (p && p->n > most)
+			most = p->n;
 	}
 	return (int)most + 1;
 }
@@ -152,15 +156,15 @@ void tui_code_draw(struct tui *t)
 	attroff(t->focus == TF_CODE ? A_BOLD : A_DIM);
 	for (size_t c = 0; c < model_column_count(m); c++) {
 		const char *variant = model_variant(m, (size_t)model_column_variant(m, c));
-		int p = program_of(variant);
+		const struct program *p = program_of(variant);
 		uint32_t ev = sel.row < n ? rows[sel.row].ev[c] : MODEL_NONE;
 		enum role want = ev != MODEL_NONE ? role_of(m, ev) : R_NONE;
-		if (p < 0) {
+		if (!p) {
 			tui_put(y + 1, t->colx[c], "(no code known for this variant)", t->colw);
 			continue;
 		}
-		for (int i = 0; i + 1 < h && (size_t)(t->code_scroll + i) < programs[p].n; i++) {
-			const struct line *l = &programs[p].lines[t->code_scroll + i];
+		for (int i = 0; i + 1 < h && (size_t)(t->code_scroll + i) < p->n; i++) {
+			const struct line *l = &p->lines[t->code_scroll + i];
 			int hot = want != R_NONE && l->role == want;
 			if (hot)
 				attron(tui_attr(t, ev != MODEL_NONE && (model_event(m, ev)->flags & ME_AVOIDED)

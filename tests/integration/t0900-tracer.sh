@@ -125,6 +125,14 @@ test_expect_success 'the code pane shows each variant'"'"'s mount; a is all the 
 	grep -qE "^  assign +│ assign_new +2 of 4 variants" screen
 '
 
+test_expect_success 'with every variant, the code pane shows the on_mount hook of the two that have one' '
+	test_when_finished "keys c a" &&
+	keys a c &&
+	grep -qE "^  assign +│ assign_new +│ on_mount +│ on_mount_assign" screen &&
+	test "$(grep -o "def on_mount(:mount_curren" screen | wc -l)" -eq 2 &&
+	test "$(grep -o "def fetch_current_user(con" screen | wc -l)" -eq 4
+'
+
 test_expect_success 'the detail pane shows the selected query in full' '
 	keys g "}" n Enter &&
 	grep -q "detail (Enter closes" screen &&
