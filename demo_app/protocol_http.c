@@ -292,19 +292,13 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 			 size_t len)
 {
 	struct pss_http *pss = user;
-	/* by name: lws also calls a protocol for a connection bound to another
-	 * (a bind or a close), and lws_get_protocol(wsi) then names that one */
-	struct lws_vhost *vh = lws_get_vhost(wsi); /* NULL for the context's own calls */
-	const struct lws_protocols *self = vh ? lws_vhost_name_to_protocol(vh, "http") : NULL;
-	struct vhd_http *vhd = self ? lws_protocol_vh_priv_get(vh, self) : NULL;
+	int init = reason == LWS_CALLBACK_PROTOCOL_INIT;
+	struct vhd_http *vhd = protocol_vhd(wsi, "http", init ? sizeof(*vhd) : 0);
 
-	if (reason == LWS_CALLBACK_PROTOCOL_INIT) {
-		vhd = self ? lws_protocol_vh_priv_zalloc(vh, self, sizeof(*vhd)) : NULL;
-		if (!vhd)
-			return -1;
+	if (init && vhd)
 		vhd->app = lws_context_user(lws_get_context(wsi));
-		return 0;
-	}
+	if (init)
+		return vhd ? 0 : -1;
 	if (!vhd) /* not a call for a connection of this vhost */
 		return lws_callback_http_dummy(wsi, reason, user, in, len);
 

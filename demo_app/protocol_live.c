@@ -244,19 +244,13 @@ static int callback_live(struct lws *wsi, enum lws_callback_reasons reason, void
 			 size_t len)
 {
 	struct pss_live *pss = user;
-	/* by name: lws also calls a protocol for a connection bound to another
-	 * (a bind or a close), and lws_get_protocol(wsi) then names that one */
-	struct lws_vhost *vh = lws_get_vhost(wsi); /* NULL for the context's own calls */
-	const struct lws_protocols *self = vh ? lws_vhost_name_to_protocol(vh, "live") : NULL;
-	struct vhd_live *vhd = self ? lws_protocol_vh_priv_get(vh, self) : NULL;
+	int init = reason == LWS_CALLBACK_PROTOCOL_INIT;
+	struct vhd_live *vhd = protocol_vhd(wsi, "live", init ? sizeof(*vhd) : 0);
 
-	if (reason == LWS_CALLBACK_PROTOCOL_INIT) {
-		vhd = self ? lws_protocol_vh_priv_zalloc(vh, self, sizeof(*vhd)) : NULL;
-		if (!vhd)
-			return -1;
+	if (init && vhd)
 		vhd->app = lws_context_user(lws_get_context(wsi));
-		return 0;
-	}
+	if (init)
+		return vhd ? 0 : -1;
 	if (!vhd) /* not a call for a connection of this vhost */
 		return lws_callback_http_dummy(wsi, reason, user, in, len);
 

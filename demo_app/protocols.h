@@ -15,4 +15,14 @@ extern const struct lws_protocols protocol_http;
 /* LiveView's socket, /live/websocket (protocol_live.c). */
 extern const struct lws_protocols protocol_live;
 
+/*
+ * The per-vhost data of the protocol NAME, for a callback on WSI: made
+ * (SIZE bytes, zeroed) when SIZE > 0, at LWS_CALLBACK_PROTOCOL_INIT, else
+ * the one made then. Found by name, not by lws_get_protocol(wsi): lws also
+ * calls a protocol for a connection bound to another one (WSI_DESTROY goes
+ * to the first protocol). NULL when there is none, or for the context's
+ * own calls, which have no vhost.
+ */
+void *protocol_vhd(struct lws *wsi, const char *name, size_t size);
+
 #endif
