@@ -517,7 +517,58 @@ struct lvc *lvc_new(const char *base_url, char *err, size_t errlen)
 	return c;
 }
 
-void lvc_socket_free_all(struct lvc_socket *s);
+/* METHOD is a token, PATH starts with '/' and has only visible ASCII,
+ * headers are "name: value" without line breaks. */
+int lvc_request_ok(const char *method, const char *path, const char *const *headers,
+		      char *err, size_t errlen)
+{
+	if (!method || !*method || strlen(method) > 16) {
+		snprintf(err, errlen, "bad method '%.20s'", method ? method : "(null)");
+		return -1;
+	}
+	for (const char *p = method; *p; p++)
+		if (!lvc_is_token_char((unsigned char)*p)) {
+			snprintf(err, errlen, "bad method '%.20s'", method);
+			return -1;
+		}
+	if (!path || path[0] != '/' || strlen(path) > 1900) {
+		snprintf(err, errlen, "bad path '%.60s': it must start with '/' and be shorter than 1900 bytes",
+			 path ? path : "(null)");
+		return -1;
+	}
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p <= 32 || *p >= 127) {
+			snprintf(err, errlen, "bad path '%.60s': spaces and control characters must be percent-encoded",
+				 path);
+			return -1;
+		}
+	for (const char *const *h = headers; h && *h; h++) {
+		const char *colon = strchr(*h, ':');
+		if (!colon || colon == *h || strpbrk(*h, "\r\n")) {
+			snprintf(err, errlen, "bad header '%.60s': expected 'name: value'", *h);
+			return -1;
+		}
+		for (const char *p = *h; p < colon; p++)
+			if (!lvc_is_token_char((unsigned char)*p)) {
+				snprintf(err, errlen, "bad header name in '%.60s'", *h);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+void lvc_socket_free_all(struct lvc_socket *s)
+{
+	while (s->out) {
+		struct out_msg *m = s->out;
+		s->out = m->next;
+		free(m);
+	}
+	lvc_queue_clear(&s->replies);
+	lvc_queue_clear(&s->pushes);
+	buf_release(&s->rx);
+	free(s);
+}
 
 void lvc_free(struct lvc *c)
 {

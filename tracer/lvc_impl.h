@@ -119,8 +119,10 @@ int lvc_is_token_char(unsigned char ch);
 int lvc_is_space(char ch);
 void lvc_txn_fail(struct txn *t, const char *why);
 void lvc_queue_clear(struct msg_queue *q);
+/* lvc_core.c: 0 when METHOD, PATH and HEADERS can go on the wire as they are, else -1 and ERR. */
 int lvc_request_ok(const char *method, const char *path, const char *const *headers,
 		      char *err, size_t errlen);
+/* lvc_core.c: free S, its queues and buffers (it is no longer in its client's list). */
 void lvc_socket_free_all(struct lvc_socket *s);
 
 #endif

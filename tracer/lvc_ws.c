@@ -6,19 +6,6 @@
  */
 #include "lvc_impl.h"
 
-void lvc_socket_free_all(struct lvc_socket *s)
-{
-	while (s->out) {
-		struct out_msg *m = s->out;
-		s->out = m->next;
-		free(m);
-	}
-	lvc_queue_clear(&s->replies);
-	lvc_queue_clear(&s->pushes);
-	buf_release(&s->rx);
-	free(s);
-}
-
 static void socket_unlink(struct lvc_socket *s)
 {
 	for (struct lvc_socket **pp = &s->conn.c->sockets; *pp; pp = &(*pp)->next)

@@ -16,7 +16,6 @@
 
 #include "lv_client.h"
 #include "util.h"
-#include "runner.h"
 
 
 #define MAX_CHILDREN 8
@@ -256,7 +255,7 @@ static int join(struct browser *b, struct chan *ch, const char *url, const char 
 		return -1;
 	}
 	b->want.joins++;
-	cJSON *reply = lvc_socket_await_reply(b->sock, ref, RUNNER_STEP_TIMEOUT_MS);
+	cJSON *reply = lvc_socket_await_reply(b->sock, ref, RUN_STEP_TIMEOUT_MS);
 	if (!reply) {
 		snprintf(b->err, b->errlen, "no reply to the join of %s%s", ch->topic,
 			 lvc_socket_closed(b->sock) ? " (the server closed the socket)" : "");
@@ -420,7 +419,7 @@ static int leave(struct browser *b, struct chan *ch)
 		snprintf(b->err, b->errlen, "cannot send phx_leave on %s", ch->topic);
 		return -1;
 	}
-	cJSON *reply = lvc_socket_await_reply(b->sock, ref, RUNNER_STEP_TIMEOUT_MS);
+	cJSON *reply = lvc_socket_await_reply(b->sock, ref, RUN_STEP_TIMEOUT_MS);
 	cJSON_Delete(reply);
 	ch->joined = 0;
 	if (!reply)
@@ -485,7 +484,7 @@ static int push_and_check(struct browser *b, struct chan *ch, const char *event,
 		snprintf(b->err, b->errlen, "cannot send %s on %s", event, ch->topic);
 		return -1;
 	}
-	cJSON *reply = lvc_socket_await_reply(b->sock, ref, RUNNER_STEP_TIMEOUT_MS);
+	cJSON *reply = lvc_socket_await_reply(b->sock, ref, RUN_STEP_TIMEOUT_MS);
 	if (!reply) {
 		snprintf(b->err, b->errlen, "no reply to %s on %s", event, ch->topic);
 		return -1;
@@ -588,7 +587,7 @@ struct browser *browser_new(const char *url, const char *variant, const char *db
 		free(b);
 		return NULL;
 	}
-	lvc_set_timeout(b->c, RUNNER_STEP_TIMEOUT_MS);
+	lvc_set_timeout(b->c, RUN_STEP_TIMEOUT_MS);
 	return b;
 }
 
@@ -632,7 +631,7 @@ int browser_step(struct browser *b, const struct step *st, int checked, struct b
 		rc = form_step(b, NULL, "/users/log_out", "delete", NULL);
 		if (rc == 0 && connected) {
 			/* the broadcast closes this login's sockets: wait for ours */
-			if (lvc_socket_await_close(b->sock, RUNNER_STEP_TIMEOUT_MS) < 0) {
+			if (lvc_socket_await_close(b->sock, RUN_STEP_TIMEOUT_MS) < 0) {
 				snprintf(b->err, b->errlen, "log out did not close the socket");
 				rc = -1;
 			} else {

@@ -14,6 +14,9 @@
 #include "expect.h"
 #include "scenario.h"
 
+/* How long one step may take: a page, a reply, lvdemo's start or its trace catching up. */
+#define RUN_STEP_TIMEOUT_MS 5000
+
 /* How many events of each kind a step must find in the trace before it is over. */
 struct browser_wants {
 	size_t stops;	    /* endpoint.stop: one per HTTP request */

@@ -223,7 +223,7 @@ int tail_wait(struct variant_run *v, struct tail *t, size_t since, const char *e
 		int left = (int)((deadline - run_now_us()) / 1000);
 		if (left <= 0) {
 			snprintf(err, errlen, "timed out after %d ms waiting for %zu %s event(s) in the trace",
-				 RUNNER_STEP_TIMEOUT_MS, want, event);
+				 RUN_STEP_TIMEOUT_MS, want, event);
 			return -1;
 		}
 		struct pollfd pfd = {.fd = t->inotify, .events = POLLIN};

@@ -86,7 +86,7 @@ static int run_step(struct ctx *x, const struct scenario *sc, size_t index)
 	}
 
 	/* the step is over when its closing events are in the trace */
-	long long deadline = run_now_us() + RUNNER_STEP_TIMEOUT_MS * 1000LL;
+	long long deadline = run_now_us() + RUN_STEP_TIMEOUT_MS * 1000LL;
 	const struct {
 		const char *event;
 		size_t count;
@@ -130,7 +130,7 @@ static void *variant_thread(void *p)
 	if (lvdemo_start(v, a->lvdemo, a->run->tmpdir, v->error, sizeof(v->error)) < 0 ||
 	    tail_open(&x.tail, v->trace_path, v->error, sizeof(v->error)) < 0 ||
 	    tail_wait(v, &x.tail, 0, TRACE_EV_TRACE_START, 1,
-		      run_now_us() + RUNNER_STEP_TIMEOUT_MS * 1000LL, v->error, sizeof(v->error)) < 0 ||
+		      run_now_us() + RUN_STEP_TIMEOUT_MS * 1000LL, v->error, sizeof(v->error)) < 0 ||
 	    !(x.b = browser_new(v->url, v->variant, v->db_path, v->error, sizeof(v->error)))) {
 		v->error_step = 0;
 		goto out;

@@ -13,10 +13,10 @@
 #include <sys/types.h>
 
 #include "expect.h"
+#include "run_browser.h"
 #include "scenario.h"
 #include "trace.h"
 
-#define RUNNER_STEP_TIMEOUT_MS 5000
 
 struct variant_run {
 	const char *variant;
