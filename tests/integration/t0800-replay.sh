@@ -44,7 +44,18 @@ test_expect_success '--variants chooses the columns and their order; --all shows
 	grep -q "^on_mount_assign  *| assign$" out &&
 	grep -q "^total  on_mount_assign 4  assign 3 " out &&
 	"$LVTRACE" replay --plain --all --width 160 "$TRASH/01-first-visit.jsonl" >all &&
-	grep -q "^total  assign 3  assign_new 2  on_mount 2  on_mount_assign 4 " all
+	grep -q "^total  assign 3  assign_new 2  on_mount 2  on_mount_assign 4 " all &&
+	# each compared with the first column, assign
+	grep -A1 "^total" all | tr -d "\n" | tr -s " " |
+		grep -q "assign_new: 1 fewer than assign; on_mount: 1 fewer than assign; on_mount_assign: 1 more than assign)$"
+'
+
+test_expect_success '--all lines the four columns up row by row (its golden file)' '
+	for name in 01-first-visit 07-nested-child; do
+		"$LVTRACE" replay --plain --all --width 160 "$TRASH/$name.jsonl" >"$TRASH/$name-all.plain" &&
+		if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then cp "$TRASH/$name-all.plain" "$TEST_ROOT/tests/golden/$name-all.plain"; fi &&
+		test_cmp "$TEST_ROOT/tests/golden/$name-all.plain" "$TRASH/$name-all.plain" || return 1
+	done
 '
 
 test_expect_success 'a variant the trace does not have is a usage error' '
@@ -55,7 +66,11 @@ test_expect_success 'a variant the trace does not have is a usage error' '
 test_expect_success 'without --times no timings; with it, durations' '
 	test_must_fail grep -q "[0-9]us" "$TRASH/01-first-visit.plain" &&
 	"$LVTRACE" replay --plain --times "$TRASH/01-first-visit.jsonl" >out &&
-	grep -q "users_tokens ([0-9]*us): SELECT" out
+	grep -q "users_tokens ([0-9]*us): SELECT" out &&
+	# a query shows the time SQLite took for it: its total_us
+	t=$(jq -r "select(.event == \"repo.query\" and .variant == \"assign\" and .source == \"users_tokens\" and (.sql | startswith(\"SELECT\"))) | .total_us" \
+		"$TRASH/01-first-visit.jsonl" | head -n 1) &&
+	grep -q "users_tokens (${t}us): SELECT" out
 '
 
 test_expect_success 'notes and step texts are wrapped, never cut, even narrow' '
@@ -77,7 +92,8 @@ test_expect_success 'a bad line mid-trace: what precedes it is shown, then FILE:
 	printf "{\"seq\":999999,\"t_us\":1,\"event\":\"x\",\"conn\":\"app\"\n" >>cut.jsonl &&
 	tail -n +301 "$TRASH/01-first-visit.jsonl" >>cut.jsonl &&
 	test_expect_code 1 "$LVTRACE" replay --plain cut.jsonl >out 2>err &&
-	grep -q "^lvtrace: cut.jsonl:301:[0-9]*: not valid JSON$" err &&
+	# the column one past the line'"'"'s 46 bytes: where the closing brace is missing
+	grep -q "^lvtrace: cut.jsonl:301:47: not valid JSON$" err &&
 	grep -q "^== step 1/" out
 '
 
@@ -103,6 +119,19 @@ test_expect_success 'hostile traces: a long kind, a huge step number, a 2 MB lin
 	{ echo "$HEAD"; printf "{\"seq\":2,\"t_us\":1,\"event\":\"x\",\"conn\":\"app\",\"pad\":\"%s\"}\n" "$(head -c 2000000 /dev/zero | tr "\0" p)"; } >wide.jsonl &&
 	test_expect_code 1 "$LVTRACE" replay --plain wide.jsonl >out 2>err &&
 	grep -q "wide.jsonl:2:1: line longer than 1048576 bytes" err
+'
+
+test_expect_success 'lines that are JSON but break the format: a repeated seq, a missing or negative t_us' '
+	{ echo "$HEAD"; echo "{\"seq\":2,\"t_us\":1,\"event\":\"x\",\"conn\":\"app\"}";
+	  echo "{\"seq\":2,\"t_us\":2,\"event\":\"y\",\"conn\":\"app\"}"; } >dup.jsonl &&
+	test_expect_code 1 "$LVTRACE" replay --plain dup.jsonl >out 2>err &&
+	grep -q "^lvtrace: dup.jsonl:3:1: seq 2 does not follow 2" err &&
+	{ echo "$HEAD"; echo "{\"seq\":2,\"event\":\"x\",\"conn\":\"app\"}"; } >no-t.jsonl &&
+	test_expect_code 1 "$LVTRACE" replay --plain no-t.jsonl >out 2>err &&
+	grep -q "^lvtrace: no-t.jsonl:2:1: member .t_us. is missing" err &&
+	{ echo "$HEAD"; echo "{\"seq\":2,\"t_us\":-5,\"event\":\"x\",\"conn\":\"app\"}"; } >neg.jsonl &&
+	test_expect_code 1 "$LVTRACE" replay --plain neg.jsonl >out 2>err &&
+	grep -q "^lvtrace: neg.jsonl:2:1: .t_us. must be a whole number of microseconds" err
 '
 
 test_expect_success 'a trace cut short after a line is replayed, with a warning' '
