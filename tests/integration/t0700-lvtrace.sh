@@ -45,6 +45,22 @@ test_expect_success 'check exits 1 on a failure, 0 when all hold' '
 	"$LVTRACE" check right.scenario >/dev/null
 '
 
+test_expect_success 'run without a terminal: the summary counts since the mark, exit 1 on a failure, 0 when all hold' '
+	cd "$TRASH" &&
+	test_expect_code 1 "$LVTRACE" run --no-tracer -o w.jsonl wrong.scenario >summary &&
+	grep -q "^ *queries since mark \"page load\" *3 *2$" summary &&
+	grep -q "^ *7  expect queries 2  *FAIL 3!=2  *ok 2$" summary &&
+	"$LVTRACE" run --no-tracer -o r.jsonl right.scenario >summary
+'
+
+test_expect_success 'check --tap numbers the scenarios from 1 and plans them' '
+	cd "$TRASH" &&
+	test_expect_code 1 "$LVTRACE" check --tap wrong.scenario right.scenario >tap &&
+	grep -q "^not ok 1 - wrong.scenario " tap &&
+	grep -q "^ok 2 - right.scenario " tap &&
+	grep -qx "1..2" tap
+'
+
 test_expect_success 'a malformed file: file:line:column, the line, a caret, a suggestion; nothing runs' '
 	cd "$TRASH" &&
 	printf "title \"x\"\nvisit /mission\nnavigat /dossier\n" >typo.scenario &&
@@ -105,7 +121,12 @@ test_expect_success '--junit writes a JUnit report' '
 	head -n 1 report.xml | grep -q "^<?xml" &&
 	test "$(grep -c "<testcase " report.xml)" = 2 &&
 	test "$(grep -c "<failure " report.xml)" = 1 &&
-	grep -q "</testsuite>" report.xml
+	grep -q "</testsuite>" report.xml &&
+	# what the report quotes is escaped: a file named with XML'"'"'s own characters
+	cp wrong.scenario "a&<b>.scenario" &&
+	test_expect_code 1 "$LVTRACE" check --junit amp.xml "a&<b>.scenario" >/dev/null &&
+	grep -q "a&amp;&lt;b&gt;.scenario" amp.xml &&
+	test_must_fail grep -q "a&<b>" amp.xml
 '
 
 test_expect_success '-v lists the queries of passing expectations too' '
