@@ -147,6 +147,12 @@ test_expect_success 'a terminal too small says so, and the screen comes back' '
 	wait_for "terminal too small \(need 60x[0-9]+\)" &&
 	grep -q "this one is 50x12; q quits" screen &&
 	tm resize-window -t lv -x 120 -y 40 &&
+	wait_for "step 5 / 15" &&
+	# wide enough but too short: the height alone says so too
+	tm resize-window -t lv -x 120 -y 12 &&
+	wait_for "terminal too small \(need 120x[0-9]+\)" &&
+	grep -q "this one is 120x12; q quits" screen &&
+	tm resize-window -t lv -x 120 -y 40 &&
 	wait_for "step 5 / 15"
 '
 

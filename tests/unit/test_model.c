@@ -349,12 +349,27 @@ static void test_cursor_motions(void **state)
 
 	/* [ hides this step: the cursor at the end of the step before */
 	assert_true(model_prev_step(m));
-	assert_int_equal(model_cursor(m).step, step_named(m, "note \"the plug, then the mount\""));
+	uint32_t note = step_named(m, "note \"the plug, then the mount\"");
+	uint32_t nnote = 0;
+	model_rows(m, note, &nnote);
+	assert_int_equal(model_cursor(m).step, note);
+	assert_int_equal(model_cursor(m).row, nnote - 1);
 	assert_true(model_next_step(m));
 	uint32_t nvisit = 0;
 	model_rows(m, visit, &nvisit);
 	assert_int_equal(model_cursor(m).step, visit);
 	assert_int_equal(model_cursor(m).row, nvisit - 1);
+
+	/* with assign_new alone, n stops at its avoided query too: the plug's, then the dead mount's */
+	char err[256];
+	assert_int_equal(model_set_columns(m, "assign_new", err, sizeof(err)), 0);
+	model_home(m);
+	assert_true(model_next_mark(m));
+	assert_true(model_next_query(m));
+	assert_int_equal(model_event(m, model_selected_event(m))->kind, TK_REPO_QUERY);
+	assert_true(model_next_query(m));
+	assert_true(model_event(m, model_selected_event(m))->flags & ME_AVOIDED);
+	assert_int_equal(model_set_columns(m, "assign,assign_new", err, sizeof(err)), 0);
 
 	/* the selection follows the cursor, and moves only among revealed rows */
 	assert_true(model_end(m));
@@ -385,6 +400,13 @@ static void test_search(void **state)
 	assert_int_not_equal(e, MODEL_NONE);
 	assert_int_equal(model_event(m, e)->kind, TK_REPO_QUERY);
 	assert_int_equal(model_event(m, e)->mphase, MP_PLUG);
+	/* N from the end: the last hit first, the connected mount's query */
+	model_end(m);
+	assert_true(model_search_prev(m));
+	assert_int_equal(model_cursor(m).step, step_named(m, "connect"));
+	assert_int_equal(model_event(m, model_selected_event(m))->mphase, MP_CONNECTED);
+	assert_true(model_search_prev(m));
+	assert_int_equal(model_cursor(m).step, step_named(m, "visit /mission"));
 	/* phases and event names match too */
 	model_search_set(m, "mount:connected");
 	model_home(m);
@@ -446,10 +468,14 @@ static void test_raw_trace_steps(void **state)
 	line(&t, "\"event\":\"channel.join\",\"conn\":\"ws:1\",\"variant\":\"assign_new\",\"view\":\"MissionLive\",\"topic\":\"lv:phx-1\",\"result\":\"ok\"");
 	line(&t, "\"event\":\"endpoint.start\",\"conn\":\"http:3\",\"variant\":\"assign\",\"method\":\"GET\",\"path\":\"/assign/mission\"");
 	line(&t, "\"event\":\"endpoint.stop\",\"conn\":\"http:3\",\"variant\":\"assign\",\"status\":200");
+	/* a request of no variant: its query counts in every column */
+	line(&t, "\"event\":\"endpoint.start\",\"conn\":\"http:4\",\"method\":\"POST\",\"path\":\"/users/register\"");
+	line(&t, "\"event\":\"repo.query\",\"conn\":\"http:4\",\"sql\":\"INSERT INTO users\",\"phase\":\"controller:UserRegistration.create\"");
+	line(&t, "\"event\":\"endpoint.stop\",\"conn\":\"http:4\",\"status\":302");
 	struct model *m = load_text(&t);
 
 	assert_false(model_is_scenario(m));
-	assert_int_equal(model_shown_steps(m), 3);
+	assert_int_equal(model_shown_steps(m), 4);
 	assert_string_equal(model_step(m, 1)->text, "GET /assign_new/mission");
 	assert_string_equal(model_step(m, 2)->text, "join MissionLive");
 	assert_string_equal(model_step(m, 3)->text, "GET /assign/mission");
@@ -462,9 +488,12 @@ static void test_raw_trace_steps(void **state)
 	/* the start-up statements are no step's and no column's */
 	uint64_t by[MP_COUNT];
 	model_end(m);
-	assert_int_equal(model_count(m, model_cursor(m), 1, by), 2);
+	assert_int_equal(model_count(m, model_cursor(m), 1, by), 3);
 	assert_int_equal(by[MP_PLUG], 1);
 	assert_int_equal(by[MP_CONNECTED], 1);
+	assert_int_equal(by[MP_OTHER], 1);
+	assert_int_equal(model_count(m, model_cursor(m), 0, by), 1);
+	assert_int_equal(by[MP_OTHER], 1);
 	model_free(m);
 }
 
@@ -620,6 +649,114 @@ static void test_search_escapes_and_labels(void **state)
 	model_free(m);
 }
 
+/* Two marks: { goes back one mark at a time, } forward. */
+static void test_marks_back_and_forth(void **state)
+{
+	(void)state;
+	struct text t = {0};
+	static const char *const vs[] = {"assign", "assign_new"};
+	scenario_header(&t);
+	for (int i = 0; i < 2; i++) {
+		step(&t, vs[i], 1, "mark", "mark \\\"first\\\"");
+		line(&t, "\"event\":\"scenario.mark\",\"conn\":\"run\",\"variant\":\"%s\",\"label\":\"first\"", vs[i]);
+	}
+	for (int i = 0; i < 2; i++) {
+		step(&t, vs[i], 2, "visit", "visit /mission");
+		get_with_plug(&t, vs[i], "http:1", "/mission");
+	}
+	for (int i = 0; i < 2; i++) {
+		step(&t, vs[i], 3, "mark", "mark \\\"second\\\"");
+		line(&t, "\"event\":\"scenario.mark\",\"conn\":\"run\",\"variant\":\"%s\",\"label\":\"second\"", vs[i]);
+	}
+	for (int i = 0; i < 2; i++) {
+		step(&t, vs[i], 4, "visit", "visit /dossier");
+		get_with_plug(&t, vs[i], "http:2", "/dossier");
+	}
+	struct model *m = load_text(&t);
+	uint32_t first = step_named(m, "mark \"first\""), second = step_named(m, "mark \"second\"");
+
+	model_end(m);
+	assert_true(model_prev_mark(m));
+	assert_int_equal(model_cursor(m).step, second);
+	assert_true(model_prev_mark(m));
+	assert_int_equal(model_cursor(m).step, first);
+	assert_false(model_prev_mark(m));
+	assert_true(model_next_mark(m));
+	assert_int_equal(model_cursor(m).step, second);
+	/* the counters run from the latest mark behind the cursor */
+	uint64_t by[MP_COUNT];
+	model_end(m);
+	assert_int_equal(model_count(m, model_cursor(m), 0, by), 1);
+	model_free(m);
+}
+
+/* A query's phase decides its counter: handle_params and events are not mounts. */
+static void test_phase_classes(void **state)
+{
+	(void)state;
+	struct text t = {0};
+	scenario_header(&t);
+	step(&t, "assign", 1, "patch", "patch /mission?clue=2");
+	step(&t, "assign_new", 1, "patch", "patch /mission?clue=2");
+	static const char *const phases[] = {
+		"plug:fetch_current_user", "mount:dead:MissionLive",
+		"mount:dead:MissionLive/on_mount:mount_current_user",
+		"mount:connected:MissionLive", "mount:connected:CountdownLive/on_mount:mount_current_user",
+		"handle_params:connected:MissionLive", "handle_event:connected:MissionLive",
+		"controller:UserSession.create",
+	};
+	for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++)
+		line(&t, "\"event\":\"repo.query\",\"conn\":\"assign/ws:1\",\"variant\":\"assign\",\"sql\":\"SELECT 1\","
+			 "\"source\":\"users\",\"phase\":\"%s\"", phases[i]);
+	struct model *m = load_text(&t);
+	uint64_t by[MP_COUNT];
+
+	model_end(m);
+	assert_int_equal(model_count(m, model_cursor(m), 0, by), 8);
+	assert_int_equal(by[MP_PLUG], 1);
+	assert_int_equal(by[MP_DEAD], 2);
+	assert_int_equal(by[MP_CONNECTED], 2);
+	assert_int_equal(by[MP_OTHER], 3);
+	model_free(m);
+}
+
+/* Rows pair events of one phase group only: a dead mount's query never sits beside a connected one's. */
+static void test_rows_keep_phase_groups_apart(void **state)
+{
+	(void)state;
+	struct text t = {0};
+	scenario_header(&t);
+	step(&t, "assign", 1, "visit", "visit /mission");
+	line(&t, "\"event\":\"repo.query\",\"conn\":\"assign/http:1\",\"variant\":\"assign\",\"sql\":\"SELECT 1\","
+		 "\"source\":\"users_tokens\",\"phase\":\"mount:dead:MissionLive\"");
+	step(&t, "assign_new", 1, "visit", "visit /mission");
+	line(&t, "\"event\":\"repo.query\",\"conn\":\"assign_new/ws:1\",\"variant\":\"assign_new\",\"sql\":\"SELECT 1\","
+		 "\"source\":\"users_tokens\",\"phase\":\"mount:connected:MissionLive\"");
+	struct model *m = load_text(&t);
+	uint32_t visit = step_named(m, "visit /mission");
+	uint32_t a = row_with(m, visit, 0, TK_REPO_QUERY), b = row_with(m, visit, 1, TK_REPO_QUERY);
+
+	assert_true(a > 0 && b > 0);
+	assert_int_not_equal(a, b);
+	model_free(m);
+}
+
+/* A line that is JSON but lacks a member the format requires is an error with its line. */
+static void test_missing_member(void **state)
+{
+	(void)state;
+	struct text t = {0};
+	char err[512];
+	scenario_header(&t);
+	t.len += (size_t)snprintf(t.buf + t.len, sizeof(t.buf) - t.len,
+				  "{\"seq\":2,\"event\":\"x\",\"conn\":\"app\"}\n");
+	struct model *m = model_new();
+	assert_int_equal(model_feed(m, t.buf, t.len, 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":2:"));
+	assert_non_null(strstr(err, "member 't_us' is missing"));
+	model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -635,6 +772,10 @@ int main(void)
 		cmocka_unit_test(test_feed_in_pieces),
 		cmocka_unit_test(test_hostile_shapes),
 		cmocka_unit_test(test_search_escapes_and_labels),
+		cmocka_unit_test(test_marks_back_and_forth),
+		cmocka_unit_test(test_phase_classes),
+		cmocka_unit_test(test_rows_keep_phase_groups_apart),
+		cmocka_unit_test(test_missing_member),
 	};
 
 	return cmocka_run_group_tests_name("model: the tracer's one model of a trace", tests, NULL, NULL);
