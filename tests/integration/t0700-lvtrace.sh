@@ -53,6 +53,19 @@ test_expect_success 'run without a terminal: the summary counts since the mark, 
 	"$LVTRACE" run --no-tracer -o r.jsonl right.scenario >summary
 '
 
+test_expect_success 'expect assign_new: no matching event fails; dead and connected are told apart in one window' '
+	cd "$TRASH" &&
+	printf "%s\n" "title \"none\"" "variants assign_new" "register \"a@example.com\" \"correct horse battery\"" \
+		"visit /mission" "expect assign_new current_user from=function view=DossierLive" >none.scenario &&
+	test_expect_code 1 "$LVTRACE" check none.scenario >out &&
+	grep -q "no matching assign_new event" out &&
+	printf "%s\n" "title \"both\"" "variants assign_new" "register \"a@example.com\" \"correct horse battery\"" \
+		"visit /hq" "connect" \
+		"expect assign_new current_user from=conn_assigns view=HeadquartersLive dead" \
+		"expect assign_new current_user from=function view=HeadquartersLive connected" >both.scenario &&
+	"$LVTRACE" check both.scenario >out
+'
+
 test_expect_success 'check --tap numbers the scenarios from 1 and plans them' '
 	cd "$TRASH" &&
 	test_expect_code 1 "$LVTRACE" check --tap wrong.scenario right.scenario >tap &&
