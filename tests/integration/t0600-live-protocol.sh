@@ -70,6 +70,25 @@ test_expect_success 'no cookie at all: stale' '
 	test "$(reply_of 1)" = "reply error {\"reason\":\"stale\"}"
 '
 
+test_expect_success 'a socket opened without a CSRF token has no session: stale' '
+	page /assign_new/mission &&
+	drive "$URL" ws "/live/websocket?vsn=2.0.0" push "lv:$ID" phx_join "$(join_payload "$URL/assign_new/mission" "$SESSION" "$STATIC")" close &&
+	test "$(reply_of 1)" = "reply error {\"reason\":\"stale\"}"
+'
+
+test_expect_success 'a page'"'"'s join with the URL of another variant'"'"'s page: stale' '
+	page /assign_new/mission &&
+	drive "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$(join_payload "$URL/assign/mission" "$SESSION" "$STATIC")" close &&
+	test "$(reply_of 1)" = "reply error {\"reason\":\"stale\"}"
+'
+
+test_expect_success 'a root join carrying the child'"'"'s static token: stale' '
+	page /assign_new/hq &&
+	child_static=$(attr static 2) && test -n "$child_static" &&
+	drive "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$(join_payload "$URL/assign_new/hq" "$SESSION" "$child_static")" close &&
+	test "$(reply_of 1)" = "reply error {\"reason\":\"stale\"}"
+'
+
 test_expect_success 'a cross-origin socket is refused at the handshake with 403' '
 	page /assign_new/mission &&
 	drive_fails --origin http://evil.example "$URL" ws "$SOCKET" heartbeat &&
@@ -122,7 +141,12 @@ test_expect_success 'live navigation into the same live_session joins; into anot
 	reply_of 1 | grep -q "^reply ok {\"rendered\":.*Dossier" &&
 	test "$(reply_of 2)" = "reply ok {}" &&
 	test "$(reply_of 3)" = "reply error {\"reason\":\"unauthorized\"}" &&
-	test "$(reply_of 4)" = "reply error {\"reason\":\"unauthorized\"}"
+	test "$(reply_of 4)" = "reply error {\"reason\":\"unauthorized\"}" &&
+	# and out of the archive into the mission: the other way round
+	page /assign_new/archive &&
+	back=$(jq -cn --arg u "$URL/assign_new/mission" --arg s "$SESSION" --arg t "$TOKEN" "{redirect: \$u, session: \$s, static: null, params: {_csrf_token: \$t}}") &&
+	drive "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$back" close &&
+	test "$(reply_of 1)" = "reply error {\"reason\":\"unauthorized\"}"
 '
 
 test_expect_success 'events and patches: diffs, link_redirect, errors for unknown ones' '
@@ -130,14 +154,17 @@ test_expect_success 'events and patches: diffs, link_redirect, errors for unknow
 	drive "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$(join_payload "$URL/assign_new/mission" "$SESSION" "$STATIC")" \
 		push "lv:$ID" event "{\"type\":\"click\",\"event\":\"reveal\",\"value\":{}}" \
 		push "lv:$ID" live_patch "{\"url\":\"$URL/assign_new/mission?clue=3\"}" \
+		push "lv:$ID" live_patch "{\"url\":\"$URL/assign_new/mission?clue=3\"}" \
 		push "lv:$ID" live_patch "{\"url\":\"$URL/assign_new/dossier\"}" \
 		push "lv:$ID" event "{\"type\":\"click\",\"event\":\"self-destruct\",\"value\":{}}" \
 		push "lv:nobody" event "{\"type\":\"click\",\"event\":\"reveal\",\"value\":{}}" close &&
 	reply_of 2 | grep -q "^reply ok {\"diff\":{\"1\":\"1\"" &&
 	reply_of 3 | grep -q "^reply ok {\"diff\":{\"1\":\"3\"" &&
-	test "$(reply_of 4)" = "reply ok {\"link_redirect\":true}" &&
-	test "$(reply_of 5)" = "reply error {\"reason\":\"unknown event\"}" &&
-	test "$(reply_of 6)" = "reply error {\"reason\":\"unmatched topic\"}"
+	# a diff is against the last render sent: the same patch again changes nothing
+	test "$(reply_of 4)" = "reply ok {\"diff\":{}}" &&
+	test "$(reply_of 5)" = "reply ok {\"link_redirect\":true}" &&
+	test "$(reply_of 6)" = "reply error {\"reason\":\"unknown event\"}" &&
+	test "$(reply_of 7)" = "reply error {\"reason\":\"unmatched topic\"}"
 '
 
 test_expect_success 'a stray phx_leave on "lv:" is answered ok; the socket lives on' '
@@ -172,6 +199,34 @@ test_expect_success 'log out closes every socket of that login; their rejoin is 
 	jq -e -s "any(.event == \"broadcast\" and .message == \"disconnect\" and .sockets == 1)" "$TRACE" >/dev/null &&
 	drive "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$payload" close &&
 	test "$(reply_of 1)" = "reply error {\"reason\":\"stale\"}"
+'
+
+# wait_for_join ID: until the trace shows the join of lv:ID answered ok (5 s at most)
+wait_for_join() {
+	local i
+	[ -p ready ] || mkfifo ready || return 1
+	for i in $(seq 100); do
+		jq -e -s "any(.event == \"channel.join\" and .topic == \"lv:$1\" and .result == \"ok\")" "$TRACE" >/dev/null && return 0
+		read -r -t 0.05 <>ready || :
+	done
+	echo "no join of lv:$1 in the trace" >&2
+	return 1
+}
+
+test_expect_success 'a log out closes only that login'"'"'s sockets, not another agent'"'"'s' '
+	: >jar && request GET /users/register &&
+	request POST /users/register "$(form "user[email]=bob@example.com" "user[password]=$PASSWORD")" &&
+	test "$STATUS" = 302 &&
+	page /assign_new/mission && cp jar jar.bob &&
+	bob=$(join_payload "$URL/assign_new/mission" "$SESSION" "$STATIC") && bob_id=$ID &&
+	{ "$DRIVE" --jar "$TRASH/jar.bob" "$URL" ws "$SOCKET" push "lv:$bob_id" phx_join "$bob" heartbeat await-close 20000 >bob.out 2>&1 & } &&
+	test_when_finished "kill $! 2>/dev/null; wait" &&
+	wait_for_join "$bob_id" &&
+	: >jar && request GET /users/log_in &&
+	request POST /users/log_in "$(form "user[email]=agent@example.com" "user[password]=$PASSWORD")" &&
+	trace_mark &&
+	request GET / && request POST /users/log_out "$(form _method=delete)" && test "$STATUS" = 302 &&
+	trace_since | jq -e -s "[.[] | select(.event == \"broadcast\")] | length == 1 and .[0].sockets == 0" >/dev/null
 '
 
 test_expect_success 'a deleted login behind a valid cookie and token: the join redirects to log in' '
