@@ -7,6 +7,14 @@ start_lvdemo
 PASSWORD="correct horse battery"
 BLANK="can't be blank"
 
+# session_json: the session cookie's payload in the jar (base64url JSON before its signature)
+session_json() {
+	local v pad
+	v=$(awk '$6 == "_lvdemo_key" { print $7 }' "$JAR") && v=${v%%.*} &&
+	pad=$(( (4 - ${#v} % 4) % 4 )) &&
+	{ printf "%s" "$v"; head -c "$pad" /dev/zero | tr "\0" =; } | tr "_-" "/+" | base64 -d
+}
+
 test_expect_success 'the landing page explains the demo and links to everything' '
 	http GET / && test "$STATUS" = 200 &&
 	grep -q "href=\"/users/register\"" body &&
@@ -72,13 +80,17 @@ test_expect_success 'registering logs in and redirects to /' '
 	register agent@example.com "$PASSWORD" &&
 	test "$STATUS" = 302 && test "$LOCATION" = / &&
 	http GET / && grep -q "agent@example.com" body &&
-	grep -q "Account created successfully!" body
+	grep -q "Account created successfully!" body &&
+	# a flash shows once: the next page has it no more
+	http GET / && ! grep -q "Account created successfully!" body
 '
 
 test_expect_success 'a taken email: "has already been taken", also in another case' '
 	rm -f "$JAR" &&
 	check_messages "agent@example.com" "$PASSWORD" "has already been taken" &&
-	check_messages "AGENT@example.com" "$PASSWORD" "has already been taken"
+	check_messages "AGENT@example.com" "$PASSWORD" "has already been taken" &&
+	# the uniqueness check runs with a password too long in bytes, too
+	check_messages "agent@example.com" "$(printf "é%.0s" $(seq 40))" "has already been taken"
 '
 
 test_expect_success 'the form is re-rendered with the email kept and escaped' '
@@ -99,7 +111,12 @@ test_expect_success 'logged-in users asking for log-in or register pages go to /
 	rm -f "$JAR" &&
 	log_in agent@example.com "$PASSWORD" && test "$STATUS" = 302 &&
 	http GET /users/log_in && test "$STATUS" = 302 && test "$LOCATION" = / &&
-	http GET /users/register && test "$STATUS" = 302 && test "$LOCATION" = /
+	http GET /users/register && test "$STATUS" = 302 && test "$LOCATION" = / &&
+	# posting the form again logs in nobody: no new token
+	before=$(sqlite3 "$TRASH/lvdemo.db" "SELECT count(*) FROM users_tokens") &&
+	http GET / && post_form /users/log_in "user[email]=agent@example.com" "user[password]=$PASSWORD" &&
+	test "$STATUS" = 302 && test "$LOCATION" = / &&
+	test "$(sqlite3 "$TRASH/lvdemo.db" "SELECT count(*) FROM users_tokens")" = "$before"
 '
 
 test_expect_success 'log out (POST _method=delete) clears the session and redirects to /' '
@@ -108,6 +125,16 @@ test_expect_success 'log out (POST _method=delete) clears the session and redire
 	log_out && test "$STATUS" = 302 && test "$LOCATION" = / &&
 	http GET / && grep -q "Logged out successfully." body && ! grep -q "agent@example.com" body &&
 	http GET /assign_new/mission && test "$STATUS" = 302 && test "$LOCATION" = /users/log_in
+'
+
+test_expect_success 'log out renews the session: the CSRF token of before stops working' '
+	rm -f "$JAR" &&
+	log_in agent@example.com "$PASSWORD" &&
+	http GET / && old=$(csrf_token) &&
+	post_form /users/log_out "_method=delete" && test "$STATUS" = 302 &&
+	http POST /users/log_in --data-urlencode "_csrf_token=$old" \
+		--data-urlencode "user[email]=agent@example.com" --data-urlencode "user[password]=$PASSWORD" &&
+	test "$STATUS" = 403
 '
 
 test_expect_success 'the old session cookie is dead after log out (its token row is gone)' '
@@ -132,6 +159,7 @@ test_expect_success 'DELETE without a CSRF token is refused' '
 	rm -f "$JAR" &&
 	log_in agent@example.com "$PASSWORD" &&
 	http DELETE /users/log_out && test "$STATUS" = 403 &&
+	http DELETE /users/log_out -H "x-csrf-token: bogus" && test "$STATUS" = 403 &&
 	http GET /assign_new/mission && test "$STATUS" = 200
 '
 
@@ -140,7 +168,10 @@ test_expect_success 'a protected page sends guests to log in, and log in returns
 	http GET "/assign_new/mission?clue=2" && test "$STATUS" = 302 && test "$LOCATION" = /users/log_in &&
 	http GET /users/log_in && grep -q "You must log in to access this page." body &&
 	post_form /users/log_in "user[email]=agent@example.com" "user[password]=$PASSWORD" &&
-	test "$STATUS" = 302 && test "$LOCATION" = "/assign_new/mission?clue=2"
+	test "$STATUS" = 302 && test "$LOCATION" = "/assign_new/mission?clue=2" &&
+	# used once: the new session holds no user_return_to
+	session_json >session &&
+	jq -e "has(\"user_token\") and (has(\"user_return_to\") | not)" session >/dev/null
 '
 
 test_expect_success 'a wrong password and an unknown email get the same answer' '
@@ -171,6 +202,7 @@ test_expect_success 'remember me: a signed 60-day cookie logs in a session witho
 	rm -f "$JAR" &&
 	log_in agent@example.com "$PASSWORD" remember && test "$STATUS" = 302 &&
 	grep -i "^set-cookie: _lvdemo_user_remember_me=" headers | grep -qi "max-age=5184000" &&
+	grep -i "^set-cookie: _lvdemo_user_remember_me=" headers | grep -i "HttpOnly" | grep -qi "SameSite=Lax" &&
 	grep -v "_lvdemo_key" "$JAR" >jar2 && mv jar2 "$JAR" &&
 	http GET /assign_new/mission && test "$STATUS" = 200 && grep -q "agent@example.com" body &&
 	grep -qi "^set-cookie: _lvdemo_key=" headers
