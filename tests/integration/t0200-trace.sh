@@ -65,7 +65,9 @@ test_expect_success 'a protected page with a session token: ONE query, in plug:f
 	trace_since | jq -e -s "map(select(.event == \"repo.query\"))[0] |
 		.source == \"users_tokens\" and .params == [\"<32 bytes>\"] and .rows == 1
 		and (.caller | test(\"^accounts.c:[0-9]+ accounts_get_user_by_session_token$\"))
-		and (.total_us | type == \"number\")" >/dev/null
+		and (.total_us | type == \"number\")" >/dev/null &&
+	uid=$(sqlite3 "$TRASH/lvdemo.db" "SELECT id FROM users WHERE email = '"'"'agent@example.com'"'"'") &&
+	trace_since | jq -e -s "any(.event == \"conn.assign\" and .key == \"current_user\" and .user_id == $uid)" >/dev/null
 '
 
 test_expect_success 'every event of a variant route carries the variant' '
@@ -84,6 +86,15 @@ test_expect_success 'a logged-out protected GET: no query, 302 to log in, redire
 test_expect_success 'log in: SELECT by email, INSERT token' '
 	rm -f "$JAR" && http GET /users/log_in && trace_mark &&
 	post_form /users/log_in "user[email]=agent@example.com" "user[password]=$PASSWORD" &&
+	test "$STATUS" = 302 &&
+	expect_queries \
+		"controller:UserSession.create	SELECT u.id, u.email, u.hashed_password, u.inserted_at FROM users AS u WHERE u.email = ?1" \
+		"controller:UserSession.create	INSERT INTO users_tokens (user_id, token, context, inserted_at) VALUES (?1, ?2, '"'"'session'"'"', datetime('"'"'now'"'"'))"
+'
+
+test_expect_success 'log in with remember me: the same two queries, one token for session and cookie' '
+	rm -f "$JAR" && http GET /users/log_in && trace_mark &&
+	post_form /users/log_in "user[email]=agent@example.com" "user[password]=$PASSWORD" "user[remember_me]=true" &&
 	test "$STATUS" = 302 &&
 	expect_queries \
 		"controller:UserSession.create	SELECT u.id, u.email, u.hashed_password, u.inserted_at FROM users AS u WHERE u.email = ?1" \
@@ -149,6 +160,11 @@ test_expect_success 'no line ever shows a token: blobs appear as <N bytes>' '
 	remember_tokens &&
 	test "$(sort -u tokens | wc -l)" -ge 2 &&
 	no_token_in "$TRACE" &&
+	# nor inside a signed value (base64url JSON before a dot), should one ever be written
+	jq -r "..|strings" "$TRACE" | grep -oE "^[A-Za-z0-9_-]{16,}={0,2}\." | tr -d ".=" | tr "_-" "/+" |
+		while read -r v; do printf "%s%s" "$v" "$(head -c $(( (4 - ${#v} % 4) % 4 )) /dev/zero | tr "\0" =)" |
+			base64 -d 2>/dev/null; echo; done >decoded &&
+	no_token_in decoded &&
 	jq -s -e "map(select(.event == \"broadcast\")) | length > 0 and all(.topic == \"users_sessions:<token>\")" "$TRACE" >/dev/null
 '
 
