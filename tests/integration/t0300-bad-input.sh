@@ -31,6 +31,21 @@ test_expect_success 'a body over 64 KiB gets 413 with Connection: close' '
 	grep -qi "^connection: close" headers
 '
 
+test_expect_success 'a body of exactly 64 KiB is read (the CSRF check answers), one byte more is not' '
+	http GET /users/register &&
+	head -c 65536 /dev/zero | tr "\0" "a" >exact &&
+	http POST /users/register --data-binary @exact -H "Content-Type: application/x-www-form-urlencoded" &&
+	test "$STATUS" = 403 &&
+	{ cat exact; printf a; } >over &&
+	http POST /users/register --data-binary @over -H "Content-Type: application/x-www-form-urlencoded" &&
+	test "$STATUS" = 413
+'
+
+test_expect_success 'a malformed Content-Length gets 400, not 411' '
+	code=$(raw_request "POST /users/log_in HTTP/1.1\r\nHost: x\r\nContent-Length: 12x\r\nConnection: close\r\n\r\n") &&
+	test "$code" = 400
+'
+
 test_expect_success '413 is decided from Content-Length, before the body is read' '
 	code=$(raw_request "POST /users/log_in HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 99999999\r\n\r\nuser") &&
 	test "$code" = 413
@@ -139,6 +154,14 @@ test_expect_success 'a chunked body is refused with 411, and what follows it is 
 	{ test "$code" = 411 || { echo "code=$code"; false; }; } &&
 	{ ! grep -q "HTTP/1.1" raw-rest || { cat raw-rest; false; }; } &&
 	! trace_since | grep -q smuggled
+'
+
+test_expect_success 'every refusal is in the trace: an endpoint.stop with its status for each, spans nested' '
+	for code in 400 411 413 414 415; do
+		jq -e -s "any(.event == \"endpoint.stop\" and .status == $code)" "$TRACE" >/dev/null ||
+			{ echo "no endpoint.stop with status $code"; return 1; }
+	done &&
+	jq -s -e -f "$TEST_ROOT/tests/integration/lib/spans_nest.jq" "$TRACE" >/dev/null
 '
 
 test_expect_success 'after all that the server still answers' '
