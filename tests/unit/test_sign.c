@@ -444,6 +444,11 @@ static void test_sign_max_age(void **state)
 	assert_null(sign_verify(&s, "p", text, at + 101, 100, &len, NULL));
 	assert_null(sign_verify(&s, "p", text, at + 100000, 100, &len, NULL));
 	assert_null(sign_verify(&s, "p", text, at + 2, 1, &len, NULL));
+	/* from the future: a minute of clock skew is forgiven, no more */
+	got = sign_verify(&s, "p", text, at - 60, 100, &len, NULL);
+	assert_non_null(got);
+	free(got);
+	assert_null(sign_verify(&s, "p", text, at - 61, 100, &len, NULL));
 	free(text);
 }
 
