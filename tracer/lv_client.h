@@ -4,6 +4,12 @@
  * pages carry (CSRF token, LiveView containers), and a Phoenix Channels V2
  * WebSocket ([join_ref, ref, topic, event, payload] JSON arrays).
  *
+ * Why libwebsockets and not libcurl: Debian 12's libcurl (7.88) is built
+ * without WebSocket support, and the client must speak HTTP and the socket
+ * on one cookie jar. The Phoenix framing above the WebSocket is written
+ * here from the protocol, not shared with lvdemo's: it is the check on the
+ * server's.
+ *
  * Each struct lvc owns one lws_context and nothing is global: one lvc per
  * thread, several threads at once, is fine; one lvc must not be used by two
  * threads at once. Every call services that context until it is done or
