@@ -163,3 +163,82 @@ struct model *cli_run_model(const struct run *run, const char *path, char *err, 
 	}
 	return m;
 }
+
+/* ------------------------------------------------------------ loading and writing */
+
+struct model *cli_load_trace(const char *path, int *status)
+{
+	char err[1024];
+	struct model *m = model_new();
+
+	*status = 2;
+	if (!m) {
+		fprintf(stderr, "lvtrace: out of memory\n");
+		return NULL;
+	}
+	if (model_open_file(m, path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "lvtrace: %s\n", err);
+		model_free(m);
+		return NULL;
+	}
+	int rc = model_load(m, 0, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "lvtrace: %s\n", err);
+		if (cli_ends_with(path, ".scenario"))
+			fprintf(stderr, "lvtrace: '%s' is a scenario, not a trace: lvtrace run %s\n", path, path);
+		*status = model_event_count(m) == 0 ? 2 : 1;
+		model_free(m);
+		return NULL;
+	}
+	if (!model_complete(m))
+		fprintf(stderr, "lvtrace: %s ends without lvdemo's trace.stop: cut short, or still being written\n",
+			path);
+	*status = 0;
+	return m;
+}
+
+/* mkstemp makes a file only its owner may read: give it what a new file gets. */
+static int fchmod_default(const char *path)
+{
+	mode_t mask = umask(0);
+	umask(mask);
+	return chmod(path, 0666 & ~mask);
+}
+
+int cli_write_output(const char *path, int (*write)(FILE *out, void *arg), void *arg)
+{
+	if (!path || strcmp(path, "-") == 0) {
+		int rc = write(stdout, arg);
+		if (fflush(stdout) == EOF || ferror(stdout))
+			rc = -1;
+		if (rc < 0)
+			fprintf(stderr, "lvtrace: cannot write the output: %s\n", strerror(errno));
+		return rc;
+	}
+	/* a file appears whole or not at all: written beside it, then renamed */
+	char tmp[4200];
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!out) {
+		fprintf(stderr, "lvtrace: cannot write '%s': %s\n", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		return -1;
+	}
+	int rc = write(out, arg);
+	int saved = errno;
+	if (fflush(out) == EOF || fsync(fileno(out)) < 0)
+		rc = -1, saved = errno;
+	if (fclose(out) == EOF && rc == 0)
+		rc = -1, saved = errno;
+	if (rc == 0 && (fchmod_default(tmp) < 0 || rename(tmp, path) < 0))
+		rc = -1, saved = errno;
+	if (rc < 0) {
+		unlink(tmp);
+		fprintf(stderr, "lvtrace: cannot write '%s': %s\n", path, strerror(saved));
+	}
+	return rc;
+}

@@ -23,6 +23,8 @@ struct cli_cmd {
 extern const struct cli_cmd cmd_run_entry;
 extern const struct cli_cmd cmd_check_entry;
 extern const struct cli_cmd cmd_replay_entry;
+extern const struct cli_cmd cmd_export_entry;
+extern const struct cli_cmd cmd_report_entry;
 
 /* Print "lvtrace: WHAT 'ARG' (see lvtrace --help)" on stderr; returns 2. ARG may be NULL. */
 int cli_bad_usage(const char *what, const char *arg);
@@ -57,6 +59,21 @@ struct model;
  * NULL with ERR when it cannot be written or read.
  */
 struct model *cli_run_model(const struct run *run, const char *path, char *err, size_t errlen);
+
+/*
+ * Load the whole trace at PATH into a new model, for the commands that
+ * write it out. NULL after saying why on stderr, with *STATUS 2 for a
+ * missing, unreadable or empty trace and 1 for a bad line; a trace cut
+ * short is loaded with a warning (*STATUS 0).
+ */
+struct model *cli_load_trace(const char *path, int *status);
+
+/*
+ * WRITE(OUT, ARG) to PATH: standard output for NULL or "-", else a file that
+ * appears whole or not at all (written beside PATH, then renamed). Returns
+ * 0, or -1 after saying on stderr why the output could not be written.
+ */
+int cli_write_output(const char *path, int (*write)(FILE *out, void *arg), void *arg);
 
 /* 1 when S ends with SUFFIX. */
 int cli_ends_with(const char *s, const char *suffix);

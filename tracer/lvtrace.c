@@ -15,6 +15,8 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_run_entry,
 	&cmd_check_entry,
 	&cmd_replay_entry,
+	&cmd_export_entry,
+	&cmd_report_entry,
 };
 
 static const char options_text[] =
@@ -23,9 +25,10 @@ static const char options_text[] =
 	"by side, counting the database queries of each step and phase, and replays\n"
 	"traces in the tracer, one column per variant. `lvtrace TRACE.jsonl` replays.\n"
 	"\n"
-	"  -o, --output FILE   where `run` writes the merged trace (- for stdout)\n"
+	"  -o, --output FILE   where `run` writes the merged trace, `export` and `report`\n"
+	"                      what they write (- for stdout, the default of those two)\n"
 	"  --no-tracer         `run` prints its summary even on a terminal\n"
-	"  --variants A,B      the tracer's columns, in that order (run, replay)\n"
+	"  --variants A,B      the columns, in that order (run, replay, report)\n"
 	"  --all               every variant as a column, up to four (run, replay)\n"
 	"  --plain             `replay` prints the plain view even on a terminal (it\n"
 	"                      does whenever there is no terminal or TERM is unknown)\n"
@@ -35,12 +38,15 @@ static const char options_text[] =
 	"  -v, --verbose       `check` lists the queries of every expectation\n"
 	"  --tap               `check` prints TAP (ok / not ok lines, # diagnostics)\n"
 	"  --lvdemo PATH       the lvdemo to run (default: $LVDEMO, else the lvdemo\n"
-	"                      next to lvtrace)\n"
+	"                      next to lvtrace)\n"	"  --perfetto          `export` writes Chrome trace event JSON (ui.perfetto.dev)\n"
+	"  --csv               `export` writes CSV, a row per query\n"
+	"  --html              `report` writes one self-contained HTML page\n"
 	"\n"
 	"Exit status: 0 all expectations held, 1 one failed or a step could not run,\n"
-	"2 usage or scenario syntax error (replay: 2 a missing, empty or unreadable\n"
-	"trace, 1 a bad line in it). The scenario language: lvtrace-scenario(5) and\n"
-	"docs/scenarios.md; the tracer: docs/tracer.md.\n";
+	"2 usage or scenario syntax error (replay, export, report: 2 a missing, empty\n"
+	"or unreadable trace, 1 a bad line in it or an output that cannot be written).\n"
+	"The scenario language: lvtrace-scenario(5) and docs/scenarios.md; the tracer\n"
+	"and its exports: docs/tracer.md.\n";
 
 void cli_cmd_help(FILE *out, const char *name)
 {
