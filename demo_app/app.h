@@ -8,6 +8,7 @@
 #define LVDEMO_APP_H
 
 #include "accounts.h"
+#include "cidr.h"
 #include "db.h"
 #include "password.h"
 #include "pubsub.h"
@@ -29,6 +30,8 @@ struct app {
 	char url[128];
 	const char *assets_dir; /* LiveView's JavaScript client and app.js */
 	int test_hooks;		/* --test-hooks: the routes a scenario runner uses */
+	struct cidr feed_from;	/* --trace-feed-from: who else may read the trace feed */
+	int has_feed_from;
 };
 
 #endif

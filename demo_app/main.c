@@ -27,6 +27,8 @@ struct options {
 	const char *secret_file;
 	int test_hooks;
 	const char *assets;
+	struct cidr feed_from;
+	int has_feed_from;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -44,7 +46,7 @@ static void usage(FILE *out)
 {
 	fputs("usage: lvdemo [--host ADDR] [--port N] [--db PATH] [--trace PATH|-]\n"
 	      "              [--bcrypt-cost N] [--secret-file PATH] [--assets DIR]\n"
-	      "              [--test-hooks]\n"
+	      "              [--test-hooks] [--trace-feed-from CIDR]\n"
 	      "\n"
 	      "The lvtrace demo app: phx.gen.auth-style accounts and LiveView pages whose\n"
 	      "lifecycle phases and SQL statements are written to a JSON Lines trace.\n"
@@ -60,6 +62,9 @@ static void usage(FILE *out)
 	      "                      installed share/lvdemo/assets, else the build tree's)\n"
 	      "  --test-hooks        the routes a scenario runner uses (POST /test/expire-token:\n"
 	      "                      the session's token made 61 days old), from loopback only\n"
+	      "  --trace-feed-from CIDR  who else may read the live trace feed (ws://HOST:PORT/trace,\n"
+	      "                      subprotocol lvtrace.v1), e.g. 192.168.1.0/24; this machine\n"
+	      "                      always may, nobody else by default\n"
 	      "  --help              show this help\n"
 	      "  --version           show the version\n"
 	      "\n"
@@ -98,6 +103,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"secret-file", required_argument, NULL, 's'},
 		{"test-hooks", no_argument, NULL, 'T'},
 		{"assets", required_argument, NULL, 'a'},
+		{"trace-feed-from", required_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -120,6 +126,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 's': o->secret_file = optarg; break;
 		case 'T': o->test_hooks = 1; break;
 		case 'a': o->assets = optarg; break;
+		case 'F':
+			if (cidr_parse(optarg, &o->feed_from) < 0)
+				return bad_usage("--trace-feed-from takes an address block like 192.168.1.0/24, not",
+						 optarg);
+			o->has_feed_from = 1;
+			break;
 		case 'p':
 			if (parse_int(optarg, 0, 65535, &o->port) < 0)
 				return bad_usage("--port takes a number from 0 to 65535, not", optarg);
@@ -272,6 +284,8 @@ int main(int argc, char **argv)
 	app.bcrypt_cost = o.bcrypt_cost;
 	app.assets_dir = o.assets ? o.assets : default_assets_dir();
 	app.test_hooks = o.test_hooks;
+	app.feed_from = o.feed_from;
+	app.has_feed_from = o.has_feed_from;
 	lws_set_log_level(LLL_ERR, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -279,6 +293,7 @@ int main(int argc, char **argv)
 	const struct lws_protocols protocols[] = {
 		protocol_live,
 		protocol_http,
+		protocol_feed,
 		{NULL, NULL, 0, 0, 0, NULL, 0},
 	};
 	static const struct lws_http_mount mount = {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "cidr.h"
 #include "endpoint.h"
 #include "lws_header.h"
 #include "request.h"
@@ -36,8 +37,7 @@ static int peer_is_loopback(struct lws *wsi)
 	char ip[64] = "";
 
 	lws_get_peer_simple(wsi, ip, sizeof(ip));
-	return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
-	       strncmp(ip, "::ffff:127.", 11) == 0;
+	return addr_is_loopback(ip);
 }
 
 /* The header's value, "" when absent. */

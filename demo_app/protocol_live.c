@@ -124,12 +124,18 @@ static int refuse(struct lws *wsi, struct app *app, unsigned long id, int status
 /* 0: the upgrade goes on (the connection waits in VHD); else answered with a status. */
 static int confirm(struct lws *wsi, struct vhd_live *vhd)
 {
-	unsigned long id = ++vhd->next_id;
 	char *path = lws_header_dup(wsi, WSI_TOKEN_GET_URI);
+	int feed = path && strcmp(path, "/trace") == 0;
 	int bad_path = !path || strcmp(path, "/live/websocket") != 0;
 	free(path);
+	if (feed)
+		return feed_confirm(wsi, vhd->app); /* lws binds it to the feed's protocol after */
+	unsigned long id = ++vhd->next_id;
 	if (bad_path)
 		return refuse(wsi, vhd->app, id, 404, "no socket at this path");
+	/* a subprotocol would make lws bind another protocol to this path */
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL) > 0)
+		return refuse(wsi, vhd->app, id, 400, "LiveView's socket takes no subprotocol");
 
 	/* check_origin: a browser on another site must not ride the cookie */
 	char *origin = lws_header_dup(wsi, WSI_TOKEN_ORIGIN);

@@ -14,6 +14,17 @@
 extern const struct lws_protocols protocol_http;
 /* LiveView's socket, /live/websocket (protocol_live.c). */
 extern const struct lws_protocols protocol_live;
+/* The live trace feed, /trace, subprotocol lvtrace.v1 (protocol_feed.c). */
+extern const struct lws_protocols protocol_feed;
+
+struct app;
+/*
+ * The feed's checks of an upgrade to /trace (the subprotocol, the peer, the
+ * Origin), made where lws 4.1.6 asks: in the first protocol's
+ * HTTP_CONFIRM_UPGRADE, which sees every upgrade. 0 to go on, else 1 after
+ * answering with a status and writing a feed.refused line.
+ */
+int feed_confirm(struct lws *wsi, struct app *app);
 
 /*
  * The per-vhost data of the protocol NAME, for a callback on WSI: made

@@ -191,6 +191,14 @@ struct lvc_socket *lvc_socket_open(struct lvc *c, const char *path_and_query, co
 				   int *http_status, char *err, size_t errlen);
 
 /*
+ * Open a WebSocket to PATH asking for SUBPROTOCOL (lvdemo's trace feed:
+ * "/trace", "lvtrace.v1"), as lvc_socket_open does otherwise. Every
+ * message that is JSON, of any shape, comes out of lvc_socket_next_push.
+ */
+struct lvc_socket *lvc_feed_open(struct lvc *c, const char *path, const char *subprotocol,
+				 const char *origin, int *http_status, char *err, size_t errlen);
+
+/*
  * Send [JOIN_REF, REF, TOPIC, EVENT, PAYLOAD]. REF is the next value of the
  * socket's counter ("1", "2", ...), written to REF_OUT (16 bytes, may be
  * NULL); JOIN_REF NULL sends null; PAYLOAD is consumed (NULL sends {}).

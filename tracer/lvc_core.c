@@ -244,6 +244,17 @@ static void socket_message(struct lvc_socket *s)
 {
 	cJSON *msg = cJSON_ParseWithLength(s->rx.data ? s->rx.data : "", s->rx.len);
 	buf_release(&s->rx);
+	if (s->any_json && msg) {
+		struct msg_node *m = malloc(sizeof(*m));
+		if (!m) {
+			s->malformed++;
+			cJSON_Delete(msg);
+			return;
+		}
+		m->msg = msg;
+		queue_put(&s->pushes, m);
+		return;
+	}
 	cJSON *ref = cJSON_GetArrayItem(msg, 1), *event = cJSON_GetArrayItem(msg, 3);
 	cJSON *jref = cJSON_GetArrayItem(msg, 0);
 	if (!cJSON_IsArray(msg) || cJSON_GetArraySize(msg) != 5 ||

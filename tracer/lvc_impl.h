@@ -97,6 +97,7 @@ struct lvc_socket {
 	char err[256];
 	unsigned long next_ref;
 	unsigned long malformed;
+	int any_json;	 /* a feed: every JSON message is a push, not only Phoenix arrays */
 	struct buf rx;
 	struct out_msg *out;
 	struct out_msg **out_tail;

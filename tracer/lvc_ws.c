@@ -21,8 +21,9 @@ static int socket_settled(void *arg)
 	return s->established || s->failed || s->closed;
 }
 
-struct lvc_socket *lvc_socket_open(struct lvc *c, const char *path_and_query, const char *origin,
-				   int *http_status, char *err, size_t errlen)
+static struct lvc_socket *socket_open(struct lvc *c, const char *path_and_query,
+				      const char *subprotocol, const char *origin, int *http_status,
+				      char *err, size_t errlen)
 {
 	if (http_status)
 		*http_status = 0;
@@ -47,6 +48,7 @@ struct lvc_socket *lvc_socket_open(struct lvc *c, const char *path_and_query, co
 		.origin = !origin ? c->origin : origin[0] ? origin : NULL,
 	};
 	s->rx.limit = LVC_MAX_MESSAGE_BYTES;
+	s->any_json = subprotocol != NULL;
 	s->out_tail = &s->out;
 	s->replies.tail = &s->replies.head;
 	s->pushes.tail = &s->pushes.head;
@@ -60,7 +62,8 @@ struct lvc_socket *lvc_socket_open(struct lvc *c, const char *path_and_query, co
 		.path = path_and_query,
 		.host = c->host_header,
 		.ietf_version_or_minus_one = -1,
-		.local_protocol_name = lvc_protocols[0].name, /* .protocol NULL: no subprotocol header */
+		.local_protocol_name = lvc_protocols[0].name,
+		.protocol = subprotocol, /* NULL: no subprotocol header */
 		.opaque_user_data = &s->conn,
 		.retry_and_idle_policy = &lvc_no_keepalive,
 	};
@@ -86,6 +89,22 @@ struct lvc_socket *lvc_socket_open(struct lvc *c, const char *path_and_query, co
 		return NULL;
 	}
 	return s;
+}
+
+struct lvc_socket *lvc_socket_open(struct lvc *c, const char *path_and_query, const char *origin,
+				   int *http_status, char *err, size_t errlen)
+{
+	return socket_open(c, path_and_query, NULL, origin, http_status, err, errlen);
+}
+
+struct lvc_socket *lvc_feed_open(struct lvc *c, const char *path, const char *subprotocol,
+				 const char *origin, int *http_status, char *err, size_t errlen)
+{
+	if (!subprotocol || !subprotocol[0] || strpbrk(subprotocol, "\r\n,")) {
+		snprintf(err, errlen, "bad subprotocol");
+		return NULL;
+	}
+	return socket_open(c, path, subprotocol, origin, http_status, err, errlen);
 }
 
 static int socket_sent(void *arg)

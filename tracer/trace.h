@@ -70,6 +70,16 @@ uint64_t trace_clock_us(void);
 uint64_t trace_elapsed_us(const struct trace *t);
 
 /* Make CTX (owned by the caller, may be NULL) the context of later events. */
+/*
+ * A tap sees every line as it is written (LINE, LEN bytes, the newline
+ * included; not NUL-terminated), the trace.start before it was set
+ * excepted: trace_head gives that one. It must not emit. NULL TAP removes it.
+ */
+typedef void (*trace_tap_fn)(void *arg, const char *line, size_t len);
+void trace_set_tap(struct trace *t, trace_tap_fn tap, void *arg);
+/* The trace.start line as written (*LEN bytes, newline included), or NULL. */
+const char *trace_head(const struct trace *t, size_t *len);
+
 void trace_set_context(struct trace *t, struct trace_context *ctx);
 struct trace_context *trace_get_context(struct trace *t);
 

@@ -77,6 +77,9 @@ enum trace_kind {
 #define TRACE_EV_SCENARIO_EXPECT "scenario.expect"
 #define TRACE_EV_SCENARIO_ERROR "scenario.error"
 #define TRACE_EV_SCENARIO_END "scenario.end"
+/* lvdemo's live feed (/trace): an upgrade it refused; to a subscriber alone, the lines it lost */
+#define TRACE_EV_FEED_REFUSED "feed.refused"
+#define TRACE_EV_FEED_DROPPED "feed.dropped"
 
 /* Span prefixes (trace_span_start): the events are PREFIX.start / PREFIX.stop. */
 #define TRACE_SPAN_PLUG "plug"

@@ -19,6 +19,10 @@ struct trace {
 	uint64_t start_us;
 	struct trace_context *ctx;
 	int failed;
+	char *head;	  /* the trace.start line, newline included, for a tap's late subscribers */
+	size_t head_len;
+	trace_tap_fn tap; /* each line as written, to the live feed */
+	void *tap_arg;
 };
 
 uint64_t trace_clock_us(void)
@@ -87,8 +91,23 @@ int trace_close(struct trace *t)
 	int rc = t->failed || fflush(t->fp) != 0 ? -1 : 0;
 	if (t->owns_fp && fclose(t->fp) != 0)
 		rc = -1;
+	free(t->head);
 	free(t);
 	return rc;
+}
+
+void trace_set_tap(struct trace *t, trace_tap_fn tap, void *arg)
+{
+	if (!t)
+		return;
+	t->tap = tap;
+	t->tap_arg = arg;
+}
+
+const char *trace_head(const struct trace *t, size_t *len)
+{
+	*len = t && t->head ? t->head_len : 0;
+	return t ? t->head : NULL;
 }
 
 void trace_set_context(struct trace *t, struct trace_context *ctx)
@@ -152,9 +171,16 @@ static int emit_line(struct trace *t, uint64_t t_us, const char *event, const ch
 	size_t n = strlen(text);
 	text[n] = '\n'; /* replaces the NUL: one write for the whole line */
 	int rc = fwrite(text, 1, n + 1, t->fp) == n + 1 && fflush(t->fp) == 0 ? 0 : -1;
-	free(text);
 	if (rc < 0)
 		t->failed = 1;
+	if (t->tap)
+		t->tap(t->tap_arg, text, n + 1);
+	if (!t->head) {
+		t->head = text; /* the first line, trace.start, is kept for a tap */
+		t->head_len = n + 1;
+	} else {
+		free(text);
+	}
 	return rc;
 }
 

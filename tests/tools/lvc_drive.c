@@ -9,6 +9,7 @@
  *   lvc_drive URL csrf FILE | containers FILE
  *   lvc_drive [--jar FILE] [--origin ORIGIN|--no-origin] URL ws PATH STEP...
  *       steps: heartbeat | push TOPIC EVENT JSON | next-push MS | await-close MS | close
+ *   lvc_drive [--origin ORIGIN|--no-origin] URL feed PATH SUBPROTOCOL STEP... (any JSON is a push)
  *   lvc_drive URL parallel N EMAIL-PREFIX PASSWORD
  *
  * Exit status: 0 done, 1 a request or step failed (message on stderr), 2 usage.
@@ -36,7 +37,8 @@ static int usage(void)
 	fputs("usage: lvc_drive [--jar FILE] [--body FILE] [--timeout MS] [--origin O|--no-origin]\n"
 	      "                 URL request METHOD PATH [FORM [HEADER...]]\n"
 	      "       lvc_drive URL form NAME=VALUE... | csrf FILE | containers FILE\n"
-	      "       lvc_drive URL ws PATH STEP... | parallel N EMAIL-PREFIX PASSWORD\n",
+	      "       lvc_drive URL ws PATH STEP... | parallel N EMAIL-PREFIX PASSWORD\n"
+	      "       lvc_drive URL feed PATH SUBPROTOCOL STEP...\n",
 	      stderr);
 	return 2;
 }
@@ -278,14 +280,18 @@ static int ws_step_push(struct lvc_socket *s, const char *join_ref, const char *
 	return 0;
 }
 
-static int cmd_ws(struct lvc *c, const struct options *o, int argc, char **argv)
+/* ws PATH STEP... or, FEED set, feed PATH SUBPROTOCOL STEP... */
+static int cmd_ws(struct lvc *c, const struct options *o, int argc, char **argv, int feed)
 {
 	char err[512];
 	int status;
 
-	if (argc < 1)
+	if (argc < 1 + feed)
 		return usage();
-	struct lvc_socket *s = lvc_socket_open(c, argv[0], o->origin, &status, err, sizeof(err));
+	struct lvc_socket *s = feed ? lvc_feed_open(c, argv[0], argv[1], o->origin, &status, err, sizeof(err))
+				    : lvc_socket_open(c, argv[0], o->origin, &status, err, sizeof(err));
+	argc -= feed;
+	argv += feed;
 	if (!s) {
 		if (status)
 			printf("refused %d\n", status);
@@ -510,7 +516,9 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "request") == 0)
 		rc = cmd_request(c, &o, cargc, cargv);
 	else if (strcmp(cmd, "ws") == 0)
-		rc = cmd_ws(c, &o, cargc, cargv);
+		rc = cmd_ws(c, &o, cargc, cargv, 0);
+	else if (strcmp(cmd, "feed") == 0)
+		rc = cmd_ws(c, &o, cargc, cargv, 1);
 	else
 		rc = usage();
 	if (o.jar && rc != 2 && jar_save(c, o.jar) < 0)
