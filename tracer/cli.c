@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "tui.h"
 #include "runner.h"
 
 volatile sig_atomic_t cli_interrupted;
@@ -241,4 +242,18 @@ int cli_write_output(const char *path, int (*write)(FILE *out, void *arg), void 
 		fprintf(stderr, "lvtrace: cannot write '%s': %s\n", path, strerror(saved));
 	}
 	return rc;
+}
+
+const char *cli_no_terminal(void)
+{
+	const char *term = getenv("TERM");
+	if (!isatty(STDOUT_FILENO))
+		return "standard output is not a terminal";
+	if (!isatty(STDIN_FILENO))
+		return "standard input is not a terminal";
+	if (!term || !term[0])
+		return "TERM is not set";
+	if (!tui_term_known(term))
+		return "the terminal type in TERM is unknown";
+	return NULL;
 }

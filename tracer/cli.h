@@ -25,6 +25,7 @@ extern const struct cli_cmd cmd_check_entry;
 extern const struct cli_cmd cmd_replay_entry;
 extern const struct cli_cmd cmd_export_entry;
 extern const struct cli_cmd cmd_report_entry;
+extern const struct cli_cmd cmd_live_entry;
 
 /* Print "lvtrace: WHAT 'ARG' (see lvtrace --help)" on stderr; returns 2. ARG may be NULL. */
 int cli_bad_usage(const char *what, const char *arg);
@@ -74,6 +75,9 @@ struct model *cli_load_trace(const char *path, int *status);
  * 0, or -1 after saying on stderr why the output could not be written.
  */
 int cli_write_output(const char *path, int (*write)(FILE *out, void *arg), void *arg);
+
+/* Why the ncurses tracer cannot be used here (no terminal, TERM unknown), or NULL when it can. */
+const char *cli_no_terminal(void);
 
 /* 1 when S ends with SUFFIX. */
 int cli_ends_with(const char *s, const char *suffix);

@@ -29,21 +29,6 @@ static int parse_width(const char *s)
 	return (int)w;
 }
 
-/* Why the terminal view cannot be used, or NULL when it can. */
-static const char *no_terminal(void)
-{
-	const char *term = getenv("TERM");
-	if (!isatty(STDOUT_FILENO))
-		return "standard output is not a terminal";
-	if (!isatty(STDIN_FILENO))
-		return "standard input is not a terminal";
-	if (!term || !term[0])
-		return "TERM is not set";
-	if (!tui_term_known(term))
-		return "the terminal type in TERM is unknown";
-	return NULL;
-}
-
 int replay_trace(const char *path, const struct view_options *ro)
 {
 	char err[1024];
@@ -60,7 +45,7 @@ int replay_trace(const char *path, const struct view_options *ro)
 		return 2;
 	}
 	/* "-": standard input is the trace, so it cannot be the keys too */
-	const char *why = ro->plain ? NULL : strcmp(path, "-") == 0 ? "the trace comes from standard input" : no_terminal();
+	const char *why = ro->plain ? NULL : strcmp(path, "-") == 0 ? "the trace comes from standard input" : cli_no_terminal();
 	int plain = ro->plain || why;
 	if (plain) {
 		if (why)
@@ -99,7 +84,7 @@ int replay_trace(const char *path, const struct view_options *ro)
 				path);
 		}
 	} else {
-		status = tui_replay(m, ro, &cli_interrupted);
+		status = tui_replay(m, ro, &cli_interrupted, NULL);
 	}
 	model_free(m);
 	return status;

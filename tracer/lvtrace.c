@@ -15,6 +15,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_run_entry,
 	&cmd_check_entry,
 	&cmd_replay_entry,
+	&cmd_live_entry,
 	&cmd_export_entry,
 	&cmd_report_entry,
 };

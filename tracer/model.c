@@ -142,6 +142,7 @@ struct model *model_new(void)
 		free(m);
 		return NULL;
 	}
+	model_columns_default(m, 0);
 	return m;
 }
 
@@ -185,8 +186,18 @@ void model_free(struct model *m)
 
 int model_open_file(struct model *m, const char *path, char *err, size_t errlen)
 {
-	struct stat sb;
 	int fd = strcmp(path, "-") == 0 ? dup(0) : open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	return model_open_fd(m, fd, path, err, errlen);
+}
+
+int model_open_fd(struct model *m, int fd, const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
 
 	trace_scanner_release(&m->scan);
 	if (trace_scanner_init(&m->scan, path) < 0) {
@@ -271,7 +282,7 @@ size_t model_variant_count(const struct model *m)
 
 const char *model_variant(const struct model *m, size_t i)
 {
-	return i < m->nvariants ? m->variants[i] : "";
+	return i < m->nvariants ? m->variants[i] : i == MODEL_SHARED ? MODEL_SHARED_NAME : "";
 }
 
 int model_variant_index(const struct model *m, const char *name)
@@ -408,7 +419,9 @@ void model_columns_default(struct model *m, int all)
 
 	m->ncolumns = 0;
 	m->columns_all = all;
-	if (!all && a >= 0 && an >= 0) {
+	if (m->nvariants == 0) {
+		m->columns[m->ncolumns++] = MODEL_SHARED;
+	} else if (!all && a >= 0 && an >= 0) {
 		m->columns[m->ncolumns++] = a;
 		m->columns[m->ncolumns++] = an;
 	} else {
@@ -503,12 +516,13 @@ void model_update_counts(struct model *m, uint32_t upto)
 		upto = (uint32_t)m->nsteps;
 	for (size_t s = m->cum_upto; s < upto; s++) {
 		struct model_step *st = &m->steps[s];
-		for (size_t v = 0; v < MODEL_MAX_VARIANTS; v++)
+		/* a variant's column counts the shared events too; the shared column only those */
+		for (size_t v = 0; v <= MODEL_SHARED; v++)
 			for (int p = 0; p < MP_COUNT; p++)
 				st->before[v][p] = s == 0 ? 0
 							  : m->steps[s - 1].before[v][p] +
-								    m->steps[s - 1].queries[v][p] +
-								    m->steps[s - 1].queries[MODEL_SHARED][p];
+								    m->steps[s - 1].queries[MODEL_SHARED][p] +
+								    (v < MODEL_SHARED ? m->steps[s - 1].queries[v][p] : 0);
 	}
 	if (upto > m->cum_upto)
 		m->cum_upto = upto;
@@ -1281,6 +1295,11 @@ int model_load(struct model *m, size_t max_lines, char *err, size_t errlen)
 		if (rc < 0)
 			return keep_error(m, err);
 	}
+}
+
+int model_fd(const struct model *m)
+{
+	return m->in_fd;
 }
 
 void model_set_nonblocking(struct model *m)

@@ -27,6 +27,7 @@
 #define MODEL_NONE 0xffffffffu
 #define MODEL_NO_VARIANT 0xff
 #define MODEL_SHARED MODEL_MAX_VARIANTS /* the slot of a step's events of no variant */
+#define MODEL_SHARED_NAME "all variants"  /* its column's name, when it is one */
 
 /* How the database hits of a column are split. */
 enum model_phase {
@@ -114,7 +115,7 @@ struct model_step {
 	uint32_t cap[MODEL_MAX_VARIANTS + 1];
 	uint32_t queries[MODEL_MAX_VARIANTS + 1][MP_COUNT]; /* database hits in this step */
 	uint32_t failed[MODEL_MAX_VARIANTS + 1];	    /* failed expectations and errors */
-	uint64_t before[MODEL_MAX_VARIANTS][MP_COUNT];	    /* hits in all the steps before it */
+	uint64_t before[MODEL_MAX_VARIANTS + 1][MP_COUNT];  /* hits in all the steps before it */
 	/* rows for the current columns; row 0 is the step's header */
 	struct model_row *rows;
 	uint32_t nrows;
@@ -139,6 +140,8 @@ void model_free(struct model *m);
  * with ERR ("cannot open 'x': ...").
  */
 int model_open_file(struct model *m, const char *path, char *err, size_t errlen);
+/* The same for FD, which the model takes (it closes it); PATH names it in messages. */
+int model_open_fd(struct model *m, int fd, const char *path, char *err, size_t errlen);
 
 /*
  * Parse up to MAX_LINES more lines of what was opened (0: all). Returns 1
@@ -162,6 +165,8 @@ int model_feed(struct model *m, const char *data, size_t n, int finish, char *er
  */
 void model_set_nonblocking(struct model *m);
 int model_waiting(const struct model *m);
+/* The descriptor the model reads (to poll it while waiting), -1 once it is read whole. */
+int model_fd(const struct model *m);
 
 /* The message of the error that stopped loading, or NULL. */
 const char *model_error(const struct model *m);
@@ -213,10 +218,13 @@ uint32_t model_shown_steps(const struct model *m);
  * Rows are rebuilt lazily.
  */
 int model_set_columns(struct model *m, const char *names, char *err, size_t errlen);
-/* Show the lesson's pair (assign beside assign_new when both are there), or all the variants (up to 4). */
+/* Show the lesson's pair (assign beside assign_new when both are there), or all the variants (up to 4).
+ * A trace with no variant yet (lvdemo's own before the first LiveView) gets one column of
+ * the events of no variant, MODEL_SHARED, named MODEL_SHARED_NAME: live mode shows the log
+ * in and the registration before any LiveView page. */
 void model_columns_default(struct model *m, int all);
 size_t model_column_count(const struct model *m);
-/* The variant index of column C. */
+/* The variant index of column C (MODEL_SHARED for the column of a trace with no variant). */
 int model_column_variant(const struct model *m, size_t c);
 /* 1 when every variant is a column. */
 int model_columns_all(const struct model *m);

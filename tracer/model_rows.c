@@ -38,7 +38,8 @@ static int column_events(struct model *m, uint32_t s, int v, uint32_t **out, uin
 {
 	const struct model_step *st = &m->steps[s];
 	/* the variant's events and the shared ones, in trace order */
-	uint32_t total = st->nev[v] + st->nev[MODEL_SHARED];
+	uint32_t own = v == MODEL_SHARED ? 0 : st->nev[v]; /* the shared column: those alone */
+	uint32_t total = own + st->nev[MODEL_SHARED];
 	uint32_t *all = malloc((total + 1) * sizeof(*all));
 	uint32_t *list = malloc((total + 1) * sizeof(*list));
 	struct {
@@ -52,7 +53,7 @@ static int column_events(struct model *m, uint32_t s, int v, uint32_t **out, uin
 		return -1;
 	}
 	for (uint32_t a = 0, b = 0, k = 0; k < total; k++) {
-		if (b == st->nev[MODEL_SHARED] || (a < st->nev[v] && st->ev[v][a] < st->ev[MODEL_SHARED][b]))
+		if (b == st->nev[MODEL_SHARED] || (a < own && st->ev[v][a] < st->ev[MODEL_SHARED][b]))
 			all[k] = st->ev[v][a++];
 		else
 			all[k] = st->ev[MODEL_SHARED][b++];

@@ -511,10 +511,34 @@ void tui_headless_close(struct tui *t)
 	free(t);
 }
 
-int tui_replay(struct model *m, const struct view_options *ro,
-	       volatile sig_atomic_t *interrupted)
+/* 1 when the cursor is on the last row there is: a live view keeps it there. */
+static int at_end(struct model *m)
 {
-	struct tui t = {.m = m, .speed = TUI_SPEED_1X, .utf8 = view_utf8()};
+	struct model_pos p = model_cursor(m);
+	return !model_pos_next(m, &p);
+}
+
+/* After more of a live trace came: new variants as columns, the cursor on the new end, news. */
+static void live_update(struct tui *t, const struct view_options *ro, size_t *variants, int follow)
+{
+	char news[256] = "";
+	if (!ro->variants && model_variant_count(t->m) != *variants) {
+		*variants = model_variant_count(t->m);
+		model_columns_default(t->m, 1);
+	}
+	if (follow)
+		model_end(t->m);
+	t->live->state(t->live->arg, t->live_state, sizeof(t->live_state));
+	t->live->news(t->live->arg, news, sizeof(news));
+	if (news[0])
+		note(t, news);
+}
+
+int tui_replay(struct model *m, const struct view_options *ro,
+	       volatile sig_atomic_t *interrupted, const struct tui_live *live)
+{
+	struct tui t = {.m = m, .speed = TUI_SPEED_1X, .utf8 = view_utf8(), .live = live};
+	size_t live_variants = 0;
 	char err[1024];
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigset_t mask;
@@ -580,8 +604,13 @@ int tui_replay(struct model *m, const struct view_options *ro,
 	}
 
 	int quit = 0, dirty = 1;
+	if (live)
+		live_update(&t, ro, &live_variants, 1);
 	while (!quit && !tui_signal && !*interrupted) {
 		if (!model_loaded(m)) {
+			/* a live view at the end stays at the end */
+			int follow = live && at_end(m);
+			size_t before = model_event_count(m);
 			/* load in slices between frames: keys stay quick */
 			long long until = now_us() + 15000;
 			while (!model_loaded(m) && !model_waiting(m) && now_us() < until)
@@ -589,6 +618,8 @@ int tui_replay(struct model *m, const struct view_options *ro,
 					break;
 			if (model_waiting(m))
 				model_load(m, 20000, err, sizeof(err)); /* once per frame while it waits */
+			if (live)
+				live_update(&t, ro, &live_variants, follow && model_event_count(m) != before);
 			dirty = 1;
 		}
 		if (dirty) {

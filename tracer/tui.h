@@ -15,14 +15,26 @@
 /* 1 when the terminal database knows TERM. */
 int tui_term_known(const char *term);
 
+/* What lvtrace live adds to the tracer: the trace is still being written. */
+struct tui_live {
+	/* the source's state in a few words, for the title bar ("live", "reconnecting") */
+	void (*state)(void *arg, char *buf, size_t len);
+	/* news for the status line once (lvdemo restarted, lines lost), else "" */
+	void (*news)(void *arg, char *buf, size_t len);
+	void *arg;
+};
+
 /*
  * Run the tracer on M (opened, maybe not loaded yet: it loads as it draws)
  * until the user quits or a signal arrives: *INTERRUPTED is the number of a
  * signal the caller's watcher caught (0: none), and the tracer sets it for
- * one it caught itself. Returns the exit status.
+ * one it caught itself. LIVE (NULL for a replay): the trace grows while it
+ * is shown; the cursor follows the newest row while it is at the end (as
+ * tail -f does), and the columns are every variant seen unless RO chose
+ * them. Returns the exit status.
  */
 int tui_replay(struct model *m, const struct view_options *ro,
-	       volatile sig_atomic_t *interrupted);
+	       volatile sig_atomic_t *interrupted, const struct tui_live *live);
 
 /* The lines loaded before the first frame (the rest loads between frames): model_load's result. */
 int tui_first_load(struct model *m, char *err, size_t errlen);

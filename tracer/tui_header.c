@@ -105,7 +105,9 @@ void tui_header_draw(struct tui *t)
 	attron(tui_attr(t, TP_HEADER, A_REVERSE));
 	mvhline(y, 0, ' ', t->w);
 	const char *title = title_of(t);
-	if (!model_loaded(t->m)) {
+	if (t->live) {
+		snprintf(state, sizeof(state), "%s%s ", t->live_state, t->playing ? "  playing" : "");
+	} else if (!model_loaded(t->m)) {
 		uint64_t done, total;
 		model_progress(t->m, &done, &total);
 		if (total)

@@ -54,6 +54,8 @@ struct tui {
 	char search[256];
 	size_t search_len;
 	char message[256]; /* a one-frame note on the status line */
+	const struct tui_live *live; /* lvtrace live, else NULL */
+	char live_state[32];
 	struct model_pos top; /* first row on screen */
 	int top_valid;
 

@@ -225,5 +225,26 @@ test_expect_success 'lvtrace run on a terminal opens the tracer on its trace, pa
 	grep -q "^EXITED 0$" screen
 '
 
+test_expect_success 'lvtrace live on a terminal: the tracer follows the newest row of lvdemo'"'"'s feed' '
+	start_lvdemo &&
+	tm kill-session -t lv 2>/dev/null
+	tm new-session -d -s lv -x 120 -y 40 \
+		"env LANG=C.UTF-8 NO_COLOR=1 '"'$LVTRACE'"' live $URL; echo \"EXITED \$?\"; echo DONE" &&
+	tm set-option -t lv remain-on-exit on >/dev/null &&
+	wait_for "● live" &&
+	curl -s "$URL/users/log_in" >/dev/null &&
+	wait_for "step 1 / 1\+? +GET /users/log_in" &&
+	curl -s "$URL/users/register" >/dev/null &&
+	wait_for "step 2 / 2\+? +GET /users/register" &&
+	grep -q "controller UserRegistration.new" screen &&
+	# moved away from the end, it stays where the user put it
+	keys g &&
+	curl -s "$URL/" >/dev/null &&
+	wait_for "step 1 / 3" &&
+	keys G && wait_for "step 3 / 3\+? +GET /" &&
+	keys q &&
+	wait_for "^DONE" && capture_all && grep -q "^EXITED 0$" screen
+'
+
 stop_tmux
 test_done
