@@ -45,7 +45,7 @@ static void tui_state(void *arg, char *buf, size_t len)
 	struct live_status st;
 	live_source_status(lv->src, &st);
 	snprintf(buf, len, "%s %s", st.state == LIVE_CONNECTED || st.state == LIVE_FOLLOWING ? "\u25cf" : "\u25cb",
-		 state_words(st.state));
+		 st.refused ? "refused by lvdemo" : state_words(st.state));
 }
 
 /* What changed since the last call, in a sentence (or ""). */
@@ -63,6 +63,11 @@ static void news(struct live_view *lv, char *buf, size_t len)
 		snprintf(buf, len, "lost the feed (%s): reconnecting", st.detail);
 	else if (st.state != lv->last.state && st.state == LIVE_CONNECTED && st.reconnects)
 		snprintf(buf, len, "reconnected to %s", lv->where);
+	else if (st.state == LIVE_CONNECTING && st.detail[0] && strcmp(st.detail, lv->last.detail) != 0)
+		snprintf(buf, len, "cannot reach lvdemo yet (%s): trying again", st.detail);
+	else if (st.state == LIVE_FOLLOWING && strncmp(st.detail, "waiting", 7) == 0 &&
+		 strcmp(st.detail, lv->last.detail) != 0)
+		snprintf(buf, len, "%s", st.detail);
 	else if (st.state != lv->last.state && st.state == LIVE_ENDED && st.detail[0])
 		snprintf(buf, len, "%s", st.detail);
 	lv->last = st;
@@ -91,6 +96,10 @@ static int live_plain(struct model *m, struct live_view *lv)
 		if (msg[0])
 			fprintf(stderr, "lvtrace: %s\n", msg);
 		if (rc < 0) {
+			struct live_status st;
+			live_source_status(lv->src, &st);
+			if (st.refused) /* said above; the trace it never got is no news */
+				return 2;
 			fprintf(stderr, "lvtrace: %s\n", err);
 			return 1;
 		}
@@ -166,6 +175,10 @@ static int live_exec(int argc, char **argv)
 			status = tui_replay(m, &vo, &cli_interrupted, &tl);
 		}
 	}
+	struct live_status st;
+	live_source_status(src, &st);
+	if (st.refused) /* whatever the empty trace made of it */
+		status = 2;
 	model_free(m); /* the pipe's reader: the source sees it go */
 	if (live_source_stop(src, err, sizeof(err)) < 0) {
 		fprintf(stderr, "lvtrace: %s\n", err);

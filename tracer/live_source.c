@@ -228,6 +228,14 @@ static void read_feed(struct live_source *s)
 		int status = 0;
 		struct lvc_socket *sock = lvc_feed_open(c, FEED_PATH, FEED_SUBPROTOCOL, "", &status, err,
 							sizeof(err));
+		if (!sock && (status == 400 || status == 403)) {
+			/* lvdemo is there and says no (another machine, an Origin): asking again will not help */
+			pthread_mutex_lock(&s->mu);
+			s->st.refused = 1;
+			pthread_mutex_unlock(&s->mu);
+			set_state(s, LIVE_ENDED, err);
+			break;
+		}
 		if (!sock) {
 			set_state(s, first ? LIVE_CONNECTING : LIVE_RECONNECTING, err);
 			pause_ms(s, RETRY_MS);

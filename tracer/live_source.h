@@ -26,6 +26,7 @@ struct live_status {
 	unsigned long lines;	 /* handed on */
 	unsigned long dropped;	 /* lines lvdemo's feed said this subscriber lost */
 	unsigned long reconnects;
+	int refused;	  /* lvdemo answered the feed's upgrade with a refusal (400/403): no retry */
 	char detail[512]; /* why it is reconnecting, or what failed */
 };
 

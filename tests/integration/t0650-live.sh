@@ -150,6 +150,32 @@ test_expect_success 'lvtrace live --follow FILE: a growing trace file, and the s
 	wait_for_line live.err "started again"
 '
 
+# An address of this machine that is not loopback: a peer from there is not
+# "this machine" to the feed's check (127.0.0.0/8 and ::1 are). A machine with
+# none cannot run the next test; it says so, as a skip.
+OTHER_IP=$(hostname -I 2>/dev/null | tr " " "\n" | grep -E "^[0-9]+(\.[0-9]+){3}$" | grep -v "^127\." | head -n 1)
+if [ -n "$OTHER_IP" ]; then
+test_expect_success "a peer that is not loopback ($OTHER_IP) is refused, unless --trace-feed-from lets it in" '
+	own_lvdemo started --host 0.0.0.0 --port 0 --trace peer.jsonl &&
+	test_when_finished "kill \$PID 2>/dev/null; wait \$PID 2>/dev/null" &&
+	port=${OWN_URL##*:} &&
+	drive_fails --no-origin "http://$OTHER_IP:$port" feed /trace lvtrace.v1 next-push 100 &&
+	grep -qx "refused 403" out &&
+	# lvtrace live stops at once with a reason: asking again would not help
+	test_expect_code 2 timeout 10 "$LVTRACE" live --plain "http://$OTHER_IP:$port" >live.out 2>live.err &&
+	grep -q "403" live.err &&
+	jq -e -s "map(select(.event == \"feed.refused\" and .status == 403)) | length == 2 and
+		(.[0].reason | test(\"this machine\"))" peer.jsonl >/dev/null &&
+	kill $PID && wait $PID &&
+	own_lvdemo started --host 0.0.0.0 --port 0 --trace peer.jsonl --trace-feed-from "$OTHER_IP/32" &&
+	drive --no-origin "http://${OTHER_IP}:${OWN_URL##*:}" feed /trace lvtrace.v1 next-push 2000 close &&
+	grep -q "\"event\":\"trace.start\"" out
+'
+else
+	test_count=$((test_count + 1))
+	echo "ok $test_count # skip a peer that is not loopback: this machine has no other IPv4 address"
+fi
+
 test_expect_success 'usage: a URL and --follow at once, a URL that is not http' '
 	test_expect_code 2 "$LVTRACE" live --follow x.jsonl http://127.0.0.1:1 >out 2>err &&
 	grep -q "not both" err &&
