@@ -332,10 +332,32 @@ static void channel_join(struct live_socket *s, const char *join_ref, const char
 		lv_handle_params(lv, &query);
 	form_release(&query);
 
+	/* the count panel: which join this is (LiveView's client counts its mounts), what it cost */
+	if (!parent) {
+		const cJSON *params = cJSON_GetObjectItemCaseSensitive(payload, "params");
+		enum panel_kind kind = redirect			       ? PANEL_LIVE_NAVIGATION
+				       : json_num(params, "_mounts", 0) > 0 ? PANEL_RECONNECT
+									    : PANEL_PAGE_LOAD;
+		lv_panel_join(lv, kind, &tok);
+	}
+	int parent_changed = lv_panel_joined(lv);
+
 	cJSON *resp = cJSON_CreateObject();
 	cJSON_AddItemToObject(resp, "rendered", lv_render_tree(lv));
 	cJSON_AddStringToObject(resp, "liveview_version", LIVEVIEW_VERSION);
 	reply(s, join_ref, ref, topic, "ok", resp);
+	if (parent_changed) {
+		/* the child's connected mount is the page's too: the parent's panel says so */
+		struct live_channel *pc = NULL;
+		for (struct live_channel *c = s->channels; c; c = c->next)
+			if (c->lv == parent)
+				pc = c;
+		cJSON *diff = pc ? lv_panel_diff(parent) : NULL;
+		if (diff && diff->child)
+			send_message(s, pc->join_ref, NULL, pc->topic, "diff", diff);
+		else
+			cJSON_Delete(diff);
+	}
 
 	struct live_channel *ch = xcalloc(1, sizeof(*ch));
 	snprintf(ch->topic, sizeof(ch->topic), "%s", topic);

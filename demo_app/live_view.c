@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "json_get.h"
 #include "sign.h"
 
 #define SESSION_TOKEN_PURPOSE "live view session"
@@ -57,6 +58,11 @@ struct lv *lv_new(struct app *app, const struct live_view_def *def, const struct
 	lv->connected = connected;
 	lv->child = parent != NULL;
 	lv->parent = parent;
+	/* a dead render counts its whole HTTP request (the plugs before it too);
+	 * a connected view what its socket does from its join on */
+	struct trace_context *ctx = trace_get_context(app->trace);
+	if (connected && ctx)
+		lv->base = ctx->tally;
 	return lv;
 }
 
@@ -76,6 +82,7 @@ void lv_free(struct lv *lv)
 	free(lv->redirect_to);
 	free(lv->child_container);
 	rendered_release(&lv->last);
+	free(lv->statics_ext);
 	free(lv);
 }
 
@@ -257,6 +264,79 @@ int lv_handle_event(struct lv *lv, const char *event, const cJSON *value)
 	return rc;
 }
 
+/* ------------------------------------------------------------ the count panel */
+
+/* What the current context's events recorded since LV's base. */
+static struct trace_tally tally_since(const struct lv *lv)
+{
+	struct trace_context *ctx = trace_get_context(lv->app->trace);
+	struct trace_tally d = {0};
+
+	if (!ctx)
+		return d;
+	for (int g = 0; g < TG_COUNT; g++) {
+		d.queries[g] = ctx->tally.queries[g] - lv->base.queries[g];
+		for (int f = 0; f < TF_COUNT; f++)
+			d.reused[g][f] = ctx->tally.reused[g][f] - lv->base.reused[g][f];
+	}
+	return d;
+}
+
+/* The dead render's count: its request's plugs and dead mounts (children's too). */
+static void panel_dead(struct lv *lv)
+{
+	struct trace_tally t = tally_since(lv);
+
+	lv->panel.kind = PANEL_PAGE_LOAD;
+	lv->panel.plug = t.queries[TG_PLUG];
+	lv->panel.dead = t.queries[TG_DEAD];
+	for (int f = 0; f < TF_COUNT; f++)
+		lv->panel.reused_dead[f] = t.reused[TG_DEAD][f];
+}
+
+void lv_panel_join(struct lv *lv, enum panel_kind kind, const struct lv_token *tok)
+{
+	/* a page's own join without its page load's count: a token from before counts */
+	lv->panel.kind = kind == PANEL_PAGE_LOAD && !tok->has_counts ? PANEL_RECONNECT : kind;
+	if (lv->panel.kind == PANEL_PAGE_LOAD) {
+		lv->panel.plug = tok->plug;
+		lv->panel.dead = tok->dead;
+		memcpy(lv->panel.reused_dead, tok->reused_dead, sizeof(lv->panel.reused_dead));
+	}
+}
+
+int lv_panel_joined(struct lv *lv)
+{
+	struct trace_tally t = tally_since(lv);
+	struct live_panel *p = lv->parent ? &lv->parent->panel : &lv->panel;
+
+	p->connected = 1;
+	p->connected_q += t.queries[TG_CONNECTED];
+	for (int f = 0; f < TF_COUNT; f++)
+		p->reused_connected[f] += t.reused[TG_CONNECTED][f];
+	return lv->parent != NULL;
+}
+
+/* A root's panel, as the last dynamic of R (its statics given one more slot). */
+static void panel_slot(struct lv *lv, struct lv_rendered *r)
+{
+	if (lv->child || r->n + 1 > LV_MAX_DYNAMICS)
+		return;
+	if (lv->statics_src != r->statics) {
+		free(lv->statics_ext);
+		lv->statics_ext = xcalloc(r->n + 2, sizeof(*lv->statics_ext));
+		for (size_t i = 0; i <= r->n; i++)
+			lv->statics_ext[i] = r->statics[i];
+		lv->statics_ext[r->n + 1] = "";
+		lv->statics_src = r->statics;
+	}
+	struct buf html;
+	buf_init(&html);
+	view_live_panel(&html, &lv->panel, lv->variant->name, lv->def->path ? lv->def->path : "");
+	r->statics = lv->statics_ext;
+	r->dyn[r->n++] = html.data ? html.data : xstrdup("");
+}
+
 static void lv_render(struct lv *lv, struct lv_rendered *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -330,6 +410,11 @@ void lv_render_dead(struct lv *lv, struct buf *out)
 		buf_release(&html);
 		lv_free(child);
 	}
+	/* the panel last: after the children's dead mounts, before the token that carries it */
+	if (!lv->child) {
+		panel_dead(lv);
+		panel_slot(lv, &r);
+	}
 	char *session = lv_session_token(lv, root_id_of(lv));
 	char *static_token = lv_static_token(lv);
 	container_open(out, lv, session, static_token);
@@ -369,6 +454,7 @@ static void lv_render_connected(struct lv *lv, struct lv_rendered *r)
 		free(r->dyn[lv->def->child_slot]);
 		r->dyn[lv->def->child_slot] = xstrdup(connected_child_slot(lv));
 	}
+	panel_slot(lv, r);
 }
 
 cJSON *lv_render_tree(struct lv *lv)
@@ -410,6 +496,27 @@ cJSON *lv_render_diff(struct lv *lv)
 	return diff;
 }
 
+cJSON *lv_panel_diff(struct lv *lv)
+{
+	cJSON *diff = cJSON_CreateObject();
+	if (lv->child || lv->last.n == 0 || lv->last.statics != lv->statics_ext)
+		return diff;
+	/* the panel is lvdemo's, not the view's: no render of the view, no render span */
+	struct buf html;
+	buf_init(&html);
+	view_live_panel(&html, &lv->panel, lv->variant->name, lv->def->path ? lv->def->path : "");
+	size_t k = lv->last.n - 1;
+	if (strcmp(buf_str(&html), lv->last.dyn[k]) != 0) {
+		char key[24];
+		snprintf(key, sizeof(key), "%zu", k);
+		cJSON_AddStringToObject(diff, key, buf_str(&html));
+		free(lv->last.dyn[k]);
+		lv->last.dyn[k] = xstrdup(buf_str(&html));
+	}
+	buf_release(&html);
+	return diff;
+}
+
 /* ------------------------------------------------------------ tokens */
 
 char *lv_session_token(const struct lv *lv, const char *root_id)
@@ -436,6 +543,17 @@ char *lv_session_token(const struct lv *lv, const char *root_id)
 	}
 	if (lv->live_socket_id)
 		cJSON_AddStringToObject(s, "live_socket_id", lv->live_socket_id);
+	/* a root's dead render: what its page load cost so far, for the connected panel */
+	if (!lv->child && !lv->connected) {
+		cJSON *c = cJSON_AddObjectToObject(j, "counts");
+		cJSON_AddNumberToObject(c, "plug", lv->panel.plug);
+		cJSON_AddNumberToObject(c, "dead", lv->panel.dead);
+		cJSON *r = cJSON_AddObjectToObject(c, "reused_dead");
+		for (int f = 0; f < TF_OTHER; f++)
+			if (lv->panel.reused_dead[f])
+				cJSON_AddNumberToObject(r, trace_from_name((enum trace_from)f),
+							lv->panel.reused_dead[f]);
+	}
 	char *text = cJSON_PrintUnformatted(j);
 	cJSON_Delete(j);
 	char *token = sign_message(&lv->app->signer, SESSION_TOKEN_PURPOSE, text, strlen(text),
@@ -470,6 +588,13 @@ static int copy_member(const cJSON *j, const char *key, char *out, size_t outlen
 		return -1;
 	strcpy(out, v->valuestring);
 	return 0;
+}
+
+/* A count signed into a token (0 when absent: a token is ours, but of another version maybe). */
+static unsigned count_of(const cJSON *o, const char *key)
+{
+	double v = json_num(o, key, 0);
+	return v >= 0 && v < 1e6 ? (unsigned)v : 0;
 }
 
 static cJSON *verify_json(struct app *app, const char *purpose, const char *token)
@@ -517,6 +642,15 @@ int lv_session_verify(struct app *app, const char *token, struct lv_token *t)
 		free(raw);
 	}
 	copy_member(s, "live_socket_id", t->live_socket_id, sizeof(t->live_socket_id), 1);
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "counts");
+	if (cJSON_IsObject(c)) {
+		t->has_counts = 1;
+		t->plug = count_of(c, "plug");
+		t->dead = count_of(c, "dead");
+		const cJSON *r = cJSON_GetObjectItemCaseSensitive(c, "reused_dead");
+		for (int f = 0; f < TF_OTHER; f++)
+			t->reused_dead[f] = count_of(r, trace_from_name((enum trace_from)f));
+	}
 	rc = 0;
 out:
 	cJSON_Delete(j);

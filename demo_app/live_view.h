@@ -13,13 +13,16 @@
 #include "accounts.h"
 #include "app.h"
 #include "http_form.h"
+#include "trace.h"
 #include "variant.h"
+#include "views.h"
 
 #define LV_MAX_DYNAMICS 16
 #define LV_ID_MAX 40
 #define LV_TOKEN_MAX_AGE (14L * 24 * 60 * 60) /* LiveView's two weeks */
 
 struct lv;
+struct lv_token;
 
 /* A rendered template: static parts and the dynamic strings between them. */
 struct lv_rendered {
@@ -81,6 +84,13 @@ struct lv {
 	int countdown;
 	int flag;
 
+	/* the count panel of a root view: this page load's hits, from the trace's
+	 * tally of the events emitted since BASE (a connected view's join) */
+	struct live_panel panel;
+	struct trace_tally base;
+	const char *const *statics_src; /* the view's statics, and them with the panel's slot */
+	const char **statics_ext;
+
 	char *redirect_to; /* set by mount when the view must not show */
 	char *child_container; /* the connected child slot, rendered once */
 	struct lv_rendered last; /* the last render sent, for diffs */
@@ -101,6 +111,20 @@ void lv_set_live_session(struct lv *lv, int archive);
 int lv_mount(struct lv *lv);
 void lv_handle_params(struct lv *lv, const struct form *params);
 int lv_handle_event(struct lv *lv, const char *event, const cJSON *value);
+
+/*
+ * The count panel. A root view's render ends with it (one more dynamic):
+ * the dead render counts its HTTP request's events, plug and dead mount (its
+ * children's included) and signs them into the session token; a connected
+ * root gets them back from the token with lv_panel_join, which says what
+ * kind of join it is. lv_panel_joined, after a connected mount, counts the
+ * mount's hits; a child's are added to its parent's panel (and 1 returned:
+ * the parent's render changed).
+ */
+void lv_panel_join(struct lv *lv, enum panel_kind kind, const struct lv_token *tok);
+int lv_panel_joined(struct lv *lv);
+/* The panel's change since the last render or diff ({} when none), for a server push. */
+cJSON *lv_panel_diff(struct lv *lv);
 
 /* Dead render: the whole container (children mounted and rendered too) into OUT. */
 void lv_render_dead(struct lv *lv, struct buf *out);
@@ -124,6 +148,9 @@ struct lv_token {
 	int has_user_token;
 	unsigned char user_token[USER_TOKEN_LEN];
 	char live_socket_id[96];
+	/* a root's page load, as its dead render counted it */
+	int has_counts;
+	unsigned plug, dead, reused_dead[TF_COUNT];
 };
 
 /* Check a session token; 0 and *T filled, or -1 (tampered, expired, malformed). */

@@ -49,18 +49,6 @@ static void nav_link(struct buf *b, const struct lv *lv, const char *path, const
 	buf_adds(b, "</a> ");
 }
 
-/* Links to the same page in the other variants: full page loads. */
-static void variant_links(struct buf *b, const struct lv *lv, const char *path)
-{
-	buf_adds(b, "<p class=\"variants\">Other variants: ");
-	for (size_t i = 0; i < variant_count; i++) {
-		if (&variants[i] == lv->variant)
-			continue;
-		buf_addf(b, "<a href=\"/%s%s\">%s</a> ", variants[i].name, path, variants[i].name);
-	}
-	buf_adds(b, "</p>");
-}
-
 /* ------------------------------------------------------------ MissionLive */
 
 static void mission_init(struct lv *lv)
@@ -94,8 +82,7 @@ static const char *const mission_statics[] = {
 	"</em></p><button id=\"reveal\" phx-click=\"reveal\">Reveal the next clue</button>"
 	"<nav class=\"clues\">",
 	"</nav><nav class=\"pages\">",
-	"</nav>",
-	"</section>",
+	"</nav></section>",
 };
 
 static void mission_render(struct lv *lv, struct lv_rendered *r)
@@ -119,9 +106,7 @@ static void mission_render(struct lv *lv, struct lv_rendered *r)
 	nav_link(&b, lv, "/hq", "Report to headquarters");
 	nav_link(&b, lv, "/archive", "Search the archive");
 	r->dyn[4] = b.data;
-	buf_init(&b);
-	variant_links(&b, lv, "/mission");
-	r->dyn[5] = b.data;
+	/* the same page in the other variants: the count panel's (live_view.c) */
 }
 
 /* ------------------------------------------------------------ DossierLive */

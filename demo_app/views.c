@@ -4,6 +4,8 @@
  */
 #include "views.h"
 
+#include <string.h>
+
 #include "variant.h"
 
 static const char style[] =
@@ -18,7 +20,16 @@ static const char style[] =
 	"padding:.4rem;background:#1b2029;color:#e6e6e6;border:1px solid #444}"
 	"button{margin-top:1rem;padding:.4rem 1rem}"
 	".errors{color:#ff8a8a;margin:.25rem 0;padding-left:1.2rem}"
-	"code{background:#1b2029;padding:0 .2rem}";
+	"code{background:#1b2029;padding:0 .2rem}"
+	".lvpanel{margin-top:2rem;border:1px solid #3a4a5e;border-radius:6px;padding:.5rem 1rem;"
+	"background:#141a23;font-size:1.05rem}"
+	".lvpanel h2{font-size:1.1rem;margin:.25rem 0 .5rem}"
+	".lvpanel table{border-collapse:collapse;width:100%}"
+	".lvpanel th{text-align:left;font-weight:normal;padding:.15rem .5rem .15rem 0;white-space:nowrap}"
+	".lvpanel td{padding:.15rem .5rem}.lvpanel td.n{text-align:right;font-weight:bold;"
+	"font-variant-numeric:tabular-nums;width:3rem}"
+	".lvpanel td.why{color:#9fb3c8}.lvpanel .total{border-top:1px solid #3a4a5e}"
+	".lvpanel .variant{color:#ffd479}";
 
 void view_layout(struct buf *out, const struct page *page, const char *content)
 {
@@ -174,4 +185,89 @@ void view_not_found(struct buf *out, const struct page *page, const char *path)
 	buf_adds(&c, "</code>.</p><p><a href=\"/\">Back to headquarters</a></p>");
 	view_layout(out, page, buf_str(&c));
 	buf_release(&c);
+}
+
+/* ------------------------------------------------------------ the count panel */
+
+/* Where assign_new took the values from, in words: "conn.assigns, then the socket's assigns". */
+static void panel_reused(struct buf *out, const unsigned n[TF_COUNT])
+{
+	static const char *const words[TF_COUNT] = {
+		[TF_CONN_ASSIGNS] = "conn.assigns",
+		[TF_PARENT_ASSIGNS] = "the parent's assigns",
+		[TF_SOCKET_ASSIGNS] = "the socket's assigns",
+		[TF_OTHER] = "elsewhere",
+	};
+	int any = 0;
+
+	for (int f = 0; f < TF_COUNT; f++) {
+		if (n[f] == 0)
+			continue;
+		buf_adds(out, any ? ", then from " : "assign_new took current_user from ");
+		buf_adds(out, words[f]);
+		if (n[f] > 1)
+			buf_addf(out, " (%u times)", n[f]);
+		any = 1;
+	}
+	if (any)
+		buf_adds(out, ": no query");
+}
+
+/* One row: its name, its count (or a dash), what to say beside it. */
+static void panel_row(struct buf *out, const char *id, const char *name, int shown, unsigned n,
+		      const char *why_html)
+{
+	buf_addf(out, "<tr id=\"lvpanel-%s\"><th scope=\"row\">%s</th><td class=\"n\">", id, name);
+	if (shown)
+		buf_addf(out, "%u", n);
+	else
+		buf_adds(out, "&#8212;");
+	buf_addf(out, "</td><td class=\"why\">%s</td></tr>", why_html);
+}
+
+void view_live_panel(struct buf *out, const struct live_panel *p, const char *variant,
+		     const char *path)
+{
+	static const char *const what[] = {
+		[PANEL_PAGE_LOAD] = "this page load",
+		[PANEL_RECONNECT] = "this reconnect",
+		[PANEL_LIVE_NAVIGATION] = "this live navigation",
+	};
+	int http = p->kind == PANEL_PAGE_LOAD;
+	unsigned total = (http ? p->plug + p->dead : 0) + (p->connected ? p->connected_q : 0);
+	struct buf why;
+
+	buf_adds(out, "<aside class=\"lvpanel\" id=\"lvpanel\" aria-label=\"database queries\">");
+	buf_addf(out, "<h2>Database queries of %s: <span id=\"lvpanel-total\">%u</span>%s</h2>",
+		 what[p->kind], total, p->connected ? "" : " so far");
+	buf_adds(out, "<p>Variant <strong class=\"variant\" id=\"lvpanel-variant\">");
+	buf_add_html(out, variant);
+	buf_adds(out, "</strong>, counted from lvdemo's trace of it.</p><table>");
+	const char *no_http = p->kind == PANEL_RECONNECT ? "no HTTP request: the socket joined again"
+							 : "no HTTP request: a navigation over the socket";
+	panel_row(out, "plug", "plug", http, p->plug, http ? "" : no_http);
+	buf_init(&why);
+	panel_reused(&why, p->reused_dead);
+	panel_row(out, "dead", "dead mount", http, p->dead, http ? buf_str(&why) : no_http);
+	buf_reset(&why);
+	if (p->connected)
+		panel_reused(&why, p->reused_connected);
+	else
+		buf_adds(&why, "not connected yet: the socket's join will add it");
+	panel_row(out, "connected", "connected mount", p->connected, p->connected_q, buf_str(&why));
+	buf_release(&why);
+	buf_addf(out, "<tr class=\"total\"><th scope=\"row\">in all</th><td class=\"n\">%u</td>"
+		      "<td></td></tr></table><p>This page in the other variants: ",
+		 total);
+	for (size_t i = 0; i < variant_count; i++) {
+		if (strcmp(variants[i].name, variant) == 0)
+			continue;
+		buf_adds(out, "<a href=\"/");
+		buf_add_html(out, variants[i].name);
+		buf_add_html(out, path);
+		buf_adds(out, "\">");
+		buf_add_html(out, variants[i].name);
+		buf_adds(out, "</a> ");
+	}
+	buf_adds(out, "</p></aside>");
 }

@@ -6,6 +6,7 @@
 #ifndef LVDEMO_VIEWS_H
 #define LVDEMO_VIEWS_H
 
+#include "trace_events.h"
 #include "util.h"
 #include "validate.h"
 
@@ -27,5 +28,30 @@ void view_register(struct buf *out, const struct page *page, const char *email,
 		   const struct registration_errors *errors);
 void view_log_in(struct buf *out, const struct page *page, const char *email, const char *error);
 void view_not_found(struct buf *out, const struct page *page, const char *path);
+
+/*
+ * The count panel of a LiveView page (as django-debug-toolbar's): the
+ * database hits of this page load by phase, as lvdemo's trace recorded
+ * them, the assign_new decisions that spared one, the variant, and this
+ * page in the other variants. The dead render shows the plug and the dead
+ * mount; the connected render adds the connected mount.
+ */
+enum panel_kind {
+	PANEL_PAGE_LOAD,	/* the HTTP GET and the page's first join */
+	PANEL_RECONNECT,	/* a join again after the socket dropped: no HTTP request */
+	PANEL_LIVE_NAVIGATION,	/* a join from a live navigation: no HTTP request */
+};
+
+struct live_panel {
+	enum panel_kind kind;
+	int connected; /* the connected mount ran; else it is still to come */
+	unsigned plug, dead, connected_q; /* database hits */
+	/* assign_new decisions that took a value (so ran no query), by where from */
+	unsigned reused_dead[TF_COUNT], reused_connected[TF_COUNT];
+};
+
+/* The panel of the page PATH ("/mission") of VARIANT into OUT. */
+void view_live_panel(struct buf *out, const struct live_panel *p, const char *variant,
+		     const char *path);
 
 #endif

@@ -630,13 +630,12 @@ static struct conn_state *conn_of(struct model *m, uint32_t id)
 
 static enum model_phase phase_class(const char *phase)
 {
-	struct trace_phase p;
-	trace_phase_parse(phase, &p);
-	if (p.kind == TP_PLUG)
-		return MP_PLUG;
-	if (p.kind == TP_MOUNT)
-		return p.connected ? MP_CONNECTED : MP_DEAD;
-	return MP_OTHER;
+	switch (trace_phase_group(phase)) {
+	case TG_PLUG: return MP_PLUG;
+	case TG_DEAD: return MP_DEAD;
+	case TG_CONNECTED: return MP_CONNECTED;
+	default: return MP_OTHER;
+	}
 }
 
 static enum model_group query_group(const char *phase)

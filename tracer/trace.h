@@ -37,11 +37,24 @@ struct trace_span {
 	uint64_t start_us;
 };
 
+/*
+ * What the events emitted in a context recorded, counted as they are
+ * emitted: the database hits by group (from each repo.query's phase), and
+ * the assign_new decisions that took a value instead of running their
+ * function (from their "from" and "connected" members). lvdemo's pages show
+ * these; they cannot differ from the trace, being counted from its lines.
+ */
+struct trace_tally {
+	uint32_t queries[TG_COUNT];
+	uint32_t reused[TG_COUNT][TF_COUNT]; /* by group and where the value came from */
+};
+
 struct trace_context {
 	char conn[32];
 	char variant[32];
 	int depth;
 	struct trace_span span[TRACE_MAX_DEPTH];
+	struct trace_tally tally; /* since trace_context_init */
 };
 
 struct trace;

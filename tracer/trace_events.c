@@ -139,3 +139,34 @@ void trace_phase_parse(const char *phase, struct trace_phase *p)
 		}
 	}
 }
+
+enum trace_group trace_phase_group(const char *phase)
+{
+	struct trace_phase p;
+	trace_phase_parse(phase, &p);
+	if (p.kind == TP_PLUG)
+		return TG_PLUG;
+	if (p.kind == TP_MOUNT)
+		return p.connected ? TG_CONNECTED : TG_DEAD;
+	return TG_OTHER;
+}
+
+static const char *const from_names[TF_COUNT] = {
+	[TF_CONN_ASSIGNS] = "conn_assigns",
+	[TF_PARENT_ASSIGNS] = "parent_assigns",
+	[TF_SOCKET_ASSIGNS] = "socket_assigns",
+	[TF_OTHER] = "",
+};
+
+const char *trace_from_name(enum trace_from from)
+{
+	return (unsigned)from < TF_COUNT ? from_names[from] : "";
+}
+
+enum trace_from trace_from_of(const char *name)
+{
+	for (int f = 0; f < TF_OTHER; f++)
+		if (name && strcmp(name, from_names[f]) == 0)
+			return (enum trace_from)f;
+	return TF_OTHER;
+}

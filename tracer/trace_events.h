@@ -115,6 +115,31 @@ struct trace_phase {
 /* Read PHASE (NULL: none) into P. The one place that knows how phases are spelt. */
 void trace_phase_parse(const char *phase, struct trace_phase *p);
 
+/* Where a database hit counts in the lesson: 3 or 2 is plug + dead mount + connected mount. */
+enum trace_group {
+	TG_PLUG,      /* the router's plugs */
+	TG_DEAD,      /* the disconnected ("dead") mount, hooks included */
+	TG_CONNECTED, /* the connected mount, hooks included */
+	TG_OTHER,     /* controllers, events, everything else */
+	TG_COUNT
+};
+
+/* The group of a query run in PHASE (NULL: none). */
+enum trace_group trace_phase_group(const char *phase);
+
+/* Where an assign_new took its value from instead of running its function (its "from"). */
+enum trace_from {
+	TF_CONN_ASSIGNS,  /* "conn_assigns": a dead root, from what the plug assigned */
+	TF_PARENT_ASSIGNS, /* "parent_assigns": a child, from its parent */
+	TF_SOCKET_ASSIGNS, /* "socket_assigns": the key was there already (a hook set it) */
+	TF_OTHER,	   /* a value this version does not know */
+	TF_COUNT
+};
+
+/* The "from" of FROM ("" for TF_OTHER); the kind named NAME (TF_OTHER when unknown). */
+const char *trace_from_name(enum trace_from from);
+enum trace_from trace_from_of(const char *name);
+
 /* The name of KIND ("" for TK_OTHER and out of range). */
 const char *trace_kind_name(enum trace_kind kind);
 

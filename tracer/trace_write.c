@@ -184,12 +184,31 @@ static int emit_line(struct trace *t, uint64_t t_us, const char *event, const ch
 	return rc;
 }
 
+/* Count EVENT into the context's tally, from the members it is written with. */
+static void tally(struct trace_context *c, const char *event, const cJSON *fields)
+{
+	if (strcmp(event, TRACE_EV_REPO_QUERY) == 0) {
+		const cJSON *ph = cJSON_GetObjectItemCaseSensitive(fields, "phase");
+		c->tally.queries[trace_phase_group(cJSON_IsString(ph) ? ph->valuestring : NULL)]++;
+	} else if (strcmp(event, TRACE_EV_ASSIGN_NEW) == 0) {
+		const cJSON *from = cJSON_GetObjectItemCaseSensitive(fields, "from");
+		if (!cJSON_IsString(from) || strcmp(from->valuestring, "function") == 0)
+			return; /* the function ran: its query is counted on its own line */
+		enum trace_group g =
+			cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fields, "connected")) ? TG_CONNECTED
+											 : TG_DEAD;
+		c->tally.reused[g][trace_from_of(from->valuestring)]++;
+	}
+}
+
 int trace_emit(struct trace *t, const char *event, cJSON *fields)
 {
 	if (!t) {
 		cJSON_Delete(fields);
 		return 0;
 	}
+	if (t->ctx)
+		tally(t->ctx, event, fields);
 	return emit_line(t, trace_elapsed_us(t), event, t->ctx ? t->ctx->conn : "app",
 			 t->ctx ? t->ctx->variant : NULL, fields);
 }

@@ -11,6 +11,17 @@ if (!base || !variant) {
   process.exit(2)
 }
 const email = `agent-${variant}-${process.pid}@example.com`
+// What the page's count panel must say, per variant: docs/lifecycle.md's table
+// (first visit: plug + dead mount + connected mount; a live navigation and a
+// reconnect have no HTTP request; headquarters adds its nested child's mounts;
+// a reconnect at least the table's count: LiveView's client rejoins the child
+// without the static token of the dead render, so its assign_new may query)
+const counts = {
+  assign:          {plug: 1, dead: 1, connected: 1, navigation: 1, hq: 5, hqReconnect: 2},
+  assign_new:      {plug: 1, dead: 0, connected: 1, navigation: 1, hq: 2, hqReconnect: 1},
+  on_mount:        {plug: 1, dead: 0, connected: 1, navigation: 1, hq: 2, hqReconnect: 1},
+  on_mount_assign: {plug: 1, dead: 1, connected: 2, navigation: 2, hq: 6, hqReconnect: 3},
+}[variant]
 const password = "correct horse battery"
 const timeout = 10000
 
@@ -28,6 +39,15 @@ async function connected(page) {
 }
 async function text(page, sel) {
   return (await page.textContent(sel, {timeout})).trim()
+}
+// the panel's row ROW ("plug", "dead", "connected", "total") reads WANT
+async function panel(page, row, want) {
+  const sel = row === "total" ? "#lvpanel-total" : `#lvpanel-${row} td.n`
+  try {
+    await waitText(page, sel, String(want))
+  } catch (e) {
+    throw new Error(`the count panel's ${row} is not ${want}: ${await page.textContent("#lvpanel")}`)
+  }
 }
 async function waitText(page, sel, want) {
   await page.waitForFunction(([s, w]) => document.querySelector(s)?.textContent.trim() === w,
@@ -53,6 +73,19 @@ try {
   if ((await text(page, ".mission strong")) !== email) throw new Error("mission does not greet the agent")
   ok("mission page joined: phx-connected")
 
+  step = "count panel"
+  // the connected render (LiveView's diff, applied by the client) completes the dead one's count
+  await panel(page, "plug", counts.plug)
+  await panel(page, "dead", counts.dead)
+  await panel(page, "connected", counts.connected)
+  await panel(page, "total", counts.plug + counts.dead + counts.connected)
+  if ((await text(page, "#lvpanel-variant")) !== variant) throw new Error("the panel names another variant")
+  if (!(await text(page, "#lvpanel h2")).includes("this page load")) throw new Error("not a page load")
+  const others = await page.$$eval("#lvpanel a", as => as.map(a => a.getAttribute("href")))
+  if (others.length !== 3 || others.some(h => !/^\/[a-z_]+\/mission$/.test(h) || h === `/${variant}/mission`))
+    throw new Error(`the links to the other variants are ${others}`)
+  ok(`count panel: plug ${counts.plug} + dead mount ${counts.dead} + connected mount ${counts.connected}`)
+
   step = "click"
   await page.click("#reveal")
   await waitText(page, "#clue-number", "1")
@@ -69,7 +102,9 @@ try {
   await page.waitForSelector("section.dossier", {timeout})
   await connected(page)
   if (!page.url().endsWith(`/${variant}/dossier`)) throw new Error(`navigate URL is ${page.url()}`)
-  ok("live navigation to the dossier: a new join on the same socket")
+  await panel(page, "total", counts.navigation)
+  if (!(await text(page, "#lvpanel h2")).includes("this live navigation")) throw new Error("not a live navigation")
+  ok("live navigation to the dossier: a new join on the same socket, counted alone")
 
   step = "hq"
   await page.goto(`${base}/${variant}/hq`)
@@ -77,6 +112,8 @@ try {
   await page.waitForSelector("#countdown.phx-connected, #countdown [id=seconds]", {timeout})
   await page.click("#tick")
   await waitText(page, "#seconds", "4")
+  // the child's connected mount reaches the parent's panel in a pushed diff
+  await panel(page, "total", counts.hq)
   ok("headquarters with its nested CountdownLive: the child joined and handles events")
 
   step = "reconnect"
@@ -86,6 +123,14 @@ try {
   await connected(page)
   await page.click("#tick")
   await waitText(page, "#seconds", "4")
+  // a reconnect has no HTTP request: the panel counts the joins alone (the parent's and the child's)
+  await page.waitForFunction(() => document.querySelector("#lvpanel h2")?.textContent.includes("this reconnect"),
+                             null, {timeout})
+  if ((await text(page, "#lvpanel-plug td.n")) !== "\u2014" || (await text(page, "#lvpanel-dead td.n")) !== "\u2014")
+    throw new Error(`a reconnect with plug or dead-mount counts: ${await page.textContent("#lvpanel")}`)
+  const joined = Number(await text(page, "#lvpanel-connected td.n"))
+  if (!(joined >= counts.hqReconnect) || Number(await text(page, "#lvpanel-total")) !== joined)
+    throw new Error(`the reconnect's count: ${await page.textContent("#lvpanel")}`)
   ok("socket dropped and rejoined: a fresh connected mount (the countdown restarted)")
 
   step = "archive"

@@ -184,6 +184,66 @@ test_expect_success 'a nested child joins with its parent; without it, stale' '
 	reply_of 2 | grep -q "data-phx-parent-id=.*$ID"
 '
 
+# panel_of FILE ROW: the count in the count panel's row ROW (plug, dead,
+# connected) of the HTML in FILE, or of the JSON-escaped HTML of a reply
+panel_of() {
+	sed 's/\\"/"/g' "$1" | grep -o "<tr id=\"lvpanel-$2\">[^/]*</th><td class=\"n\">[^<]*" | sed 's/.*class="n">//'
+}
+# trace_hits CONN GROUP: the repo.query lines since the mark of connection
+# CONN whose phase is in GROUP (plug, dead, connected), as the tracer counts
+trace_hits() {
+	local glob
+	case "$2" in plug) glob='^plug:' ;; dead) glob='^mount:dead:' ;; *) glob='^mount:connected:' ;; esac
+	trace_since | jq -s --arg c "$1" --arg g "$glob" \
+		'map(select(.event == "repo.query" and .conn == $c and (.phase | test($g)))) | length'
+}
+
+for variant in assign assign_new on_mount on_mount_assign; do
+test_expect_success "the count panel ($variant): the dead render shows what the trace has of its request, the join adds its mount" '
+	trace_mark &&
+	page /'$variant'/mission &&
+	conn=$(trace_since | jq -r "select(.event == \"endpoint.start\" and .path == \"/'$variant'/mission\") | .conn" | tail -n 1) &&
+	test "$(panel_of body plug)" = "$(trace_hits "$conn" plug)" &&
+	test "$(panel_of body dead)" = "$(trace_hits "$conn" dead)" &&
+	test "$(panel_of body connected)" = "&#8212;" &&
+	grep -q "not connected yet" body &&
+	grep -q "id=\"lvpanel-variant\">'$variant'<" body &&
+	trace_mark &&
+	drive "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$(join_payload "$URL/'$variant'/mission" "$SESSION" "$STATIC")" close &&
+	reply_of 1 >reply &&
+	ws=$(trace_since | jq -r "select(.event == \"channel.join\") | .conn" | tail -n 1) &&
+	test "$(panel_of reply connected)" = "$(trace_hits "$ws" connected)" &&
+	test "$(panel_of reply plug)" = "$(panel_of body plug)" &&
+	test "$(panel_of reply dead)" = "$(panel_of body dead)" &&
+	grep -q "this page load" reply
+'
+done
+
+test_expect_success 'the count panel of a reconnect and of a live navigation: no HTTP request, the join alone' '
+	page /assign/mission &&
+	again=$(jq -c ".params._mounts = 1" <<<"$(join_payload "$URL/assign/mission" "$SESSION" "$STATIC")") &&
+	drive "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$again" close &&
+	reply_of 1 >reply && grep -q "this reconnect" reply &&
+	test "$(panel_of reply plug)" = "&#8212;" && test "$(panel_of reply connected)" = 1 &&
+	nav=$(jq -cn --arg s "$SESSION" --arg t "$TOKEN" --arg u "$URL/assign/dossier" "{redirect: \$u, session: \$s, params: {_csrf_token: \$t, _mounts: 0}}") &&
+	drive "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$nav" close &&
+	reply_of 1 >reply && grep -q "this live navigation" reply && grep -q "section class=..dossier" reply &&
+	test "$(panel_of reply dead)" = "&#8212;" && test "$(panel_of reply connected)" = 1
+'
+
+test_expect_success 'the count panel of a page with a nested child: the child'"'"'s join reaches the parent'"'"'s panel in a pushed diff' '
+	page /assign/hq &&
+	test "$(panel_of body dead)" = 2 &&
+	child_session=$(attr session 2) && child_static=$(attr static 2) &&
+	child=$(jq -cn --arg s "$child_session" --arg st "$child_static" --arg t "$TOKEN" "{session: \$s, static: \$st, params: {_csrf_token: \$t}}") &&
+	drive "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$(join_payload "$URL/assign/hq" "$SESSION" "$STATIC")" \
+		push "lv:countdown" phx_join "$child" next-push 2000 close &&
+	reply_of 1 >reply && test "$(panel_of reply connected)" = 1 &&
+	grep "^push " out >pushed &&
+	grep -q "\"diff\"" pushed && test "$(panel_of pushed connected)" = 2 &&
+	sed "s/\\\\\"/\"/g" pushed | grep -q "lvpanel-total\">5<"
+'
+
 test_expect_success 'log out closes every socket of that login; their rejoin is refused' '
 	page /assign_new/mission || exit 1
 	payload=$(join_payload "$URL/assign_new/mission" "$SESSION" "$STATIC")
