@@ -126,14 +126,29 @@ static cJSON *lv_fields(const struct lv *lv)
 	return f;
 }
 
-/* Open the span of a callback: event PREFIX.start, phase "KIND:dead|connected:View". */
-static void lv_span_start(struct lv *lv, const char *prefix, const char *kind)
+/* Open the span of a callback: event PREFIX.start, phase "KIND:dead|connected:View";
+ * EXTRA (consumed, may be NULL) adds members to the start. */
+static void lv_span_start_with(struct lv *lv, const char *prefix, const char *kind, cJSON *extra)
 {
 	char phase[96];
+	cJSON *f = lv_fields(lv);
 
 	snprintf(phase, sizeof(phase), "%s:%s:%s", kind, lv->connected ? "connected" : "dead",
 		 lv->def->name);
-	trace_span_start(lv->app->trace, prefix, phase, lv_fields(lv));
+	if (extra) {
+		cJSON *item;
+		while ((item = extra->child)) {
+			cJSON_DetachItemViaPointer(extra, item);
+			cJSON_AddItemToObject(f, item->string, item);
+		}
+		cJSON_Delete(extra);
+	}
+	trace_span_start(lv->app->trace, prefix, phase, f);
+}
+
+static void lv_span_start(struct lv *lv, const char *prefix, const char *kind)
+{
+	lv_span_start_with(lv, prefix, kind, NULL);
 }
 
 static void lv_span_stop(struct lv *lv, cJSON *extra)
@@ -253,7 +268,10 @@ void lv_handle_params(struct lv *lv, const struct form *params)
 
 int lv_handle_event(struct lv *lv, const char *event, const cJSON *value)
 {
-	lv_span_start(lv, TRACE_SPAN_HANDLE_EVENT, "handle_event");
+	/* the name on the start too: a live view prints the start before the stop comes */
+	cJSON *name = cJSON_CreateObject();
+	cJSON_AddStringToObject(name, "name", event);
+	lv_span_start_with(lv, TRACE_SPAN_HANDLE_EVENT, "handle_event", name);
 	int rc = lv->def->handle_event ? lv->def->handle_event(lv, event, value) : -1;
 	cJSON *extra = cJSON_CreateObject();
 	/* "name", not "event": every line's own "event" member cannot be shadowed */

@@ -168,7 +168,9 @@ enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, i
 		style = VS_DIM;
 		break;
 	case TK_HANDLE_EVENT_START: {
-		const char *name = json_str(stop, "name");
+		/* the start has the name too (lvdemo since the live view: a start is printed
+		 * before its stop comes); older traces have it on the stop alone */
+		const char *name = json_str(j, "name") ? json_str(j, "name") : json_str(stop, "name");
 		snprintf(buf, len, "handle_event \"%s\" (%s)%s%s", name ? name : "?", view ? view : "?",
 			 cJSON_GetObjectItemCaseSensitive(stop, "error") ? ": unknown event" : "", dur);
 		style = VS_SPAN;

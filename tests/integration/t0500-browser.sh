@@ -5,11 +5,57 @@
 . "$(dirname "$0")/lib.sh"
 start_lvdemo
 
-for variant in assign on_mount; do
-	test_expect_success "the official client drives the $variant pages end to end" '
-		cd "$TEST_ROOT" && node tests/browser/live_browser.mjs "$URL" '"$variant"'
-	'
-done
+LVTRACE=${LVTRACE:-$(dirname "$LVDEMO")/lvtrace}
+case "$LVTRACE" in /*) ;; *) LVTRACE=$TEST_ROOT/$LVTRACE ;; esac
+LIVE_PID=
+stop_live() {
+	if [ -n "$LIVE_PID" ]; then
+		kill -TERM "$LIVE_PID" 2>/dev/null
+		wait "$LIVE_PID" 2>/dev/null
+		LIVE_PID=
+	fi
+	return 0
+}
+# last_hits VARIANT: the running count of the last query line of VARIANT in live.out
+last_hits() {
+	grep -o "\[hits: $1 [0-9]*\]" "$TRASH/live.out" | tail -n 1 | tr -dc "0-9"
+}
+# trace_hits VARIANT: the queries the trace file has from the first line the
+# record got on, of VARIANT or of none (a registration counts in every variant)
+trace_hits() {
+	local first n
+	first=$(sed -n 2p "$TRASH/rec.jsonl" | jq -c "del(.seq, .t_us)") &&
+	n=$(jq -c "del(.seq, .t_us)" "$TRACE" | grep -nxF -- "$first" | head -n 1 | cut -d: -f1) &&
+	tail -n +"$n" "$TRACE" | jq -s --arg v "$1" \
+		"map(select(.event == \"repo.query\" and (.variant == \$v or .variant == null))) | length"
+}
+
+test_expect_success "the official client drives the assign pages end to end, watched by lvtrace live --plain" '
+	"$LVTRACE" live --plain --record rec.jsonl "$URL" >live.out 2>live.err &
+	LIVE_PID=$! &&
+	test_when_finished stop_live &&
+	# ready when its own request comes back through the feed
+	for i in $(seq 200); do
+		curl -s -o /dev/null "$URL/users/log_in?ready=$i" && grep -q "GET /users/log_in" live.out && break
+		read -r -t 0.05 <>"$TRASH/live.err" || :
+	done &&
+	grep -q "GET /users/log_in" live.out &&
+	(cd "$TEST_ROOT" && node tests/browser/live_browser.mjs "$URL" assign) &&
+	# every click reached it: the events, the patch, the joins
+	grep -q "handle_event \"reveal\" (MissionLive)" live.out &&
+	grep -q "join CountdownLive -> ok" live.out &&
+	# its running count reaches what the trace file has (it may be a moment behind)
+	want=$(trace_hits assign) && test "$want" -gt 10 &&
+	for i in $(seq 200); do
+		[ "$(last_hits assign)" = "$want" ] && break
+		read -r -t 0.05 <>"$TRASH/live.err" || :
+	done &&
+	test "$(last_hits assign)" = "$want"
+'
+
+test_expect_success "the official client drives the on_mount pages end to end" '
+	cd "$TEST_ROOT" && node tests/browser/live_browser.mjs "$URL" on_mount
+'
 
 test_expect_success 'the browser session left the expected trace: joins ok, a refused join, a disconnect' '
 	jq -s -e "
