@@ -196,7 +196,8 @@ all: $(BIN)/lvtrace
 LESSON := scenarios/01-first-visit.scenario
 LESSON_TRACE := build/lesson.trace.jsonl
 PORT ?= 4000
-DEMO_TRACE := build/demo.trace.jsonl
+DEMO_TRACE ?= build/demo.trace.jsonl
+DEMO_DB ?= build/demo.db
 
 # the scenario runs against fresh lvdemos, then the tracer replays its trace
 run: all
@@ -205,9 +206,13 @@ run: all
 		{ cat build/lesson.summary; exit 1; }
 	@$(BIN)/lvtrace replay --variants assign,assign_new $(LESSON_TRACE)
 
+# lvdemo for a browser, and what to run beside it: the live tracer in a
+# second terminal, the replay afterwards (Ctrl-C stops lvdemo)
 demo: all
-	@echo "lvdemo: the trace goes to $(DEMO_TRACE); replay it with: $(BIN)/lvtrace replay $(DEMO_TRACE)"
-	@$(BIN)/lvdemo --port $(PORT) --trace $(DEMO_TRACE)
+	@echo "lvdemo: open http://127.0.0.1:$(PORT)/ in a browser, register, then visit /assign/mission and /assign_new/mission"
+	@echo "lvdemo: watch it count, in a second terminal: $(BIN)/lvtrace live http://127.0.0.1:$(PORT)"
+	@echo "lvdemo: its trace is $(DEMO_TRACE); afterwards: $(BIN)/lvtrace replay $(DEMO_TRACE) (Ctrl-C stops lvdemo)"
+	@exec $(BIN)/lvdemo --port $(PORT) --db $(DEMO_DB) --trace $(DEMO_TRACE)
 
 test: test-deps all unit-tests
 	@LVDEMO=$(BIN)/lvdemo UNIT_DIR=$(BUILD)/tests BUILD_DIR=$(BUILD) tests/run

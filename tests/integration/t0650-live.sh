@@ -176,6 +176,32 @@ else
 	echo "ok $test_count # skip a peer that is not loopback: this machine has no other IPv4 address"
 fi
 
+# a free port: one lvdemo takes it (--port 0) and gives it back
+free_port() {
+	own_lvdemo probe.out --port 0 --trace probe.jsonl && kill $PID && wait $PID &&
+	FREE_PORT=${OWN_URL##*:}
+}
+
+test_expect_success 'make demo: lvdemo for a browser, and the lvtrace live command that watches it' '
+	free_port &&
+	make -s -C "$TEST_ROOT" demo PORT=$FREE_PORT DEMO_TRACE="$TRASH/demo.jsonl" DEMO_DB="$TRASH/demo.db" \
+		>demo.out 2>demo.err &
+	DEMO_PID=$! &&
+	# make passes SIGTERM on to the lvdemo it runs
+	test_when_finished "kill -TERM $DEMO_PID 2>/dev/null; wait $DEMO_PID 2>/dev/null" &&
+	wait_for_line demo.out "^lvdemo listening on http://127.0.0.1:$FREE_PORT" 60 &&
+	grep -q "open http://127.0.0.1:$FREE_PORT/ in a browser" demo.out &&
+	# the command it prints, run as printed (from the top of the tree)
+	cmd=$(sed -n "s/^lvdemo: watch it count, in a second terminal: //p" demo.out) &&
+	test -n "$cmd" &&
+	(cd "$TEST_ROOT" && exec $cmd --plain) >live.out 2>live.err &
+	LIVE_PID=$! &&
+	test_when_finished stop_live &&
+	for i in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$FREE_PORT/users/log_in" && grep -q "GET /users/log_in" live.out && break; done &&
+	grep -q "GET /users/log_in" live.out &&
+	jq -e -s "any(.event == \"endpoint.start\" and .path == \"/users/log_in\")" demo.jsonl >/dev/null
+'
+
 test_expect_success 'usage: a URL and --follow at once, a URL that is not http' '
 	test_expect_code 2 "$LVTRACE" live --follow x.jsonl http://127.0.0.1:1 >out 2>err &&
 	grep -q "not both" err &&
