@@ -16,6 +16,7 @@
 #include "model.h"
 #include "tui.h"
 #include "runner.h"
+#include "util.h"
 
 volatile sig_atomic_t cli_interrupted;
 
@@ -31,18 +32,12 @@ const char *cli_default_lvdemo(void)
 	static char path[4200];
 	char exe[4096];
 	const char *env = getenv("LVDEMO");
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
 	if (env && env[0])
 		return env;
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(path, sizeof(path), "%s/lvdemo", exe);
-			return path;
-		}
+	if (path_exe_dir(exe, sizeof(exe)) == 0) {
+		snprintf(path, sizeof(path), "%s/lvdemo", exe);
+		return path;
 	}
 	return "lvdemo";
 }
