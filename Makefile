@@ -76,6 +76,9 @@ $(BUILD)/tracer/tui%.o: MOD_CFLAGS = -Itracer -Icommon $(call pkg_cflags,$(LVTRA
 $(BUILD)/tracer/cmd_%.o: MOD_CFLAGS = -Itracer -Icommon $(call pkg_cflags,$(LVTRACE_PKGS) $(TUI_PKGS))
 $(BUILD)/demo_app/%.o: MOD_CFLAGS = -Idemo_app -Itracer -Icommon $(call pkg_cflags,$(DEMO_PKGS)) \
 	-DLVDEMO_ASSETS_DIR='"$(ASSETS_DIR)"'
+# the build tree's scenarios, where a lvtrace that is not installed finds the bundled ones
+$(BUILD)/tracer/cli.o: MOD_CFLAGS = -Itracer -Icommon $(call pkg_cflags,$(LVTRACE_PKGS)) \
+	-DLVTRACE_SCENARIOS_DIR='"$(CURDIR)/scenarios"'
 TEST_CFLAGS = $(BASE_CFLAGS) -Itracer -Idemo_app -Icommon \
 	$(call pkg_cflags,$(DEMO_PKGS) $(LVTRACE_PKGS) cmocka) $(CFLAGS)
 TEST_LIBS = $(call pkg_libs,$(DEMO_PKGS) $(LVTRACE_PKGS) cmocka) -lstdc++ -lpthread
