@@ -53,8 +53,12 @@ static int check_exec(int argc, char **argv)
 		rc = path ? cli_collect_scenarios(path, &files, &nfiles) : -1;
 		free(path);
 	}
-	if (rc < 0 || nfiles == 0)
+	if (rc < 0 || nfiles == 0) {
+		for (size_t i = 0; i < nfiles; i++)
+			free(files[i]);
+		free(files);
 		return 2;
+	}
 
 	/* every file parses before anything runs */
 	struct scenario *scs = calloc(nfiles, sizeof(*scs));
