@@ -77,6 +77,7 @@ served_as_installed() {
 test_expect_success 'make install DESTDIR=... PREFIX=/usr rebuilds nothing' '
 	touch before &&
 	{ make_in_tree install DESTDIR="$ROOT" PREFIX=/usr >install.log 2>&1 || { cat install.log; false; }; } &&
+	! grep -i "warning" install.log &&
 	find "$TEST_ROOT/bin" "$TEST_ROOT/build" "$TEST_ROOT/node_modules/.package-lock.json" \
 		-newer before >rebuilt &&
 	test_cmp /dev/null rebuilt
