@@ -114,7 +114,13 @@ static int is_dir(const char *path)
 	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-const char *cli_bundled_dir(void)
+/*
+ * Where the bundled scenarios are: BIN/../share/lvtrace/scenarios beside
+ * an installed lvtrace, else the build tree's scenarios/ (as lvdemo finds
+ * its assets); NULL when neither is a directory. Only the first is
+ * searched: an installed tree and its build tree hold the same files.
+ */
+static const char *bundled_dir(void)
 {
 	static char dir[PATH_MAX];
 	char exe[4096], installed[4200];
@@ -169,7 +175,7 @@ char *cli_find_scenario(const char *arg)
 
 	if (strchr(arg, '/') || stat(arg, &sb) == 0 || errno != ENOENT)
 		return xstrdup(arg); /* a file: it wins, and opening it says what is wrong */
-	const char *dir = cli_bundled_dir();
+	const char *dir = bundled_dir();
 	if (!dir) {
 		fprintf(stderr, "lvtrace: no scenario file or bundled scenario '%s' (no bundled scenarios: "
 				"no ../share/lvtrace/scenarios beside lvtrace, no %s)\n",
