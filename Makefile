@@ -7,11 +7,15 @@
 #   make demo       serve lvdemo for a browser on http://127.0.0.1:$(PORT)
 #   make test       build and run every test suite (alias: make check)
 #   make asan       the same binaries with ASan and UBSan, in bin/asan/
-#   make install    install to $(DESTDIR)$(PREFIX) (default /usr/local)
+#   make install    install to $(DESTDIR)$(PREFIX) (default /usr/local): the
+#                   programs, the manuals, lvdemo's assets, the bundled scenarios
+#   make uninstall  remove what make install put there
 #   SANITIZE=1      build (and test) with the sanitizers
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
 CFLAGS ?= -O2 -g
 CXXFLAGS ?= -O2 -g
 
@@ -76,6 +80,9 @@ $(BUILD)/tracer/tui%.o: MOD_CFLAGS = -Itracer -Icommon $(call pkg_cflags,$(LVTRA
 $(BUILD)/tracer/cmd_%.o: MOD_CFLAGS = -Itracer -Icommon $(call pkg_cflags,$(LVTRACE_PKGS) $(TUI_PKGS))
 $(BUILD)/demo_app/%.o: MOD_CFLAGS = -Idemo_app -Itracer -Icommon $(call pkg_cflags,$(DEMO_PKGS)) \
 	-DLVDEMO_ASSETS_DIR='"$(ASSETS_DIR)"'
+# the build tree's scenarios, where a lvtrace that is not installed finds the bundled ones
+$(BUILD)/tracer/cli.o: MOD_CFLAGS = -Itracer -Icommon $(call pkg_cflags,$(LVTRACE_PKGS)) \
+	-DLVTRACE_SCENARIOS_DIR='"$(CURDIR)/scenarios"'
 TEST_CFLAGS = $(BASE_CFLAGS) -Itracer -Idemo_app -Icommon \
 	$(call pkg_cflags,$(DEMO_PKGS) $(LVTRACE_PKGS) cmocka) $(CFLAGS)
 TEST_LIBS = $(call pkg_libs,$(DEMO_PKGS) $(LVTRACE_PKGS) cmocka) -lstdc++ -lpthread
@@ -274,15 +281,35 @@ bench: all $(BENCH_BIN) $(TRACER_BENCH)
 asan:
 	$(MAKE) SANITIZE=1 all
 
+# What install puts where: the programs, the manuals (every docs/*.1 and
+# docs/*.5), lvdemo's assets (where lvdemo looks first: BIN/../share/lvdemo/assets)
+# and the bundled scenarios (where lvtrace run NAME looks first:
+# BIN/../share/lvtrace/scenarios). uninstall removes exactly these files, then
+# the program's own directories under share if they are empty.
+MAN1 := $(wildcard docs/*.1)
+MAN5 := $(wildcard docs/*.5)
+SCENARIOS := $(wildcard scenarios/*.scenario)
+DEMO_SHARE = $(DESTDIR)$(DATADIR)/lvdemo
+TRACE_SHARE = $(DESTDIR)$(DATADIR)/lvtrace
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PREFIX)/share/lvdemo/assets
-	install -m 755 $(BIN)/lvdemo $(DESTDIR)$(BINDIR)/lvdemo
-	install -m 755 $(BIN)/lvtrace $(DESTDIR)$(BINDIR)/lvtrace
-	install -m 644 $(ASSETS) $(DESTDIR)$(PREFIX)/share/lvdemo/assets/
+	install -d "$(DESTDIR)$(BINDIR)" "$(DEMO_SHARE)/assets" "$(TRACE_SHARE)/scenarios"
+	install -m 755 $(BIN)/lvdemo "$(DESTDIR)$(BINDIR)/lvdemo"
+	install -m 755 $(BIN)/lvtrace "$(DESTDIR)$(BINDIR)/lvtrace"
+	install -m 644 $(ASSETS) "$(DEMO_SHARE)/assets/"
+	install -m 644 $(SCENARIOS) "$(TRACE_SHARE)/scenarios/"
+	$(if $(MAN1),install -d "$(DESTDIR)$(MANDIR)/man1" && install -m 644 $(MAN1) "$(DESTDIR)$(MANDIR)/man1/")
+	$(if $(MAN5),install -d "$(DESTDIR)$(MANDIR)/man5" && install -m 644 $(MAN5) "$(DESTDIR)$(MANDIR)/man5/")
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/lvdemo $(DESTDIR)$(BINDIR)/lvtrace
-	rm -rf $(DESTDIR)$(PREFIX)/share/lvdemo
+	rm -f "$(DESTDIR)$(BINDIR)/lvdemo" "$(DESTDIR)$(BINDIR)/lvtrace"
+	rm -f $(foreach f,$(ASSETS),"$(DEMO_SHARE)/assets/$(notdir $(f))")
+	rm -f $(foreach f,$(SCENARIOS),"$(TRACE_SHARE)/scenarios/$(notdir $(f))")
+	rm -f $(foreach f,$(MAN1),"$(DESTDIR)$(MANDIR)/man1/$(notdir $(f))") \
+		$(foreach f,$(MAN5),"$(DESTDIR)$(MANDIR)/man5/$(notdir $(f))")
+	for d in "$(DEMO_SHARE)/assets" "$(DEMO_SHARE)" "$(TRACE_SHARE)/scenarios" "$(TRACE_SHARE)"; do \
+		[ ! -d "$$d" ] || rmdir --ignore-fail-on-non-empty "$$d" || exit 1; \
+	done
 
 clean:
 	rm -rf build bin tests/trash node_modules

@@ -1,7 +1,7 @@
 /*
  * util.c: allocation helpers, the growable buffer, HTML escaping, UTF-8
- * checks, for both programs. Nothing here knows about HTTP, traces or the
- * database.
+ * checks, the program's own directory, for both programs. Nothing here
+ * knows about HTTP, traces or the database.
  */
 #include "util.h"
 
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void out_of_memory(size_t n)
 {
@@ -218,4 +219,25 @@ const char *path_basename(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	return slash ? slash + 1 : path;
+}
+
+int path_exe_dir(char *buf, size_t len)
+{
+	if (len == 0)
+		return -1;
+	buf[0] = '\0';
+	ssize_t n = readlink("/proc/self/exe", buf, len);
+	if (n <= 0 || (size_t)n >= len) {
+		buf[0] = '\0';
+		return -1;
+	}
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (!slash) {
+		buf[0] = '\0';
+		return -1;
+	}
+	/* the root directory stays "/" */
+	slash[slash == buf ? 1 : 0] = '\0';
+	return 0;
 }

@@ -1,8 +1,8 @@
 /*
  * util.h: what both programs share for memory and text: allocation helpers
  * that never return NULL, a growable byte buffer (pages, cookies, requests,
- * responses), HTML escaping, UTF-8 checks. One copy, in libcommon, linked
- * into lvdemo and lvtrace.
+ * responses), HTML escaping, UTF-8 checks, the running program's own
+ * directory. One copy, in libcommon, linked into lvdemo and lvtrace.
  */
 #ifndef LVTRACE_COMMON_UTIL_H
 #define LVTRACE_COMMON_UTIL_H
@@ -56,5 +56,13 @@ size_t utf8_seq_len(const unsigned char *s, size_t n);
 
 /* The file name part of a path ("demo_app/db.c" gives "db.c"). */
 const char *path_basename(const char *path);
+
+/*
+ * The directory the running program's binary is in (/proc/self/exe, links
+ * resolved: "/usr/local/bin"), into BUF of LEN bytes: where an installed
+ * program finds its files, in ../share. Returns 0, or -1 when it cannot be
+ * read or does not fit (BUF is then "").
+ */
+int path_exe_dir(char *buf, size_t len);
 
 #endif

@@ -207,19 +207,13 @@ static const char *default_assets_dir(void)
 {
 	static char dir[4200];
 	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(dir, sizeof(dir), "%s/../share/lvdemo/assets", exe);
-			char probe[4300];
-			snprintf(probe, sizeof(probe), "%s/app.js", dir);
-			if (access(probe, R_OK) == 0)
-				return dir;
-		}
+	if (path_exe_dir(exe, sizeof(exe)) == 0) {
+		snprintf(dir, sizeof(dir), "%s/../share/lvdemo/assets", exe);
+		char probe[4300];
+		snprintf(probe, sizeof(probe), "%s/app.js", dir);
+		if (access(probe, R_OK) == 0)
+			return dir;
 	}
 	return LVDEMO_ASSETS_DIR;
 }

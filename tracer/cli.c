@@ -1,12 +1,15 @@
 /*
  * cli.c: the helpers lvtrace's subcommands share (cli.h): usage errors,
- * finding lvdemo and scenario files, and the thread that turns SIGINT and
- * SIGTERM into a flag and a stop of the runs in progress.
+ * finding lvdemo, scenario files and the bundled scenarios by name, and
+ * the thread that turns SIGINT and SIGTERM into a flag and a stop of the
+ * runs in progress.
  */
 #include "cli.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,7 @@
 #include "model.h"
 #include "tui.h"
 #include "runner.h"
+#include "util.h"
 
 volatile sig_atomic_t cli_interrupted;
 
@@ -31,18 +35,12 @@ const char *cli_default_lvdemo(void)
 	static char path[4200];
 	char exe[4096];
 	const char *env = getenv("LVDEMO");
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
 	if (env && env[0])
 		return env;
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(path, sizeof(path), "%s/lvdemo", exe);
-			return path;
-		}
+	if (path_exe_dir(exe, sizeof(exe)) == 0) {
+		snprintf(path, sizeof(path), "%s/lvdemo", exe);
+		return path;
 	}
 	return "lvdemo";
 }
@@ -107,6 +105,136 @@ int cli_collect_scenarios(const char *path, char ***files, size_t *n)
 		fprintf(stderr, "lvtrace: no .scenario files in '%s'\n", path);
 	return rc;
 }
+
+/* ------------------------------------------------------------ bundled scenarios */
+
+static int is_dir(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/*
+ * Where the bundled scenarios are: BIN/../share/lvtrace/scenarios beside
+ * an installed lvtrace, else the build tree's scenarios/ (as lvdemo finds
+ * its assets); NULL when neither is a directory. Only the first is
+ * searched: an installed tree and its build tree hold the same files.
+ */
+static const char *bundled_dir(void)
+{
+	static char dir[PATH_MAX];
+	char exe[4096], installed[4200];
+
+	if (path_exe_dir(exe, sizeof(exe)) == 0) {
+		snprintf(installed, sizeof(installed), "%s/../share/lvtrace/scenarios", exe);
+		if (realpath(installed, dir) && is_dir(dir))
+			return dir;
+	}
+	/* the build tree's, for a lvtrace run from bin/ (set by the Makefile) */
+	if (is_dir(LVTRACE_SCENARIOS_DIR))
+		return LVTRACE_SCENARIOS_DIR;
+	return NULL;
+}
+
+/* scandir's filter: the scenario files, no hidden ones */
+static int is_scenario_entry(const struct dirent *de)
+{
+	return fnmatch("*.scenario", de->d_name, FNM_PERIOD) == 0;
+}
+
+/*
+ * STEM (a file name less ".scenario") without its number prefix "NN-":
+ * its short name, a pointer into STEM.
+ */
+static const char *short_name(const char *stem)
+{
+	if (fnmatch("+([0-9])-?*", stem, FNM_EXTMATCH) == 0)
+		return strchr(stem, '-') + 1;
+	return stem;
+}
+
+/*
+ * The names of the N bundled scenarios STEMS, as one can give them, to
+ * OUT: "first-visit, logged-out, ...", a stem when another has the same
+ * short name ("01-twin, 02-twin").
+ */
+static void add_names(struct buf *out, char *const *stems, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const char *shortn = short_name(stems[i]);
+		int shared = 0;
+		for (int j = 0; j < n && !shared; j++)
+			shared = j != i && strcmp(shortn, short_name(stems[j])) == 0;
+		buf_addf(out, "%s%s", i ? ", " : "", shared ? stems[i] : shortn);
+	}
+}
+
+char *cli_find_scenario(const char *arg)
+{
+	struct stat sb;
+
+	if (strchr(arg, '/') || stat(arg, &sb) == 0 || errno != ENOENT)
+		return xstrdup(arg); /* a file: it wins, and opening it says what is wrong */
+	const char *dir = bundled_dir();
+	if (!dir) {
+		fprintf(stderr, "lvtrace: no scenario file or bundled scenario '%s' (no bundled scenarios: "
+				"no ../share/lvtrace/scenarios beside lvtrace, no %s)\n",
+			arg, LVTRACE_SCENARIOS_DIR);
+		return NULL;
+	}
+	struct dirent **list = NULL;
+	int n = scandir(dir, &list, is_scenario_entry, alphasort);
+	if (n < 0) {
+		fprintf(stderr, "lvtrace: cannot read the bundled scenarios in '%s': %s\n", dir, strerror(errno));
+		return NULL;
+	}
+	/* the name given, less an optional ".scenario"; each file's stem and short name */
+	size_t alen = strlen(arg);
+	if (cli_ends_with(arg, ".scenario"))
+		alen -= strlen(".scenario");
+	char *want = xstrndup(arg, alen);
+	char **stems = xcalloc((size_t)n + 1, sizeof(*stems));
+	int exact = -1, first = -1, second = -1;
+	for (int i = 0; i < n; i++) {
+		stems[i] = xstrndup(list[i]->d_name, strlen(list[i]->d_name) - strlen(".scenario"));
+		const char *shortn = short_name(stems[i]);
+		if (strcmp(want, stems[i]) == 0)
+			exact = i;
+		else if (strcmp(want, shortn) == 0 && first < 0)
+			first = i;
+		else if (strcmp(want, shortn) == 0 && second < 0)
+			second = i;
+	}
+	char *found = NULL;
+	if (exact >= 0 || (first >= 0 && second < 0)) {
+		const char *name = list[exact >= 0 ? exact : first]->d_name;
+		struct buf path;
+		buf_init(&path);
+		buf_addf(&path, "%s/%s", dir, name);
+		found = buf_take(&path);
+	} else if (first >= 0) {
+		fprintf(stderr, "lvtrace: '%s' names more than one bundled scenario: %s and %s (in %s); "
+				"give its number too\n",
+			arg, list[first]->d_name, list[second]->d_name, dir);
+	} else {
+		struct buf names;
+		buf_init(&names);
+		add_names(&names, stems, n);
+		fprintf(stderr, "lvtrace: no scenario file or bundled scenario '%s' (bundled: %s)\n", arg,
+			n ? buf_str(&names) : "none");
+		buf_release(&names);
+	}
+	free(want);
+	for (int i = 0; i < n; i++) {
+		free(stems[i]);
+		free(list[i]);
+	}
+	free(stems);
+	free(list);
+	return found;
+}
+
+/* ------------------------------------------------------------ signals */
 
 static sigset_t watched;
 

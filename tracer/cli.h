@@ -40,6 +40,19 @@ const char *cli_default_lvdemo(void);
 int cli_collect_scenarios(const char *path, char ***files, size_t *n);
 
 /*
+ * The scenario file ARG stands for, as a new string: ARG itself when it
+ * exists, has a '/' or cannot be looked at (opening it says why), else the
+ * bundled scenario of that name (in BIN/../share/lvtrace/scenarios beside
+ * an installed lvtrace, else in the build tree's scenarios/), where a
+ * number prefix "NN-" and the ".scenario" suffix are optional:
+ * "first-visit", "01-first-visit" and "first-visit.scenario" all name
+ * 01-first-visit.scenario. A file's whole name beats another's short one.
+ * NULL after saying on stderr that no bundled scenario matched (listing
+ * them) or that more than one did: a usage error, exit status 2.
+ */
+char *cli_find_scenario(const char *arg);
+
+/*
  * Set when SIGINT, SIGTERM or SIGHUP arrived (the signal number), by a watcher
  * thread that also stops the scenario runs in progress (runner_stop):
  * nothing runs in a signal handler. Loops check it.

@@ -1,7 +1,7 @@
 /*
- * cmd_check.c: `lvtrace check [FILE | DIR]...`: scenarios as regression
- * tests, one line each, failures explained, TAP and JUnit output. Running
- * is runner.c's, the explanations report.c's.
+ * cmd_check.c: `lvtrace check [FILE | DIR | NAME]...`: scenarios as
+ * regression tests, one line each, failures explained, TAP and JUnit
+ * output. Running is runner.c's, the explanations report.c's.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -47,10 +47,18 @@ static int check_exec(int argc, char **argv)
 	int rc = 0;
 	if (optind == argc)
 		rc = cli_collect_scenarios("scenarios", &files, &nfiles);
-	for (int i = optind; i < argc && rc == 0; i++)
-		rc = cli_collect_scenarios(argv[i], &files, &nfiles);
-	if (rc < 0 || nfiles == 0)
+	for (int i = optind; i < argc && rc == 0; i++) {
+		/* a file or directory, else a bundled scenario's name */
+		char *path = cli_find_scenario(argv[i]);
+		rc = path ? cli_collect_scenarios(path, &files, &nfiles) : -1;
+		free(path);
+	}
+	if (rc < 0 || nfiles == 0) {
+		for (size_t i = 0; i < nfiles; i++)
+			free(files[i]);
+		free(files);
 		return 2;
+	}
 
 	/* every file parses before anything runs */
 	struct scenario *scs = calloc(nfiles, sizeof(*scs));

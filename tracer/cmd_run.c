@@ -1,7 +1,8 @@
 /*
- * cmd_run.c: `lvtrace run FILE.scenario`: runs one scenario side by side,
- * prints its summary and failures, writes the merged trace; on a terminal
- * it then opens the tracer on that trace. Running is runner.c's.
+ * cmd_run.c: `lvtrace run FILE.scenario | NAME`: runs one scenario (a file,
+ * else a bundled one by name) side by side, prints its summary and
+ * failures, writes the merged trace; on a terminal it then opens the
+ * tracer on that trace. Running is runner.c's.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -36,40 +37,13 @@ static int copy_out(const char *path)
 	return fflush(stdout) == 0 ? rc : -1;
 }
 
-static int run_exec(int argc, char **argv)
+/* Run the scenario FILE and show it: run_exec's work once the options are read. */
+static int run_file(const char *file, const char *output, const char *lvdemo, int no_tracer,
+		    const char *variants, int all)
 {
-	static const struct option opts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"lvdemo", required_argument, NULL, 'L'},
-		{"no-tracer", no_argument, NULL, 'n'},
-		{"variants", required_argument, NULL, 'V'},
-		{"all", no_argument, NULL, 'a'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *output = NULL, *lvdemo = cli_default_lvdemo();
 	char err[4096], defout[1024];
-	int c, no_tracer = 0, all = 0;
-	const char *variants = NULL;
-
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': output = optarg; break;
-		case 'L': lvdemo = optarg; break;
-		case 'n': no_tracer = 1; break;
-		case 'V': variants = optarg; break;
-		case 'a': all = 1; break;
-		case 'h': cli_cmd_help(stdout, argv[0]); return 0;
-		case ':': return cli_bad_usage("missing value for option", argv[optind - 1]);
-		default: return cli_bad_usage("unknown option", argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 1)
-		return cli_bad_usage("run takes one scenario file", NULL);
-	const char *file = argv[optind];
 	struct scenario sc;
+
 	if (scenario_parse_file(file, &sc, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
@@ -135,6 +109,45 @@ static int run_exec(int argc, char **argv)
 	runner_release(&run);
 	scenario_release(&sc);
 	return cli_interrupted ? 128 + cli_interrupted : status;
+}
+
+static int run_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"lvdemo", required_argument, NULL, 'L'},
+		{"no-tracer", no_argument, NULL, 'n'},
+		{"variants", required_argument, NULL, 'V'},
+		{"all", no_argument, NULL, 'a'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *output = NULL, *lvdemo = cli_default_lvdemo();
+	int c, no_tracer = 0, all = 0;
+	const char *variants = NULL;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case 'L': lvdemo = optarg; break;
+		case 'n': no_tracer = 1; break;
+		case 'V': variants = optarg; break;
+		case 'a': all = 1; break;
+		case 'h': cli_cmd_help(stdout, argv[0]); return 0;
+		case ':': return cli_bad_usage("missing value for option", argv[optind - 1]);
+		default: return cli_bad_usage("unknown option", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return cli_bad_usage("run takes one scenario file", NULL);
+	char *file = cli_find_scenario(argv[optind]);
+	if (!file)
+		return 2;
+	int status = run_file(file, output, lvdemo, no_tracer, variants, all);
+	free(file);
+	return status;
 }
 
 const struct cli_cmd cmd_run_entry = {

@@ -25,6 +25,7 @@ static const char options_text[] =
 	"Runs LiveView lifecycle scenarios against lvdemo, one lvdemo per variant, side\n"
 	"by side, counting the database queries of each step and phase, and replays\n"
 	"traces in the tracer, one column per variant. `lvtrace TRACE.jsonl` replays.\n"
+	"`run` and `check` also take a bundled scenario's name: lvtrace run first-visit.\n"
 	"\n"
 	"  -o, --output FILE   where `run` writes the merged trace, `export` and `report`\n"
 	"                      what they write (- for stdout, the default of those two)\n"
