@@ -164,7 +164,7 @@ static int check_exec(int argc, char **argv)
 
 const struct cli_cmd cmd_check_entry = {
 	.name = "check",
-	.synopsis = "lvtrace check [FILE.scenario | DIR]... [--junit FILE] [-v] [--tap] [--lvdemo PATH]",
+	.synopsis = "lvtrace check [FILE.scenario | DIR | NAME]... [--junit FILE] [-v] [--tap] [--lvdemo PATH]",
 	.summary = "run scenarios as tests: one line each, failures explained, 'N passed, N failed'",
 	.exec = check_exec,
 };

@@ -152,7 +152,7 @@ static int run_exec(int argc, char **argv)
 
 const struct cli_cmd cmd_run_entry = {
 	.name = "run",
-	.synopsis = "lvtrace run FILE.scenario [-o TRACE.jsonl] [--no-tracer] [--variants A,B] [--all] [--lvdemo PATH]",
+	.synopsis = "lvtrace run FILE.scenario|NAME [-o TRACE.jsonl] [--no-tracer] [--variants A,B] [--all] [--lvdemo PATH]",
 	.summary = "run one scenario side by side, write its merged trace, replay it on a terminal",
 	.exec = run_exec,
 };
