@@ -518,7 +518,7 @@ void model_update_counts(struct model *m, uint32_t upto)
 		struct model_step *st = &m->steps[s];
 		/* a variant's column counts the shared events too; the shared column only those */
 		for (size_t v = 0; v <= MODEL_SHARED; v++)
-			for (int p = 0; p < MP_COUNT; p++)
+			for (int p = 0; p < TG_COUNT; p++)
 				st->before[v][p] = s == 0 ? 0
 							  : m->steps[s - 1].before[v][p] +
 								    m->steps[s - 1].queries[MODEL_SHARED][p] +
@@ -543,11 +543,11 @@ uint32_t model_count_from(struct model *m, struct model_pos pos)
 	return 0;
 }
 
-uint64_t model_count(struct model *m, struct model_pos pos, size_t c, uint64_t out[MP_COUNT])
+uint64_t model_count(struct model *m, struct model_pos pos, size_t c, uint64_t out[TG_COUNT])
 {
 	uint64_t total = 0;
 
-	for (int p = 0; p < MP_COUNT; p++)
+	for (int p = 0; p < TG_COUNT; p++)
 		out[p] = 0;
 	if (pos.step >= m->nsteps || c >= m->ncolumns)
 		return 0;
@@ -555,7 +555,7 @@ uint64_t model_count(struct model *m, struct model_pos pos, size_t c, uint64_t o
 	uint32_t from = model_count_from(m, pos);
 	model_update_counts(m, pos.step + 1);
 	if (from <= pos.step)
-		for (int p = 0; p < MP_COUNT; p++)
+		for (int p = 0; p < TG_COUNT; p++)
 			out[p] = m->steps[pos.step].before[v][p] - m->steps[from].before[v][p];
 	uint32_t n = 0;
 	const struct model_row *rows = model_rows(m, pos.step, &n);
@@ -565,7 +565,7 @@ uint64_t model_count(struct model *m, struct model_pos pos, size_t c, uint64_t o
 			out[m->ev[e].mphase]++;
 	}
 	/* queries are rows, but a query that is not (none today) still counts at the step's end */
-	for (int p = 0; p < MP_COUNT; p++)
+	for (int p = 0; p < TG_COUNT; p++)
 		total += out[p];
 	return total;
 }
@@ -628,15 +628,6 @@ static struct conn_state *conn_of(struct model *m, uint32_t id)
 	return &m->conns[id];
 }
 
-static enum model_phase phase_class(const char *phase)
-{
-	switch (trace_phase_group(phase)) {
-	case TG_PLUG: return MP_PLUG;
-	case TG_DEAD: return MP_DEAD;
-	case TG_CONNECTED: return MP_CONNECTED;
-	default: return MP_OTHER;
-	}
-}
 
 static enum model_group query_group(const char *phase)
 {
@@ -932,7 +923,7 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 	switch (k) {
 	case TK_REPO_QUERY:
 		e.flags |= ME_QUERY;
-		e.mphase = (uint8_t)phase_class(tev->phase);
+		e.mphase = (uint8_t)trace_phase_group(tev->phase);
 		e.group = (uint8_t)query_group(tev->phase);
 		break;
 	case TK_ASSIGN_NEW:

@@ -29,14 +29,8 @@
 #define MODEL_SHARED MODEL_MAX_VARIANTS /* the slot of a step's events of no variant */
 #define MODEL_SHARED_NAME "all variants"  /* its column's name, when it is one */
 
-/* How the database hits of a column are split. */
-enum model_phase {
-	MP_PLUG,      /* the router's plugs */
-	MP_DEAD,      /* the disconnected ("dead") mount, hooks included */
-	MP_CONNECTED, /* the connected mount, hooks included */
-	MP_OTHER,     /* controllers, events, everything else */
-	MP_COUNT
-};
+/* How the database hits of a column are split: the trace library's enum trace_group
+ * (TG_PLUG, TG_DEAD, TG_CONNECTED, TG_OTHER; TG_COUNT of them). */
 
 /* Phase groups: rows line up by step, then by group, then event by event. */
 enum model_group {
@@ -80,7 +74,7 @@ struct model_event {
 	uint8_t group;	  /* enum model_group */
 	uint8_t depth;	  /* indentation of its row in the lifecycle tree */
 	uint8_t flags;	  /* ME_* */
-	uint8_t mphase;	  /* enum model_phase (queries) */
+	uint8_t mphase;	  /* enum trace_group (queries) */
 	uint8_t from;	  /* enum model_from (assign_new) */
 };
 
@@ -113,9 +107,9 @@ struct model_step {
 	uint32_t *ev[MODEL_MAX_VARIANTS + 1];
 	uint32_t nev[MODEL_MAX_VARIANTS + 1];
 	uint32_t cap[MODEL_MAX_VARIANTS + 1];
-	uint32_t queries[MODEL_MAX_VARIANTS + 1][MP_COUNT]; /* database hits in this step */
+	uint32_t queries[MODEL_MAX_VARIANTS + 1][TG_COUNT]; /* database hits in this step */
 	uint32_t failed[MODEL_MAX_VARIANTS + 1];	    /* failed expectations and errors */
-	uint64_t before[MODEL_MAX_VARIANTS + 1][MP_COUNT];  /* hits in all the steps before it */
+	uint64_t before[MODEL_MAX_VARIANTS + 1][TG_COUNT];  /* hits in all the steps before it */
 	/* rows for the current columns; row 0 is the step's header */
 	struct model_row *rows;
 	uint32_t nrows;
@@ -236,10 +230,10 @@ const struct model_row *model_rows(struct model *m, uint32_t s, uint32_t *n);
 
 /*
  * Database hits of column C from the mark in effect at POS up to and
- * including POS's row, by phase (OUT[MP_COUNT]); returns the total. Before
+ * including POS's row, by phase (OUT[TG_COUNT]); returns the total. Before
  * any mark, counting starts at the first shown step.
  */
-uint64_t model_count(struct model *m, struct model_pos pos, size_t c, uint64_t out[MP_COUNT]);
+uint64_t model_count(struct model *m, struct model_pos pos, size_t c, uint64_t out[TG_COUNT]);
 /* The step counting starts from at POS (a mark step, or the first shown step). */
 uint32_t model_count_from(struct model *m, struct model_pos pos);
 

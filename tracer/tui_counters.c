@@ -50,16 +50,16 @@ static int draw_digits(int y, int x, int w, unsigned long long n, int attr, int 
 	return 1;
 }
 
-static void split_text(const uint64_t by[MP_COUNT], int compact, char *buf, size_t len)
+static void split_text(const uint64_t by[TG_COUNT], int compact, char *buf, size_t len)
 {
-	static const char *const short_names[MP_COUNT] = {"plug", "dead", "connected", "other"};
+	static const char *const short_names[TG_COUNT] = {"plug", "dead", "connected", "other"};
 	size_t k = 0;
 	buf[0] = '\0';
-	for (int p = 0; p < MP_COUNT && k + 1 < len; p++) {
-		if (p == MP_OTHER && !by[p])
+	for (int p = 0; p < TG_COUNT && k + 1 < len; p++) {
+		if (p == TG_OTHER && !by[p])
 			continue;
 		k += (size_t)snprintf(buf + k, len - k, "%s%s %llu", k ? (compact ? " " : "  ") : (compact ? "(" : ""),
-				      compact ? short_names[p] : view_phase_name((enum model_phase)p),
+				      compact ? short_names[p] : view_phase_name((enum trace_group)p),
 				      (unsigned long long)by[p]);
 	}
 	if (compact && k + 2 < len)
@@ -71,7 +71,7 @@ void tui_counters_draw(struct tui *t)
 	struct model *m = t->m;
 	size_t nc = model_column_count(m);
 	struct model_pos cur = model_cursor(m);
-	uint64_t by[MODEL_MAX_COLUMNS][MP_COUNT], total[MODEL_MAX_COLUMNS];
+	uint64_t by[MODEL_MAX_COLUMNS][TG_COUNT], total[MODEL_MAX_COLUMNS];
 	int big = t->count_h >= 9;
 	int y = t->count_y;
 	char text[256];

@@ -39,7 +39,7 @@ static const char style[] =
 	"section.step{break-inside:avoid}h2{break-after:avoid}a{color:inherit}}";
 
 /* The colours of the phases in the chart, with a legend. */
-static const char *const phase_fill[MP_COUNT] = {"#5b7bd5", "#d5805b", "#b35bd5", "#9aa0a8"};
+static const char *const phase_fill[TG_COUNT] = {"#5b7bd5", "#d5805b", "#b35bd5", "#9aa0a8"};
 
 static const char *style_class(enum view_style s)
 {
@@ -63,16 +63,16 @@ static const char *column_name(struct model *m, size_t c)
 static void chart(struct buf *b, struct model *m, struct model_pos end)
 {
 	size_t nc = model_column_count(m);
-	uint64_t by[MODEL_MAX_COLUMNS][MP_COUNT], total[MODEL_MAX_COLUMNS], most = 1;
+	uint64_t by[MODEL_MAX_COLUMNS][TG_COUNT], total[MODEL_MAX_COLUMNS], most = 1;
 	const int bar = 26, gap = 6, group_gap = 40, left = 40, top = 20, height = 180;
 
 	for (size_t c = 0; c < nc; c++) {
 		total[c] = model_count(m, end, c, by[c]);
-		for (int p = 0; p < MP_COUNT; p++)
+		for (int p = 0; p < TG_COUNT; p++)
 			if (by[c][p] > most)
 				most = by[c][p];
 	}
-	int group_w = MP_COUNT * (bar + gap) - gap;
+	int group_w = TG_COUNT * (bar + gap) - gap;
 	int width = left + (int)nc * (group_w + group_gap) + 160;
 	buf_addf(b, "<svg role=\"img\" aria-label=\"database hits by phase\" width=\"%d\" height=\"%d\" "
 		    "viewBox=\"0 0 %d %d\" xmlns=\"http://www.w3.org/2000/svg\">",
@@ -81,14 +81,14 @@ static void chart(struct buf *b, struct model *m, struct model_pos end)
 		 top + height, width - 150, top + height);
 	for (size_t c = 0; c < nc; c++) {
 		int x0 = left + (int)c * (group_w + group_gap);
-		for (int p = 0; p < MP_COUNT; p++) {
+		for (int p = 0; p < TG_COUNT; p++) {
 			int h = (int)(by[c][p] * (uint64_t)(height - 20) / most);
 			int x = x0 + p * (bar + gap), y = top + height - h;
 			buf_addf(b, "<rect class=\"bar\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\">"
 				    "<title>",
 				 x, y, bar, h, phase_fill[p]);
 			buf_add_html(b, column_name(m, c));
-			buf_addf(b, ", %s: %llu</title></rect>", view_phase_name((enum model_phase)p),
+			buf_addf(b, ", %s: %llu</title></rect>", view_phase_name((enum trace_group)p),
 				 (unsigned long long)by[c][p]);
 			buf_addf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%llu</text>", x + bar / 2,
 				 y - 4, (unsigned long long)by[c][p]);
@@ -99,12 +99,12 @@ static void chart(struct buf *b, struct model *m, struct model_pos end)
 		buf_addf(b, "</text><text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%llu in all</text>",
 			 x0 + group_w / 2, top + height + 34, (unsigned long long)total[c]);
 	}
-	for (int p = 0; p < MP_COUNT; p++) {
+	for (int p = 0; p < TG_COUNT; p++) {
 		int y = top + 10 + p * 20;
 		buf_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
 			    "<text x=\"%d\" y=\"%d\">%s</text>",
 			 width - 140, y, phase_fill[p], width - 122, y + 10,
-			 view_phase_name((enum model_phase)p));
+			 view_phase_name((enum trace_group)p));
 	}
 	buf_adds(b, "</svg>");
 }
@@ -113,7 +113,7 @@ static void chart(struct buf *b, struct model *m, struct model_pos end)
 static void totals(struct buf *b, struct model *m, struct model_pos end)
 {
 	size_t nc = model_column_count(m);
-	uint64_t by[MODEL_MAX_COLUMNS][MP_COUNT], total[MODEL_MAX_COLUMNS];
+	uint64_t by[MODEL_MAX_COLUMNS][TG_COUNT], total[MODEL_MAX_COLUMNS];
 
 	for (size_t c = 0; c < nc; c++)
 		total[c] = model_count(m, end, c, by[c]);
@@ -124,8 +124,8 @@ static void totals(struct buf *b, struct model *m, struct model_pos end)
 		buf_adds(b, "</th>");
 	}
 	buf_adds(b, "</tr>");
-	for (int p = 0; p < MP_COUNT; p++) {
-		buf_addf(b, "<tr><td>%s</td>", view_phase_name((enum model_phase)p));
+	for (int p = 0; p < TG_COUNT; p++) {
+		buf_addf(b, "<tr><td>%s</td>", view_phase_name((enum trace_group)p));
 		for (size_t c = 0; c < nc; c++)
 			buf_addf(b, "<td>%llu</td>", (unsigned long long)by[c][p]);
 		buf_adds(b, "</tr>");
@@ -188,24 +188,24 @@ static void step_section(struct buf *b, struct model *m, uint32_t s, uint32_t sh
 	/* this step's hits, per column, when there are any */
 	uint64_t any = 0;
 	for (size_t c = 0; c < nc; c++)
-		for (int p = 0; p < MP_COUNT; p++)
+		for (int p = 0; p < TG_COUNT; p++)
 			any += st->queries[model_column_variant(m, c)][p];
 	if (any) {
 		buf_adds(b, "<p class=\"hits\">hits: ");
 		for (size_t c = 0; c < nc; c++) {
 			int v = model_column_variant(m, c);
 			uint64_t t = 0;
-			for (int p = 0; p < MP_COUNT; p++)
+			for (int p = 0; p < TG_COUNT; p++)
 				t += st->queries[v][p];
 			if (c)
 				buf_adds(b, " \u00b7 ");
 			buf_add_html(b, column_name(m, c));
 			buf_addf(b, " %llu", (unsigned long long)t);
 			int first = 1;
-			for (int p = 0; p < MP_COUNT; p++) {
+			for (int p = 0; p < TG_COUNT; p++) {
 				if (!st->queries[v][p])
 					continue;
-				buf_addf(b, "%s%s %u", first ? " (" : ", ", view_phase_name((enum model_phase)p),
+				buf_addf(b, "%s%s %u", first ? " (" : ", ", view_phase_name((enum trace_group)p),
 					 st->queries[v][p]);
 				first = 0;
 			}

@@ -134,13 +134,13 @@ static void cell_put(struct out *w, const struct cell *c, int k, int width, int 
 		fprintf(w->fp, "%*s", width - used, "");
 }
 
-static void put_counts(struct out *w, const uint64_t by[MP_COUNT])
+static void put_counts(struct out *w, const uint64_t by[TG_COUNT])
 {
 	int first = 1;
-	for (int p = 0; p < MP_COUNT; p++) {
+	for (int p = 0; p < TG_COUNT; p++) {
 		if (!by[p])
 			continue;
-		fprintf(w->fp, "%s%s %llu", first ? ": " : ", ", view_phase_name((enum model_phase)p),
+		fprintf(w->fp, "%s%s %llu", first ? ": " : ", ", view_phase_name((enum trace_group)p),
 			(unsigned long long)by[p]);
 		first = 0;
 	}
@@ -156,7 +156,7 @@ static void step_hits(struct out *w, struct model *m, uint32_t s)
 	size_t tlen = 0;
 
 	for (size_t c = 0; c < nc; c++)
-		for (int p = 0; p < MP_COUNT; p++)
+		for (int p = 0; p < TG_COUNT; p++)
 			any += st->queries[model_column_variant(m, c)][p];
 	if (!any)
 		return;
@@ -170,8 +170,8 @@ static void step_hits(struct out *w, struct model *m, uint32_t s)
 		struct out mw = *w;
 		mw.fp = mem;
 		int v = model_column_variant(m, c);
-		uint64_t by[MP_COUNT], n = 0;
-		for (int p = 0; p < MP_COUNT; p++)
+		uint64_t by[TG_COUNT], n = 0;
+		for (int p = 0; p < TG_COUNT; p++)
 			n += by[p] = st->queries[v][p];
 		fprintf(mem, "%s %llu", model_variant(m, (size_t)v), (unsigned long long)n);
 		if (n)
@@ -199,7 +199,7 @@ static void step_hits(struct out *w, struct model *m, uint32_t s)
 static void section_total(struct out *w, struct model *m, struct model_pos pos)
 {
 	size_t nc = model_column_count(m);
-	uint64_t by[MODEL_MAX_COLUMNS][MP_COUNT], total[MODEL_MAX_COLUMNS];
+	uint64_t by[MODEL_MAX_COLUMNS][TG_COUNT], total[MODEL_MAX_COLUMNS];
 	uint32_t from = model_count_from(m, pos);
 	const struct model_step *fst = model_step(m, from);
 
@@ -247,8 +247,8 @@ static void section_total(struct out *w, struct model *m, struct model_pos pos)
 	for (size_t c = 0; c < nc; c++)
 		fprintf(w->fp, "  %s", model_variant(m, (size_t)model_column_variant(m, c)));
 	fputc('\n', w->fp);
-	for (int p = 0; p < MP_COUNT; p++) {
-		fprintf(w->fp, "  %-15s", view_phase_name((enum model_phase)p));
+	for (int p = 0; p < TG_COUNT; p++) {
+		fprintf(w->fp, "  %-15s", view_phase_name((enum trace_group)p));
 		for (size_t c = 0; c < nc; c++) {
 			int cw = (int)strlen(model_variant(m, (size_t)model_column_variant(m, c)));
 			fprintf(w->fp, "  %*llu", cw < 3 ? 3 : cw, (unsigned long long)by[c][p]);

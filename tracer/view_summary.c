@@ -80,7 +80,7 @@ static void cell_for(struct model *m, const struct model_step *st, int v, int *e
 		cell[0] = '\0';
 	} else {
 		uint64_t n = 0;
-		for (int p = 0; p < MP_COUNT; p++)
+		for (int p = 0; p < TG_COUNT; p++)
 			n += st->queries[v][p];
 		snprintf(cell, len, "%llu q", (unsigned long long)n);
 	}
@@ -145,7 +145,7 @@ int view_summary(FILE *out, struct model *m, int width)
 		uint64_t n = 0;
 		for (uint32_t s = last_mark != MODEL_NONE ? last_mark : 0; s < model_step_count(m); s++)
 			if (model_step_shown(m, s))
-				for (int p = 0; p < MP_COUNT; p++)
+				for (int p = 0; p < TG_COUNT; p++)
 					n += model_step(m, s)->queries[v][p];
 		fprintf(out, "%*llu", col, (unsigned long long)n);
 	}

@@ -33,10 +33,10 @@ static void squeeze(char *out, size_t len, const char *sql)
 	out[k] = '\0';
 }
 
-const char *view_phase_name(enum model_phase p)
+const char *view_phase_name(enum trace_group p)
 {
-	static const char *const names[MP_COUNT] = {"plug", "dead mount", "connected mount", "other"};
-	return (unsigned)p < MP_COUNT ? names[p] : "other";
+	static const char *const names[TG_COUNT] = {"plug", "dead mount", "connected mount", "other"};
+	return (unsigned)p < TG_COUNT ? names[p] : "other";
 }
 
 void view_search_label(struct model *m, uint32_t i, char *buf, size_t len)

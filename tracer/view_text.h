@@ -51,7 +51,7 @@ int view_indent(int depth, int colw);
 const char *view_glyph(enum view_style style, int utf8);
 
 /* The name of a counter phase: "plug", "dead mount", "connected mount", "other". */
-const char *view_phase_name(enum model_phase p);
+const char *view_phase_name(enum trace_group p);
 
 /* Display columns of the first N bytes of S (UTF-8; invalid bytes count 1). */
 int view_width(const char *s, size_t n);

@@ -121,7 +121,7 @@ static struct model *load_all(const char *path)
 		uint32_t n;
 		model_rows(m, s, &n);
 	}
-	uint64_t by[MP_COUNT];
+	uint64_t by[TG_COUNT];
 	model_end(m);
 	model_count(m, model_cursor(m), 0, by);
 	return m;

@@ -220,7 +220,7 @@ static void test_avoided_query_beside_the_query(void **state)
 		if (a == MODEL_NONE || b == MODEL_NONE)
 			continue;
 		const struct model_event *ea = model_event(m, a), *eb = model_event(m, b);
-		if (ea->kind == TK_REPO_QUERY && ea->mphase == MP_DEAD) {
+		if (ea->kind == TK_REPO_QUERY && ea->mphase == TG_DEAD) {
 			assert_int_equal(eb->kind, TK_ASSIGN_NEW);
 			assert_true(eb->flags & ME_AVOIDED);
 			assert_int_equal(eb->from, MF_CONN_ASSIGNS);
@@ -236,7 +236,7 @@ static void test_avoided_query_beside_the_query(void **state)
 	/* and the plug's queries sit side by side */
 	uint32_t q0 = 0;
 	for (uint32_t r = 1; r < n && !q0; r++)
-		if (rows[r].ev[0] != MODEL_NONE && model_event(m, rows[r].ev[0])->mphase == MP_PLUG &&
+		if (rows[r].ev[0] != MODEL_NONE && model_event(m, rows[r].ev[0])->mphase == TG_PLUG &&
 		    model_event(m, rows[r].ev[0])->kind == TK_REPO_QUERY)
 			q0 = r;
 	assert_true(q0 > 0);
@@ -272,24 +272,24 @@ static void test_counters_by_phase_from_the_mark(void **state)
 	struct text t = {0};
 	lesson(&t);
 	struct model *m = load_text(&t);
-	uint64_t by[MP_COUNT];
+	uint64_t by[TG_COUNT];
 
 	model_end(m);
 	struct model_pos end = model_cursor(m);
 	assert_int_equal(model_count(m, end, 0, by), 3);
-	assert_int_equal(by[MP_PLUG], 1);
-	assert_int_equal(by[MP_DEAD], 1);
-	assert_int_equal(by[MP_CONNECTED], 1);
-	assert_int_equal(by[MP_OTHER], 0);
+	assert_int_equal(by[TG_PLUG], 1);
+	assert_int_equal(by[TG_DEAD], 1);
+	assert_int_equal(by[TG_CONNECTED], 1);
+	assert_int_equal(by[TG_OTHER], 0);
 	assert_int_equal(model_count(m, end, 1, by), 2);
-	assert_int_equal(by[MP_DEAD], 0);
+	assert_int_equal(by[TG_DEAD], 0);
 
 	/* before the mark the count runs from the first step: register's two */
 	uint32_t reg = step_named(m, "register a b");
 	uint32_t n = 0;
 	model_rows(m, reg, &n);
 	assert_int_equal(model_count(m, (struct model_pos){reg, n - 1}, 0, by), 2);
-	assert_int_equal(by[MP_OTHER], 2);
+	assert_int_equal(by[TG_OTHER], 2);
 	/* at the mark's header nothing is counted yet */
 	uint32_t mark = step_named(m, "mark \"page load\"");
 	assert_int_equal(model_count(m, (struct model_pos){mark, 0}, 0, by), 0);
@@ -300,7 +300,7 @@ static void test_counters_by_phase_from_the_mark(void **state)
 	uint32_t dq = 0;
 	for (uint32_t r = 1; r < n; r++)
 		if (rows[r].ev[0] != MODEL_NONE && model_event(m, rows[r].ev[0])->kind == TK_REPO_QUERY &&
-		    model_event(m, rows[r].ev[0])->mphase == MP_DEAD)
+		    model_event(m, rows[r].ev[0])->mphase == TG_DEAD)
 			dq = r;
 	assert_int_equal(model_count(m, (struct model_pos){visit, dq}, 0, by), 2);
 	assert_int_equal(model_count(m, (struct model_pos){visit, dq}, 1, by), 1);
@@ -399,12 +399,12 @@ static void test_search(void **state)
 	uint32_t e = model_selected_event(m);
 	assert_int_not_equal(e, MODEL_NONE);
 	assert_int_equal(model_event(m, e)->kind, TK_REPO_QUERY);
-	assert_int_equal(model_event(m, e)->mphase, MP_PLUG);
+	assert_int_equal(model_event(m, e)->mphase, TG_PLUG);
 	/* N from the end: the last hit first, the connected mount's query */
 	model_end(m);
 	assert_true(model_search_prev(m));
 	assert_int_equal(model_cursor(m).step, step_named(m, "connect"));
-	assert_int_equal(model_event(m, model_selected_event(m))->mphase, MP_CONNECTED);
+	assert_int_equal(model_event(m, model_selected_event(m))->mphase, TG_CONNECTED);
 	assert_true(model_search_prev(m));
 	assert_int_equal(model_cursor(m).step, step_named(m, "visit /mission"));
 	/* phases and event names match too */
@@ -486,14 +486,14 @@ static void test_raw_trace_steps(void **state)
 	assert_string_equal(model_variant(m, (size_t)model_column_variant(m, 0)), "assign");
 	assert_string_equal(model_variant(m, (size_t)model_column_variant(m, 1)), "assign_new");
 	/* the start-up statements are no step's and no column's */
-	uint64_t by[MP_COUNT];
+	uint64_t by[TG_COUNT];
 	model_end(m);
 	assert_int_equal(model_count(m, model_cursor(m), 1, by), 3);
-	assert_int_equal(by[MP_PLUG], 1);
-	assert_int_equal(by[MP_CONNECTED], 1);
-	assert_int_equal(by[MP_OTHER], 1);
+	assert_int_equal(by[TG_PLUG], 1);
+	assert_int_equal(by[TG_CONNECTED], 1);
+	assert_int_equal(by[TG_OTHER], 1);
 	assert_int_equal(model_count(m, model_cursor(m), 0, by), 1);
-	assert_int_equal(by[MP_OTHER], 1);
+	assert_int_equal(by[TG_OTHER], 1);
 	model_free(m);
 }
 
@@ -548,7 +548,7 @@ static void test_feed_in_pieces(void **state)
 	assert_int_equal(model_feed(m, "", 0, 1, err, sizeof(err)), 0);
 	assert_int_equal(model_event_count(m), model_event_count(whole));
 	assert_int_equal(model_step_count(m), model_step_count(whole));
-	uint64_t a[MP_COUNT], b[MP_COUNT];
+	uint64_t a[TG_COUNT], b[TG_COUNT];
 	model_end(m);
 	model_end(whole);
 	assert_int_equal(model_count(m, model_cursor(m), 0, a), model_count(whole, model_cursor(whole), 0, b));
@@ -684,7 +684,7 @@ static void test_marks_back_and_forth(void **state)
 	assert_true(model_next_mark(m));
 	assert_int_equal(model_cursor(m).step, second);
 	/* the counters run from the latest mark behind the cursor */
-	uint64_t by[MP_COUNT];
+	uint64_t by[TG_COUNT];
 	model_end(m);
 	assert_int_equal(model_count(m, model_cursor(m), 0, by), 1);
 	model_free(m);
@@ -709,14 +709,14 @@ static void test_phase_classes(void **state)
 		line(&t, "\"event\":\"repo.query\",\"conn\":\"assign/ws:1\",\"variant\":\"assign\",\"sql\":\"SELECT 1\","
 			 "\"source\":\"users\",\"phase\":\"%s\"", phases[i]);
 	struct model *m = load_text(&t);
-	uint64_t by[MP_COUNT];
+	uint64_t by[TG_COUNT];
 
 	model_end(m);
 	assert_int_equal(model_count(m, model_cursor(m), 0, by), 8);
-	assert_int_equal(by[MP_PLUG], 1);
-	assert_int_equal(by[MP_DEAD], 2);
-	assert_int_equal(by[MP_CONNECTED], 2);
-	assert_int_equal(by[MP_OTHER], 3);
+	assert_int_equal(by[TG_PLUG], 1);
+	assert_int_equal(by[TG_DEAD], 2);
+	assert_int_equal(by[TG_CONNECTED], 2);
+	assert_int_equal(by[TG_OTHER], 3);
 	model_free(m);
 }
 

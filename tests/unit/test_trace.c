@@ -282,6 +282,67 @@ static void test_conn_and_variant_from_context(void **state)
 	release_all(ev, n);
 }
 
+/* A query in PHASE, as db.c writes it. */
+static void emit_query(struct trace *t, const char *phase)
+{
+	cJSON *f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "sql", "SELECT 1");
+	cJSON_AddStringToObject(f, "phase", phase);
+	assert_int_equal(trace_emit(t, TRACE_EV_REPO_QUERY, f), 0);
+}
+
+static void emit_assign_new(struct trace *t, int connected, const char *from)
+{
+	cJSON *f = cJSON_CreateObject();
+	cJSON_AddBoolToObject(f, "connected", connected);
+	cJSON_AddStringToObject(f, "from", from);
+	assert_int_equal(trace_emit(t, TRACE_EV_ASSIGN_NEW, f), 0);
+}
+
+/* The tally counts what each context's lines say, and nothing of another context's. */
+static void test_context_tally(void **state)
+{
+	struct fixture *fx = *state;
+	struct trace_context a, b;
+	struct trace *t = open_trace(fx->path, "lvdemo", NULL);
+
+	trace_context_init(&a, "http", 1);
+	trace_context_init(&b, "ws", 2);
+	trace_set_context(t, &a);
+	emit_query(t, "plug:fetch_current_user");
+	emit_query(t, "mount:dead:MissionLive");
+	emit_query(t, "mount:dead:CountdownLive");
+	emit_query(t, "mount:connected:MissionLive/on_mount:mount_current_user");
+	emit_query(t, "controller:UserSessionController.create");
+	emit_assign_new(t, 0, "conn_assigns");
+	emit_assign_new(t, 0, "socket_assigns");
+	emit_assign_new(t, 0, "function"); /* ran its function: its query is its own line */
+	emit_assign_new(t, 1, "parent_assigns");
+	emit_assign_new(t, 1, "from_the_future");
+	assert_int_equal(trace_emit(t, "something.else", NULL), 0);
+	trace_set_context(t, &b);
+	emit_query(t, "plug:fetch_current_user");
+	trace_set_context(t, NULL);
+	emit_query(t, "startup"); /* no context: nobody's tally */
+	trace_close(t);
+
+	assert_int_equal(a.tally.queries[TG_PLUG], 1);
+	assert_int_equal(a.tally.queries[TG_DEAD], 2);
+	assert_int_equal(a.tally.queries[TG_CONNECTED], 1);
+	assert_int_equal(a.tally.queries[TG_OTHER], 1);
+	assert_int_equal(a.tally.reused[TG_DEAD][TF_CONN_ASSIGNS], 1);
+	assert_int_equal(a.tally.reused[TG_DEAD][TF_SOCKET_ASSIGNS], 1);
+	assert_int_equal(a.tally.reused[TG_DEAD][TF_PARENT_ASSIGNS], 0);
+	assert_int_equal(a.tally.reused[TG_CONNECTED][TF_PARENT_ASSIGNS], 1);
+	assert_int_equal(a.tally.reused[TG_CONNECTED][TF_OTHER], 1);
+	assert_int_equal(b.tally.queries[TG_PLUG], 1);
+	assert_int_equal(b.tally.queries[TG_DEAD], 0);
+	/* a new context starts at nothing */
+	trace_context_init(&a, "http", 3);
+	assert_int_equal(a.tally.queries[TG_PLUG], 0);
+	assert_int_equal(a.tally.reused[TG_DEAD][TF_CONN_ASSIGNS], 0);
+}
+
 static void test_nested_spans_compose_phases(void **state)
 {
 	struct fixture *fx = *state;
@@ -748,6 +809,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_start_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seq_and_members_of_every_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_context_tally, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conn_and_variant_from_context, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nested_spans_compose_phases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_span_stack_limit, setup, teardown),
