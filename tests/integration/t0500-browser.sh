@@ -50,7 +50,16 @@ test_expect_success "the official client drives the assign pages end to end, wat
 		[ "$(last_hits assign)" = "$want" ] && break
 		read -r -t 0.05 <>"$TRASH/live.err" || :
 	done &&
-	test "$(last_hits assign)" = "$want"
+	test "$(last_hits assign)" = "$want" &&
+	# what the feed brought, recorded: the trace file'"'"'s lines in order, none missing
+	stop_live &&
+	first=$(sed -n 2p rec.jsonl | jq -c "del(.seq, .t_us)") &&
+	jq -c "del(.seq, .t_us)" "$TRACE" >all &&
+	n=$(grep -nxF -- "$first" all | head -n 1 | cut -d: -f1) &&
+	tail -n +2 rec.jsonl | grep -v "\"recorded_by\"" | jq -c "del(.seq, .t_us)" >got &&
+	tail -n +"$n" all | head -n "$(wc -l <got)" >expected &&
+	test_cmp expected got &&
+	test "$(wc -l <got)" -gt 200
 '
 
 test_expect_success "the official client drives the on_mount pages end to end" '
