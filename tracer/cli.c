@@ -237,6 +237,9 @@ char *cli_find_scenario(const char *arg)
 /* ------------------------------------------------------------ signals */
 
 static sigset_t watched;
+static pthread_t watcher;
+static int watching;
+static volatile sig_atomic_t unwatching;
 
 static void *watch_signals(void *arg)
 {
@@ -245,6 +248,8 @@ static void *watch_signals(void *arg)
 		int sig = 0;
 		if (sigwait(&watched, &sig) != 0)
 			continue;
+		if (unwatching)
+			break; /* cli_signals_stop's own signal */
 		cli_interrupted = sig;
 		/* every lvdemo goes: the runs in progress fail fast and clean up */
 		runner_stop();
@@ -254,21 +259,28 @@ static void *watch_signals(void *arg)
 
 void cli_signals_start(void)
 {
-	static int started;
-	pthread_t tid;
-
 	signal(SIGPIPE, SIG_IGN);
-	if (started)
+	if (watching)
 		return;
 	sigemptyset(&watched);
 	sigaddset(&watched, SIGINT);
 	sigaddset(&watched, SIGTERM);
 	sigaddset(&watched, SIGHUP); /* the terminal went away: stop the lvdemos too */
 	pthread_sigmask(SIG_BLOCK, &watched, NULL);
-	if (pthread_create(&tid, NULL, watch_signals, NULL) == 0) {
-		pthread_detach(tid);
-		started = 1;
-	}
+	if (pthread_create(&watcher, NULL, watch_signals, NULL) == 0)
+		watching = 1;
+}
+
+void cli_signals_stop(void)
+{
+	if (!watching)
+		return;
+	/* wake it with a signal it waits for, marked as ours; then it is joined,
+	 * nothing of it left at exit */
+	unwatching = 1;
+	pthread_kill(watcher, SIGTERM);
+	pthread_join(watcher, NULL);
+	watching = 0;
 }
 
 struct model *cli_run_model(const struct run *run, const char *path, char *err, size_t errlen)

@@ -61,6 +61,8 @@ extern volatile sig_atomic_t cli_interrupted;
 
 /* Start the watcher; the signals are blocked in the calling thread and those it starts later. */
 void cli_signals_start(void);
+/* End that thread (at exit; the signals stay blocked). */
+void cli_signals_stop(void);
 
 /* The usage of lvtrace (every command), for --help. */
 void cli_cmd_help(FILE *out, const char *name);

@@ -81,9 +81,13 @@ int main(int argc, char **argv)
 		printf("lvtrace %s\n", LVTRACE_VERSION);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i]->name) == 0)
-			return commands[i]->exec(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i]->name) == 0) {
+			int status = commands[i]->exec(argc - 1, argv + 1);
+			cli_signals_stop(); /* its signal watcher, when it started one */
+			return status;
+		}
+	}
 	/* `lvtrace TRACE.jsonl`: a file, not a command, is replayed */
 	if (argv[1][0] != '-' && (strchr(argv[1], '.') || strchr(argv[1], '/')))
 		return cmd_replay_entry.exec(argc, argv);
