@@ -79,7 +79,7 @@ help_keys() {
 		{ echo "help_keys: no single key table in $1" >&2; return 1; }
 	# the table: from its opening to the "};" that closes it
 	sed -n '/keys\[\]\[2\] *= *{/,/^};/p' "$1" >"$TRASH/key-table"
-	rows=$(grep -c '{"' "$TRASH/key-table")
+	rows=$(grep -o '{"' "$TRASH/key-table" | wc -l)
 	# the first C string literal after each '{"', its escapes undone
 	awk '{
 		line = $0
