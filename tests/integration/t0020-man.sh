@@ -71,37 +71,40 @@ options() {
 
 # help_keys SRC: the first cell of every row of the key table of the
 # tracer's help screen in SRC, {"KEYS", "what they do"}, as the user reads
-# it ("] [", "Tab S-Tab"). Fails unless there is one such table and every
-# row of it gave a cell.
+# it ("] [", "Tab S-Tab"). The table is read as C: string literals with
+# their escapes, braces outside strings and comments. Fails unless there is
+# one such table and every row of it has a first cell.
 help_keys() {
-	local rows
 	[ "$(grep -c 'keys\[\]\[2\] *= *{' "$1")" = 1 ] ||
 		{ echo "help_keys: no single key table in $1" >&2; return 1; }
 	# the table: from its opening to the "};" that closes it
-	sed -n '/keys\[\]\[2\] *= *{/,/^};/p' "$1" >"$TRASH/key-table"
-	rows=$(grep -o '{"' "$TRASH/key-table" | wc -l)
-	# the first C string literal after each '{"', its escapes undone
-	awk '{
-		line = $0
-		while ((i = index(line, "{\"")) > 0) {
-			s = substr(line, i + 2)
-			key = ""
-			while (s != "" && substr(s, 1, 1) != "\"") {
-				c = substr(s, 1, 1)
-				if (c == "\\") {
-					s = substr(s, 2)
-					c = substr(s, 1, 1)
+	sed -n '/keys\[\]\[2\] *= *{/,/^};/p' "$1" | awk '
+		{ text = text $0 "\n" }
+		END {
+			n = length(text); depth = 0; rows = 0; cells = 0
+			for (i = 1; i <= n; i++) {
+				c = substr(text, i, 1)
+				if (c == "/" && substr(text, i + 1, 1) == "*") {
+					j = index(substr(text, i + 2), "*/")
+					i = j ? i + j + 2 : n
+				} else if (c == "\"") {
+					str = ""
+					for (i++; i <= n && (c = substr(text, i, 1)) != "\""; i++) {
+						if (c == "\\") c = substr(text, ++i, 1)
+						str = str c
+					}
+					if (want) { print str; cells++; want = 0 }
+				} else if (c == "{") {
+					if (++depth == 2) { rows++; want = 1 }
+				} else if (c == "}") {
+					depth--
 				}
-				key = key c
-				s = substr(s, 2)
 			}
-			print key
-			line = s
-		}
-	}' "$TRASH/key-table" >"$TRASH/key-cells"
-	[ "$rows" -ge 10 ] && [ "$(grep -c . "$TRASH/key-cells")" = "$rows" ] ||
-		{ echo "help_keys: $rows rows in the table of $1, cells: $(cat "$TRASH/key-cells")" >&2; return 1; }
-	cat "$TRASH/key-cells"
+			if (rows < 10 || cells != rows || depth != 0) {
+				printf "help_keys: %d rows, %d first cells, braces %d\n", rows, cells, depth >"/dev/stderr"
+				exit 1
+			}
+		}'
 }
 
 test_expect_success 'each manual page renders without a warning' '
