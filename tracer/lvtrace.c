@@ -33,14 +33,17 @@ static const char options_text[] =
 	"  --variants A,B      the columns, in that order (run, replay, live, report)\n"
 	"  --all               every variant as a column, up to four (run, replay)\n"
 	"  --plain             `replay` prints the plain view even on a terminal (it\n"
-	"                      does whenever there is no terminal or TERM is unknown);\n"
-	"                      `live` prints a line per event with running counts\n"
+	"                      does whenever there is no terminal, TERM is unset or\n"
+	"                      unknown, or the trace is - for stdin); `live` prints a\n"
+	"                      line per event with running counts\n"
 	"  --follow TRACE      `live` follows a trace file as it grows, not the feed\n"
 	"  --record FILE       `live` also writes what it saw as a trace to replay\n"
-	"  --width N           the plain view's width (default $COLUMNS, else 100)\n"
+	"  --width N           the plain view's width, 40 to 1000 (default $COLUMNS,\n"
+	"                      else the terminal's, else 100)\n"
 	"  --times             durations in the plain view\n"
 	"  --junit FILE        `check` also writes a JUnit XML report\n"
-	"  -v, --verbose       `check` lists the queries of every expectation\n"
+	"  -v, --verbose       `check` explains the expectations that held too, with\n"
+	"                      the queries they counted\n"
 	"  --tap               `check` prints TAP (ok / not ok lines, # diagnostics)\n"
 	"  --lvdemo PATH       the lvdemo to run (default: $LVDEMO, else the lvdemo\n"
 	"                      next to lvtrace)\n"
@@ -51,10 +54,11 @@ static const char options_text[] =
 	"Exit status: 0 all expectations held, 1 one failed or a step could not run,\n"
 	"2 usage or scenario syntax error (replay, export, report: 2 a missing, empty\n"
 	"or unreadable trace, 1 a bad line in it or an output that cannot be written;\n"
-	"live: 0 after q or the end of a feed, 2 a feed lvdemo refuses or a record it\n"
-	"cannot create, 1 a record it cannot write, 128+N after signal N). Manuals: lvtrace(1), lvdemo(1), lvtrace-trace(5).\n"
-	"The scenario language: lvtrace-scenario(5) and docs/scenarios.md; the tracer\n"
-	"and its exports: docs/tracer.md.\n";
+	"live: 0 after q, 2 a feed lvdemo refuses or a record it cannot create, 1 a\n"
+	"record it cannot write); any command: 128+N after signal N.\n"
+	"Manuals: lvtrace(1), lvdemo(1), lvtrace-trace(5); the scenario language:\n"
+	"lvtrace-scenario(5) and docs/scenarios.md; the tracer and its exports:\n"
+	"docs/tracer.md.\n";
 
 void cli_cmd_help(FILE *out, const char *name)
 {
