@@ -389,6 +389,16 @@ struct live_source *live_source_start(const char *where, int follow, const char 
 	s->follow = follow;
 	s->wfd = s->rfd = -1;
 	s->st.state = follow ? LIVE_FOLLOWING : LIVE_CONNECTING;
+	if (!follow) {
+		/* a URL that cannot be one is the caller's mistake, said now, not retried */
+		char why[400];
+		struct lvc *probe = lvc_new(where, why, sizeof(why));
+		if (!probe) {
+			snprintf(err, errlen, "%s", why);
+			goto fail;
+		}
+		lvc_free(probe);
+	}
 	if (record) {
 		s->rec = fopen(record, "w");
 		if (!s->rec) {

@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	lws_set_log_level(LLL_ERR, NULL);
 	if (argc < 2)
-		return cli_bad_usage("a command is needed: run, check or replay", NULL);
+		return cli_bad_usage("a command is needed: run, check, replay, live, export or report", NULL);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		cli_cmd_help(stdout, NULL);
 		return 0;

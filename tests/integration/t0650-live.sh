@@ -205,7 +205,10 @@ test_expect_success 'make demo: lvdemo for a browser, and the lvtrace live comma
 test_expect_success 'usage: a URL and --follow at once, a URL that is not http' '
 	test_expect_code 2 "$LVTRACE" live --follow x.jsonl http://127.0.0.1:1 >out 2>err &&
 	grep -q "not both" err &&
-	test_expect_code 2 "$LVTRACE" live ftp://x >out 2>err && grep -q "http:// URL" err
+	test_expect_code 2 "$LVTRACE" live ftp://x >out 2>err && grep -q "http:// URL" err &&
+	# a URL that cannot be one: said at once, not tried again and again
+	test_expect_code 2 timeout 10 "$LVTRACE" live --plain "http://[::1" >out 2>err &&
+	test "$(wc -l <err)" = 1 && grep -q "bad base url" err
 '
 
 test_done
