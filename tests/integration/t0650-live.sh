@@ -184,8 +184,9 @@ free_port() {
 
 test_expect_success 'make demo: lvdemo for a browser, and the lvtrace live command that watches it' '
 	free_port &&
-	make -s -C "$TEST_ROOT" demo PORT=$FREE_PORT DEMO_TRACE="$TRASH/demo.jsonl" DEMO_DB="$TRASH/demo.db" \
-		>demo.out 2>demo.err &
+	# the braces: only make goes to the background, not the list before it
+	{ make -s -C "$TEST_ROOT" demo PORT=$FREE_PORT DEMO_TRACE="$TRASH/demo.jsonl" DEMO_DB="$TRASH/demo.db" \
+		>demo.out 2>demo.err & } &&
 	DEMO_PID=$! &&
 	# make passes SIGTERM on to the lvdemo it runs
 	test_when_finished "kill -TERM $DEMO_PID 2>/dev/null; wait $DEMO_PID 2>/dev/null" &&
@@ -194,7 +195,7 @@ test_expect_success 'make demo: lvdemo for a browser, and the lvtrace live comma
 	# the command it prints, run as printed (from the top of the tree)
 	cmd=$(sed -n "s/^lvdemo: watch it count, in a second terminal: //p" demo.out) &&
 	test -n "$cmd" &&
-	(cd "$TEST_ROOT" && exec $cmd --plain) >live.out 2>live.err &
+	{ (cd "$TEST_ROOT" && exec $cmd --plain) >live.out 2>live.err & } &&
 	LIVE_PID=$! &&
 	test_when_finished stop_live &&
 	for i in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$FREE_PORT/users/log_in" && grep -q "GET /users/log_in" live.out && break; done &&
