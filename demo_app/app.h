@@ -9,6 +9,8 @@
 
 #include "accounts.h"
 #include "cidr.h"
+
+#define APP_MAX_FEED_FROM 16
 #include "db.h"
 #include "password.h"
 #include "pubsub.h"
@@ -30,8 +32,9 @@ struct app {
 	char url[128];
 	const char *assets_dir; /* LiveView's JavaScript client and app.js */
 	int test_hooks;		/* --test-hooks: the routes a scenario runner uses */
-	struct cidr feed_from;	/* --trace-feed-from: who else may read the trace feed */
-	int has_feed_from;
+	/* --trace-feed-from (repeatable): who else may read the trace feed */
+	struct cidr feed_from[APP_MAX_FEED_FROM];
+	int nfeed_from;
 };
 
 #endif

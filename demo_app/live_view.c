@@ -567,7 +567,7 @@ char *lv_session_token(const struct lv *lv, const char *root_id)
 		cJSON_AddNumberToObject(c, "plug", lv->panel.plug);
 		cJSON_AddNumberToObject(c, "dead", lv->panel.dead);
 		cJSON *r = cJSON_AddObjectToObject(c, "reused_dead");
-		for (int f = 0; f < TF_OTHER; f++)
+		for (int f = TF_NONE + 1; f < TF_COUNT; f++)
 			if (lv->panel.reused_dead[f])
 				cJSON_AddNumberToObject(r, trace_from_name((enum trace_from)f),
 							lv->panel.reused_dead[f]);
@@ -666,7 +666,7 @@ int lv_session_verify(struct app *app, const char *token, struct lv_token *t)
 		t->plug = count_of(c, "plug");
 		t->dead = count_of(c, "dead");
 		const cJSON *r = cJSON_GetObjectItemCaseSensitive(c, "reused_dead");
-		for (int f = 0; f < TF_OTHER; f++)
+		for (int f = TF_NONE + 1; f < TF_COUNT; f++)
 			t->reused_dead[f] = count_of(r, trace_from_name((enum trace_from)f));
 	}
 	rc = 0;

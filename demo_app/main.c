@@ -27,8 +27,8 @@ struct options {
 	const char *secret_file;
 	int test_hooks;
 	const char *assets;
-	struct cidr feed_from;
-	int has_feed_from;
+	struct cidr feed_from[APP_MAX_FEED_FROM];
+	int nfeed_from;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -64,8 +64,8 @@ static void usage(FILE *out)
 	      "                      the session's token made 61 days old), from loopback only\n"
 	      "  --trace-feed-from CIDR  who else may read the live trace feed\n"
 	      "                      (ws://HOST:PORT/trace, subprotocol lvtrace.v1), e.g.\n"
-	      "                      192.168.1.0/24; loopback peers always may, nobody else\n"
-	      "                      by default\n"
+	      "                      192.168.1.0/24 (repeat it for more blocks, up to 16);\n"
+	      "                      loopback peers always may, nobody else by default\n"
 	      "  --help              show this help\n"
 	      "  --version           show the version\n"
 	      "\n"
@@ -128,10 +128,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'T': o->test_hooks = 1; break;
 		case 'a': o->assets = optarg; break;
 		case 'F':
-			if (cidr_parse(optarg, &o->feed_from) < 0)
+			if (o->nfeed_from == APP_MAX_FEED_FROM)
+				return bad_usage("--trace-feed-from is given more than 16 times, at", optarg);
+			if (cidr_parse(optarg, &o->feed_from[o->nfeed_from]) < 0)
 				return bad_usage("--trace-feed-from takes an address block like 192.168.1.0/24, not",
 						 optarg);
-			o->has_feed_from = 1;
+			o->nfeed_from++;
 			break;
 		case 'p':
 			if (parse_int(optarg, 0, 65535, &o->port) < 0)
@@ -279,8 +281,8 @@ int main(int argc, char **argv)
 	app.bcrypt_cost = o.bcrypt_cost;
 	app.assets_dir = o.assets ? o.assets : default_assets_dir();
 	app.test_hooks = o.test_hooks;
-	app.feed_from = o.feed_from;
-	app.has_feed_from = o.has_feed_from;
+	memcpy(app.feed_from, o.feed_from, sizeof(app.feed_from));
+	app.nfeed_from = o.nfeed_from;
 	lws_set_log_level(LLL_ERR, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
@@ -324,7 +326,9 @@ int main(int argc, char **argv)
 	}
 	struct lws_vhost *vh = lws_get_vhost_by_name(ctx, "default");
 	int port = vh ? lws_get_vhost_listen_port(vh) : o.port;
-	snprintf(app.url, sizeof(app.url), "http://%s:%d", o.host, port);
+	/* an IPv6 address is bracketed in a URL (RFC 3986) */
+	snprintf(app.url, sizeof(app.url), strchr(o.host, ':') ? "http://[%s]:%d" : "http://%s:%d", o.host,
+		 port);
 
 	cJSON *start = cJSON_CreateObject();
 	cJSON_AddStringToObject(start, "url", app.url);

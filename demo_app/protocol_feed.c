@@ -49,7 +49,12 @@ struct pss_feed {
 /* 1 when IP may read the feed: loopback, or in --trace-feed-from. */
 static int allowed(const struct app *app, const char *ip)
 {
-	return addr_is_loopback(ip) || (app->has_feed_from && cidr_contains(&app->feed_from, ip));
+	if (addr_is_loopback(ip))
+		return 1;
+	for (int i = 0; i < app->nfeed_from; i++)
+		if (cidr_contains(&app->feed_from[i], ip))
+			return 1;
+	return 0;
 }
 
 /* The host of an Origin ("http://localhost:4000" -> "localhost"), into HOST; -1 when malformed. */

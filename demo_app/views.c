@@ -193,10 +193,11 @@ void view_not_found(struct buf *out, const struct page *page, const char *path)
 static void panel_reused(struct buf *out, const unsigned n[TF_COUNT])
 {
 	static const char *const words[TF_COUNT] = {
+		[TF_NONE] = "elsewhere",
 		[TF_CONN_ASSIGNS] = "conn.assigns",
 		[TF_PARENT_ASSIGNS] = "the parent's assigns",
 		[TF_SOCKET_ASSIGNS] = "the socket's assigns",
-		[TF_OTHER] = "elsewhere",
+		[TF_FUNCTION] = "its function",
 	};
 	int any = 0;
 

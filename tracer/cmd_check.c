@@ -15,6 +15,18 @@
 #include "runner.h"
 #include "scenario.h"
 
+/* The parsed scenarios (a zeroed one is one that did not parse) and their file names. */
+static void release_all(struct scenario *scs, char **files, size_t nfiles)
+{
+	for (size_t i = 0; i < nfiles; i++) {
+		if (scs[i].path)
+			scenario_release(&scs[i]);
+		free(files[i]);
+	}
+	free(scs);
+	free(files);
+}
+
 static int check_exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -75,13 +87,7 @@ static int check_exec(int argc, char **argv)
 		}
 	}
 	if (parse_errors) {
-		for (size_t i = 0; i < nfiles; i++) {
-			if (scs[i].path)
-				scenario_release(&scs[i]);
-			free(files[i]);
-		}
-		free(scs);
-		free(files);
+		release_all(scs, files, nfiles);
 		return 2;
 	}
 
@@ -89,6 +95,7 @@ static int check_exec(int argc, char **argv)
 	FILE *jf = NULL;
 	if (junit && !(jf = fopen(junit, "w"))) {
 		fprintf(stderr, "lvtrace: cannot write '%s': %s\n", junit, strerror(errno));
+		release_all(scs, files, nfiles);
 		return 2;
 	}
 	if (jf)
@@ -151,12 +158,7 @@ static int check_exec(int argc, char **argv)
 	if (tap)
 		printf("1..%zu\n", nfiles);
 	printf("%d passed, %d failed\n", npassed, nfailed);
-	for (size_t i = 0; i < nfiles; i++) {
-		scenario_release(&scs[i]);
-		free(files[i]);
-	}
-	free(scs);
-	free(files);
+	release_all(scs, files, nfiles);
 	if (cli_interrupted)
 		return 128 + cli_interrupted;
 	return nfailed ? 1 : 0;

@@ -15,19 +15,10 @@
 #include "cli.h"
 #include "cmd_replay.h"
 #include "model.h"
+#include "report.h"
 #include "tui.h"
 #include "view_plain.h"
 #include "view_text.h"
-
-static int parse_width(const char *s)
-{
-	char *end;
-	errno = 0;
-	long w = s ? strtol(s, &end, 10) : 0;
-	if (!s || errno || *end || w < 40 || w > 1000)
-		return -1;
-	return (int)w;
-}
 
 int replay_trace(const char *path, const struct view_options *ro)
 {
@@ -68,7 +59,7 @@ int replay_trace(const char *path, const struct view_options *ro)
 		struct plain_options po = {
 			.width = ro->width,
 			.times = ro->times,
-			.color = !getenv("NO_COLOR") && isatty(STDOUT_FILENO),
+			.color = !view_no_color() && isatty(STDOUT_FILENO),
 			.utf8 = view_utf8(),
 		};
 		if (view_plain(stdout, m, &po) < 0) {
@@ -92,13 +83,7 @@ int replay_trace(const char *path, const struct view_options *ro)
 
 int replay_width(int given)
 {
-	struct winsize ws;
-	int w = given;
-	if (w <= 0)
-		w = parse_width(getenv("COLUMNS"));
-	if (w <= 0 && isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
-		w = ws.ws_col;
-	return w > 0 ? w : 100;
+	return given > 0 ? given : report_width(stdout);
 }
 
 static int replay_exec(int argc, char **argv)
@@ -123,7 +108,7 @@ static int replay_exec(int argc, char **argv)
 		case 'V': ro.variants = optarg; break;
 		case 'a': ro.all = 1; break;
 		case 'w':
-			if ((ro.width = parse_width(optarg)) < 0)
+			if ((ro.width = report_width_parse(optarg)) < 0)
 				return cli_bad_usage("--width takes a number from 40 to 1000, not", optarg);
 			break;
 		case 't': ro.times = 1; break;

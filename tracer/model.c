@@ -820,20 +820,6 @@ static void raw_join_label(struct model *m, uint32_t s, const struct lview *j)
 	}
 }
 
-static uint8_t assign_from(const char *from)
-{
-	if (!from)
-		return MF_NONE;
-	if (strcmp(from, "conn_assigns") == 0)
-		return MF_CONN_ASSIGNS;
-	if (strcmp(from, "parent_assigns") == 0)
-		return MF_PARENT_ASSIGNS;
-	if (strcmp(from, "socket_assigns") == 0)
-		return MF_SOCKET_ASSIGNS;
-	if (strcmp(from, "function") == 0)
-		return MF_FUNCTION;
-	return MF_NONE;
-}
 
 static int is_live_view_kind(int k)
 {
@@ -927,8 +913,8 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 		e.group = (uint8_t)query_group(tev->phase);
 		break;
 	case TK_ASSIGN_NEW:
-		e.from = assign_from(lv_str(j, "from"));
-		if (e.from == MF_CONN_ASSIGNS || e.from == MF_PARENT_ASSIGNS || e.from == MF_SOCKET_ASSIGNS)
+		e.from = (uint8_t)trace_from_of(lv_str(j, "from"));
+		if (e.from == TF_CONN_ASSIGNS || e.from == TF_PARENT_ASSIGNS || e.from == TF_SOCKET_ASSIGNS)
 			e.flags |= ME_AVOIDED;
 		/* fall through */
 	case TK_ASSIGN:

@@ -42,15 +42,6 @@ enum model_group {
 	MG_COUNT
 };
 
-/* Where an assign_new took its value from. */
-enum model_from {
-	MF_NONE,
-	MF_CONN_ASSIGNS,   /* the dead mount of a root view: what the plug loaded */
-	MF_PARENT_ASSIGNS, /* a nested child: its parent's assigns */
-	MF_SOCKET_ASSIGNS, /* already assigned (by the on_mount hook) */
-	MF_FUNCTION,	   /* the function ran: a query follows */
-};
-
 /* Event flags. */
 #define ME_ROW 0x01	     /* shown as a row of its variant's column */
 #define ME_QUERY 0x02	     /* a repo.query: one database hit */
@@ -75,7 +66,7 @@ struct model_event {
 	uint8_t depth;	  /* indentation of its row in the lifecycle tree */
 	uint8_t flags;	  /* ME_* */
 	uint8_t mphase;	  /* enum trace_group (queries) */
-	uint8_t from;	  /* enum model_from (assign_new) */
+	uint8_t from;	  /* enum trace_from (assign_new) */
 };
 
 enum model_step_kind {

@@ -12,20 +12,32 @@
 
 #include "json_get.h"
 #include "util.h"
+#include <errno.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "scenario.h"
 
+int report_width_parse(const char *s)
+{
+	char *end;
+	errno = 0;
+	long w = s ? strtol(s, &end, 10) : 0;
+	if (!s || errno || *end || w < 40 || w > 1000)
+		return -1;
+	return (int)w;
+}
+
 int report_width(FILE *out)
 {
 	struct winsize ws;
-	const char *cols = getenv("COLUMNS");
+	/* $COLUMNS first, as the user's own choice; then the terminal's */
+	int w = report_width_parse(getenv("COLUMNS"));
 
+	if (w > 0)
+		return w;
 	if (isatty(fileno(out)) && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
-		return ws.ws_col;
-	if (cols && atoi(cols) >= 40)
-		return atoi(cols);
+		return ws.ws_col > 1000 ? 1000 : ws.ws_col;
 	return 100;
 }
 

@@ -12,8 +12,10 @@
 
 #include "model.h"
 
-/* The width to lay text out in: the terminal's, $COLUMNS, or 100. */
+/* The width to lay text out in: $COLUMNS, else OUT's terminal's, else 100 (40 to 1000). */
 int report_width(FILE *out);
+/* A width as written (40 to 1000), or -1. */
+int report_width_parse(const char *s);
 
 /*
  * Explain every failed expectation and every step that could not run in

@@ -152,10 +152,11 @@ enum trace_group trace_phase_group(const char *phase)
 }
 
 static const char *const from_names[TF_COUNT] = {
+	[TF_NONE] = "",
 	[TF_CONN_ASSIGNS] = "conn_assigns",
 	[TF_PARENT_ASSIGNS] = "parent_assigns",
 	[TF_SOCKET_ASSIGNS] = "socket_assigns",
-	[TF_OTHER] = "",
+	[TF_FUNCTION] = "function",
 };
 
 const char *trace_from_name(enum trace_from from)
@@ -165,8 +166,8 @@ const char *trace_from_name(enum trace_from from)
 
 enum trace_from trace_from_of(const char *name)
 {
-	for (int f = 0; f < TF_OTHER; f++)
+	for (int f = TF_NONE + 1; f < TF_COUNT; f++)
 		if (name && strcmp(name, from_names[f]) == 0)
 			return (enum trace_from)f;
-	return TF_OTHER;
+	return TF_NONE;
 }

@@ -129,14 +129,15 @@ enum trace_group trace_phase_group(const char *phase);
 
 /* Where an assign_new took its value from instead of running its function (its "from"). */
 enum trace_from {
-	TF_CONN_ASSIGNS,  /* "conn_assigns": a dead root, from what the plug assigned */
+	TF_NONE,	   /* absent, or a value this version does not know */
+	TF_CONN_ASSIGNS,   /* "conn_assigns": a dead root, from what the plug assigned */
 	TF_PARENT_ASSIGNS, /* "parent_assigns": a child, from its parent */
 	TF_SOCKET_ASSIGNS, /* "socket_assigns": the key was there already (a hook set it) */
-	TF_OTHER,	   /* a value this version does not know */
+	TF_FUNCTION,	   /* "function": nothing to take, the function ran: a query follows */
 	TF_COUNT
 };
 
-/* The "from" of FROM ("" for TF_OTHER); the kind named NAME (TF_OTHER when unknown). */
+/* The "from" of FROM ("" for TF_NONE); the kind named NAME (NULL too; TF_NONE when unknown). */
 const char *trace_from_name(enum trace_from from);
 enum trace_from trace_from_of(const char *name);
 

@@ -192,12 +192,13 @@ static void tally(struct trace_context *c, const char *event, const cJSON *field
 		c->tally.queries[trace_phase_group(cJSON_IsString(ph) ? ph->valuestring : NULL)]++;
 	} else if (strcmp(event, TRACE_EV_ASSIGN_NEW) == 0) {
 		const cJSON *from = cJSON_GetObjectItemCaseSensitive(fields, "from");
-		if (!cJSON_IsString(from) || strcmp(from->valuestring, "function") == 0)
+		enum trace_from f = trace_from_of(cJSON_IsString(from) ? from->valuestring : NULL);
+		if (f == TF_FUNCTION || f == TF_NONE)
 			return; /* the function ran: its query is counted on its own line */
 		enum trace_group g =
 			cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fields, "connected")) ? TG_CONNECTED
 											 : TG_DEAD;
-		c->tally.reused[g][trace_from_of(from->valuestring)]++;
+		c->tally.reused[g][f]++;
 	}
 }
 

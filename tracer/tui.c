@@ -450,7 +450,7 @@ static int setup_curses(struct tui *t, const char *term, FILE *out, FILE *in)
 	set_escdelay(25);
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	mouseinterval(0);
-	t->color = has_colors() && !getenv("NO_COLOR");
+	t->color = has_colors() && !view_no_color();
 	if (t->color) {
 		start_color();
 		use_default_colors();

@@ -15,7 +15,7 @@ static const char *const keys[][2] = {
 	{"} {", "next / previous mark (the counters restart there)"},
 	{"n N", "next / previous query (search hit after a search)"},
 	{"g G Home End", "start / end"},
-	{"+ -", "faster / slower"},
+	{"+ = -", "faster / slower"},
 	{"/", "search what the rows say, SQL, phases (Enter, Esc)"},
 	{"Tab S-Tab", "focus the next / previous column, then the panes"},
 	{"j k Up Down", "move the selection (scroll the focused pane)"},

@@ -3,7 +3,7 @@
  * its variant first, then the words view_text.c has for its row, indented
  * as the row would be; a query ends with the running count of its variant
  * (a query of no variant, a registration, counts in every variant, as the
- * model counts it).
+ * model counts it; lvdemo's start-up statements count nowhere).
  */
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +23,8 @@ int view_stream(FILE *out, struct model *m, struct stream_view *sv)
 		const char *variant = e->variant == MODEL_NO_VARIANT ? "-" : model_variant(m, e->variant);
 		enum view_style vs = view_label(m, sv->next, label, sizeof(label), 0);
 		int rc = fprintf(out, "%-16s %*s%s%s", variant, e->depth * 2, "", view_glyph(vs, 0), label);
-		if (rc >= 0 && (e->flags & ME_QUERY)) {
+		/* lvdemo's start-up statements count nowhere, as in the tracer (no step has them) */
+		if (rc >= 0 && (e->flags & ME_QUERY) && model_step_shown(m, e->step)) {
 			uint64_t total;
 			if (e->variant == MODEL_NO_VARIANT) {
 				total = ++sv->shared;

@@ -65,9 +65,9 @@ const char *view_glyph(enum view_style style, int utf8)
 static const char *from_words(int from)
 {
 	switch (from) {
-	case MF_CONN_ASSIGNS: return "from conn.assigns";
-	case MF_PARENT_ASSIGNS: return "from the parent's assigns";
-	case MF_SOCKET_ASSIGNS: return "already assigned";
+	case TF_CONN_ASSIGNS: return "from conn.assigns";
+	case TF_PARENT_ASSIGNS: return "from the parent's assigns";
+	case TF_SOCKET_ASSIGNS: return "already assigned";
 	default: return "";
 	}
 }
@@ -359,4 +359,10 @@ int view_wrap2(const char *text, int first_w, int w, void (*line)(const char *s,
 int view_wrap(const char *text, int w, void (*line)(const char *s, size_t n, void *arg), void *arg)
 {
 	return view_wrap2(text, w, w, line, arg);
+}
+
+int view_no_color(void)
+{
+	const char *v = getenv("NO_COLOR");
+	return v && v[0];
 }

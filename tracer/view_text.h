@@ -72,4 +72,7 @@ int view_wrap2(const char *text, int first_w, int w, void (*line)(const char *s,
 /* 1 when the locale's character set is UTF-8. */
 int view_utf8(void);
 
+/* 1 when NO_COLOR asks for no colour (set and not empty, as no-color.org says). */
+int view_no_color(void);
+
 #endif

@@ -48,6 +48,24 @@ test_expect_success '--port 0 prints the URL it listens on, and it answers there
 	stop_lvdemo
 '
 
+# IPv6 loopback, when this machine has it (a bare container may not)
+if grep -q "^00000000000000000000000000000001 " /proc/net/if_inet6 2>/dev/null; then
+test_expect_success 'on an IPv6 address the URL it prints has the address in brackets, and answers' '
+	"$LVDEMO" --host ::1 --port 0 --db v6.db --trace v6.jsonl --bcrypt-cost 4 >v6.out 2>>"$TRASH/lvdemo.err" &
+	pid=$! &&
+	test_when_finished "kill $pid 2>/dev/null; wait $pid 2>/dev/null" &&
+	mkfifo tick &&
+	for i in $(seq 200); do grep -q "listening" v6.out && break; read -r -t 0.05 <>tick || :; done &&
+	url=$(sed -n "s/^lvdemo listening on //p" v6.out) &&
+	case "$url" in "http://[::1]:"[0-9]*) ;; *) echo "URL: $url" >&2; false ;; esac &&
+	test "$(curl -g -s -o /dev/null -w "%{http_code}" "$url/")" = 200 &&
+	head -n 1 v6.jsonl | jq -e --arg url "$url" ".url == \$url" >/dev/null
+'
+else
+	test_count=$((test_count + 1))
+	echo "ok $test_count # skip an IPv6 address: this machine has no ::1"
+fi
+
 test_expect_success 'SIGTERM stops it cleanly with the trace complete' '
 	start_lvdemo &&
 	http GET /users/log_in &&

@@ -223,7 +223,7 @@ static void test_avoided_query_beside_the_query(void **state)
 		if (ea->kind == TK_REPO_QUERY && ea->mphase == TG_DEAD) {
 			assert_int_equal(eb->kind, TK_ASSIGN_NEW);
 			assert_true(eb->flags & ME_AVOIDED);
-			assert_int_equal(eb->from, MF_CONN_ASSIGNS);
+			assert_int_equal(eb->from, TF_CONN_ASSIGNS);
 			found = r;
 		}
 	}
