@@ -4,7 +4,7 @@
  * one WebSocket message each (the trace.start first), to the subscribers
  * on the instructor's machine. A subscriber that reads too slowly loses
  * lines, never the app's time: its queue is bounded, and what overflowed
- * is announced with a feed.dropped line when there is room again.
+ * is announced with a feed.dropped line as soon as there is room again.
  */
 #include "protocols.h"
 
@@ -136,6 +136,18 @@ static void queue_free(struct sub *s)
 	s->lines = s->bytes = 0;
 }
 
+/* The lines lost since the last notice, said in one, when the queue has room for it. */
+static void announce_drops(struct sub *s)
+{
+	if (!s->dropped || s->lines + 1 > FEED_MAX_LINES || s->bytes + 64 > FEED_MAX_BYTES)
+		return;
+	char note[96];
+	int n = snprintf(note, sizeof(note), "{\"event\":\"" TRACE_EV_FEED_DROPPED "\",\"count\":%lu}",
+			 s->dropped);
+	s->dropped = 0;
+	queue_put(s, note, (size_t)n);
+}
+
 /* LINE (LEN bytes with its newline) for subscriber S, or counted as lost. */
 static void offer(struct sub *s, const char *line, size_t len)
 {
@@ -145,13 +157,7 @@ static void offer(struct sub *s, const char *line, size_t len)
 		s->dropped++;
 		return;
 	}
-	if (s->dropped) {
-		char note[96];
-		int n = snprintf(note, sizeof(note), "{\"event\":\"" TRACE_EV_FEED_DROPPED "\",\"count\":%lu}",
-				 s->dropped);
-		s->dropped = 0;
-		queue_put(s, note, (size_t)n);
-	}
+	announce_drops(s);
 	queue_put(s, line, len);
 }
 
@@ -176,6 +182,8 @@ static int writeable(struct sub *s)
 	free(l);
 	if (n < (int)0)
 		return -1;
+	/* room again: the loss is told now, not only when the app writes its next line */
+	announce_drops(s);
 	if (s->head)
 		lws_callback_on_writable(s->wsi);
 	return 0;
