@@ -189,7 +189,11 @@ static void draw(struct tui *t)
 static void note(struct tui *t, const char *msg)
 {
 	snprintf(t->message, sizeof(t->message), "%s", msg);
+	t->message_until = 0;
 }
+
+/* A live view's news stays a while, keys or not: nobody watches for a blink. */
+#define NEWS_US 6000000LL
 
 static void play_toggle(struct tui *t)
 {
@@ -530,8 +534,10 @@ static void live_update(struct tui *t, const struct view_options *ro, size_t *va
 		model_end(t->m);
 	t->live->state(t->live->arg, t->live_state, sizeof(t->live_state));
 	t->live->news(t->live->arg, news, sizeof(news));
-	if (news[0])
+	if (news[0]) {
 		note(t, news);
+		t->message_until = now_us() + NEWS_US;
+	}
 }
 
 int tui_replay(struct model *m, const struct view_options *ro,
@@ -622,9 +628,12 @@ int tui_replay(struct model *m, const struct view_options *ro,
 				live_update(&t, ro, &live_variants, follow && model_event_count(m) != before);
 			dirty = 1;
 		}
+		if (t.message[0] && t.message_until && now_us() > t.message_until) {
+			t.message[0] = '\0';
+			dirty = 1;
+		}
 		if (dirty) {
 			draw(&t);
-			t.message[0] = '\0';
 			dirty = 0;
 		}
 		int wait = 200;
@@ -637,6 +646,9 @@ int tui_replay(struct model *m, const struct view_options *ro,
 		timeout(wait);
 		int key = getch();
 		if (key != ERR) {
+			/* a key's note lasts until the next key; news until its time is up */
+			if (!t.message_until)
+				t.message[0] = '\0';
 			int r = handle_key(&t, key);
 			if (r == TUI_QUIT)
 				quit = 1;

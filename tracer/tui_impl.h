@@ -53,7 +53,8 @@ struct tui {
 	int searching; /* the / prompt is open */
 	char search[256];
 	size_t search_len;
-	char message[256]; /* a one-frame note on the status line */
+	char message[256]; /* a note on the status line, until the next key or MESSAGE_UNTIL */
+	long long message_until; /* microseconds (now_us); 0: until the next key */
 	const struct tui_live *live; /* lvtrace live, else NULL */
 	char live_state[32];
 	struct model_pos top; /* first row on screen */

@@ -242,6 +242,11 @@ test_expect_success 'lvtrace live on a terminal: the tracer follows the newest r
 	curl -s "$URL/" >/dev/null &&
 	wait_for "step 1 / 3" &&
 	keys G && wait_for "step 3 / 3\+? +GET /" &&
+	# lvdemo goes away: the title says so, and the news stays long enough to be read
+	stop_lvdemo &&
+	wait_for "○ reconnecting" && wait_for "lost the feed" &&
+	{ [ -p tick ] || mkfifo tick; } && read -r -t 2 <>tick; capture &&
+	grep -q "lost the feed" screen &&
 	keys q &&
 	wait_for "^DONE" && capture_all && grep -q "^EXITED 0$" screen
 '
