@@ -81,7 +81,7 @@ static void tui_news(void *arg, char *buf, size_t len)
 /* The plain view: events as they come until the feed ends or a signal. */
 static int live_plain(struct model *m, struct live_view *lv)
 {
-	struct stream_view sv = {0};
+	struct stream_view sv = {.utf8 = view_utf8()};
 	char err[1024], msg[600];
 
 	for (;;) {

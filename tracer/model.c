@@ -543,6 +543,32 @@ uint32_t model_count_from(struct model *m, struct model_pos pos)
 	return 0;
 }
 
+int model_counts_page_loads(struct model *m, struct model_pos pos)
+{
+	if (m->notes_dirty)
+		resolve_notes(m);
+	return m->page_loads && !m->scenario && pos.step < m->nsteps &&
+	       m->steps[pos.step].mark_step == MODEL_NONE;
+}
+
+void model_set_page_loads(struct model *m, int on)
+{
+	m->page_loads = on;
+}
+
+uint32_t model_column_count_from(struct model *m, struct model_pos pos, size_t c)
+{
+	uint32_t from = model_count_from(m, pos);
+
+	if (c >= m->ncolumns || !model_counts_page_loads(m, pos) || m->columns[c] == MODEL_SHARED)
+		return from;
+	int v = m->columns[c];
+	for (uint32_t s = pos.step + 1; s-- > from;)
+		if (m->steps[s].kind == MS_REQUEST && m->steps[s].nev[v] > 0)
+			return s;
+	return from;
+}
+
 uint64_t model_count(struct model *m, struct model_pos pos, size_t c, uint64_t out[TG_COUNT])
 {
 	uint64_t total = 0;
@@ -552,16 +578,25 @@ uint64_t model_count(struct model *m, struct model_pos pos, size_t c, uint64_t o
 	if (pos.step >= m->nsteps || c >= m->ncolumns)
 		return 0;
 	int v = m->columns[c];
-	uint32_t from = model_count_from(m, pos);
+	uint32_t from = model_column_count_from(m, pos, c);
+	int own = model_counts_page_loads(m, pos) && v != MODEL_SHARED;
 	model_update_counts(m, pos.step + 1);
-	if (from <= pos.step)
+	if (own) {
+		/* a page load is its variant's request and joins: the requests that serve
+		 * every variant since (another tab's log in) are not this page's */
+		for (uint32_t s = from; s < pos.step; s++)
+			for (int p = 0; p < TG_COUNT; p++)
+				out[p] += m->steps[s].queries[v][p];
+	} else if (from <= pos.step) {
 		for (int p = 0; p < TG_COUNT; p++)
 			out[p] = m->steps[pos.step].before[v][p] - m->steps[from].before[v][p];
+	}
 	uint32_t n = 0;
 	const struct model_row *rows = model_rows(m, pos.step, &n);
 	for (uint32_t r = 1; r <= pos.row && r < n; r++) {
 		uint32_t e = rows[r].ev[c];
-		if (e != MODEL_NONE && (m->ev[e].flags & ME_QUERY))
+		if (e != MODEL_NONE && (m->ev[e].flags & ME_QUERY) &&
+		    !(own && m->ev[e].variant == MODEL_NO_VARIANT))
 			out[m->ev[e].mphase]++;
 	}
 	/* queries are rows, but a query that is not (none today) still counts at the step's end */

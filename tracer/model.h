@@ -227,6 +227,19 @@ const struct model_row *model_rows(struct model *m, uint32_t s, uint32_t *n);
 uint64_t model_count(struct model *m, struct model_pos pos, size_t c, uint64_t out[TG_COUNT]);
 /* The step counting starts from at POS (a mark step, or the first shown step). */
 uint32_t model_count_from(struct model *m, struct model_pos pos);
+/*
+ * The step column C counts from at POS. In a scenario's trace, or below a
+ * mark, model_count_from's. In a trace lvdemo wrote itself (live mode, make
+ * demo) with no mark: the column's own page load, the last HTTP request at
+ * or before POS that served its variant (its joins follow it), as lvdemo's
+ * page panel counts; the first shown step until there is one. Only with
+ * model_set_page_loads(m, 1).
+ */
+uint32_t model_column_count_from(struct model *m, struct model_pos pos, size_t c);
+/* 1 when the columns count from their own page loads at POS (see above). */
+int model_counts_page_loads(struct model *m, struct model_pos pos);
+/* Count that way (ON 1; the tracer does, live or not), or from the first step (0, the default). */
+void model_set_page_loads(struct model *m, int on);
 
 /* ---------------------------------------------------------------- cursor */
 

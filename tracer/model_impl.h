@@ -60,6 +60,7 @@ struct model {
 	struct model_step *steps;
 	size_t nsteps, stepcap;
 	int scenario; /* the steps are a scenario's */
+	int page_loads; /* model_set_page_loads: columns count their own page loads */
 	int header_seen;
 	char *title, *description, *scenario_path;
 	uint32_t cur_step[MODEL_MAX_VARIANTS]; /* a merged trace: each variant's current step */

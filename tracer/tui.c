@@ -549,6 +549,9 @@ int tui_replay(struct model *m, const struct view_options *ro,
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigset_t mask;
 
+	/* a trace of lvdemo's own: each column counts its page load, as the page itself does */
+	model_set_page_loads(m, 1);
+
 	/* a pipe's trace may come slowly: the screen and keys must not wait for it */
 	model_set_nonblocking(m);
 	int rc = tui_first_load(m, err, sizeof(err));

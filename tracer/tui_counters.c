@@ -66,6 +66,17 @@ static void split_text(const uint64_t by[TG_COUNT], int compact, char *buf, size
 		snprintf(buf + k, len - k, ")");
 }
 
+/* The page of a request step ("GET /assign/mission" of VARIANT: "/mission"), or its text. */
+static const char *page_of(const struct model_step *st, const char *variant)
+{
+	const char *p = strchr(st->text, ' ');
+	size_t n = strlen(variant);
+	p = p ? p + 1 : st->text;
+	if (p[0] == '/' && strncmp(p + 1, variant, n) == 0 && p[1 + n] == '/')
+		return p + 1 + n;
+	return p;
+}
+
 void tui_counters_draw(struct tui *t)
 {
 	struct model *m = t->m;
@@ -81,15 +92,23 @@ void tui_counters_draw(struct tui *t)
 	attroff(A_DIM);
 	uint32_t from = model_count_from(m, cur);
 	const struct model_step *fst = model_step(m, from);
-	if (fst && fst->mark)
+	int pages = model_counts_page_loads(m, cur);
+	const char *page[MODEL_MAX_COLUMNS] = {0};
+	if (pages)
+		snprintf(text, sizeof(text), " database hits of each column's page load, as the page's panel counts ");
+	else if (fst && fst->mark)
 		snprintf(text, sizeof(text), " database hits since mark \"%s\" ", fst->mark);
 	else
 		snprintf(text, sizeof(text), " database hits since the first step ");
 	attron(A_BOLD);
 	tui_put(y, 2, text, t->w - 4);
 	attroff(A_BOLD);
-	for (size_t c = 0; c < nc; c++)
+	for (size_t c = 0; c < nc; c++) {
 		total[c] = model_count(m, cur, c, by[c]);
+		const struct model_step *ps = model_step(m, model_column_count_from(m, cur, c));
+		if (pages && ps && ps->kind == MS_REQUEST)
+			page[c] = page_of(ps, model_variant(m, (size_t)model_column_variant(m, c)));
+	}
 	for (size_t c = 0; c < nc; c++) {
 		int x = t->colx[c], w = t->colw;
 		int attr = tui_attr(t, (enum tui_pair)(TP_DIGITS_0 + (int)(c % 4)), A_BOLD);
@@ -97,8 +116,18 @@ void tui_counters_draw(struct tui *t)
 		int line = y + 1;
 		if (big) {
 			attron(A_BOLD);
-			tui_put(line, x, name, w);
+			int used = tui_put(line, x, name, w);
 			attroff(A_BOLD);
+			if (pages) {
+				const struct model_step *ps = model_step(m, model_column_count_from(m, cur, c));
+				if (page[c])
+					snprintf(text, sizeof(text), "%s (step %u)", page[c], ps->number);
+				else
+					snprintf(text, sizeof(text), "no page load yet");
+				attron(A_DIM);
+				tui_put(line, x + used + 1, text, w - used - 1);
+				attroff(A_DIM);
+			}
 			line++;
 			if (!draw_digits(line, x, w, (unsigned long long)total[c], attr, t->utf8)) {
 				snprintf(text, sizeof(text), "%llu", (unsigned long long)total[c]);
@@ -124,6 +153,17 @@ void tui_counters_draw(struct tui *t)
 		if (c > 0) {
 			const char *base = model_variant(m, (size_t)model_column_variant(m, 0));
 			int pair = TP_FEWER;
+			if (pages && (!page[c] || !page[0] || strcmp(page[c], page[0]) != 0)) {
+				/* two different pages: their counts do not compare */
+				if (page[c])
+					snprintf(text, sizeof(text), "%s's last page: %s", name, page[c]);
+				else
+					text[0] = '\0';
+				attron(A_DIM);
+				tui_put(line, x, text, w);
+				attroff(A_DIM);
+				continue;
+			}
 			if (total[c] < total[0])
 				snprintf(text, sizeof(text), "%s: %llu fewer than %s", name,
 					 (unsigned long long)(total[0] - total[c]), base);

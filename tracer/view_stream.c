@@ -22,7 +22,7 @@ int view_stream(FILE *out, struct model *m, struct stream_view *sv)
 			continue;
 		const char *variant = e->variant == MODEL_NO_VARIANT ? "-" : model_variant(m, e->variant);
 		enum view_style vs = view_label(m, sv->next, label, sizeof(label), 0);
-		int rc = fprintf(out, "%-16s %*s%s%s", variant, e->depth * 2, "", view_glyph(vs, 0), label);
+		int rc = fprintf(out, "%-16s %*s%s%s", variant, e->depth * 2, "", view_glyph(vs, sv->utf8), label);
 		/* lvdemo's start-up statements count nowhere, as in the tracer (no step has them) */
 		if (rc >= 0 && (e->flags & ME_QUERY) && model_step_shown(m, e->step)) {
 			uint64_t total;

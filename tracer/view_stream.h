@@ -15,6 +15,7 @@ struct stream_view {
 	uint32_t next;				 /* the first event not printed yet */
 	uint64_t hits[MODEL_MAX_VARIANTS + 1]; /* per variant; the last: of no variant */
 	uint64_t shared;			 /* queries of no variant, counted in every variant */
+	int utf8;				 /* the marks as on screen (● ○), else * o */
 };
 
 /* Print the events loaded since the last call. Returns 0, or -1 when writing failed. */

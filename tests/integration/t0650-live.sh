@@ -72,8 +72,9 @@ test_expect_success 'a subscriber gets the trace.start, then every line from its
 '
 
 test_expect_success 'lvtrace live --plain: each query with its variant'"'"'s running count' '
-	grep -q "^assign  *\* users_tokens: SELECT .*\[hits: assign [0-9]*\]$" live.out &&
-	grep -q "^assign_new  *o no query: current_user from conn.assigns$" live.out &&
+	# the marks of the screen in a UTF-8 locale (this suite runs in C.UTF-8)
+	grep -q "^assign  *● users_tokens: SELECT .*\[hits: assign [0-9]*\]$" live.out &&
+	grep -q "^assign_new  *○ no query: current_user from conn.assigns$" live.out &&
 	# assign: the shared registration queries, then the plug and the dead mount
 	grep "^assign .*\[hits: assign" live.out | tail -n 1 | grep -q "\[hits: assign 5\]"
 '

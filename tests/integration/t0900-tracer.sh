@@ -242,6 +242,18 @@ test_expect_success 'lvtrace live on a terminal: the tracer follows the newest r
 	curl -s "$URL/" >/dev/null &&
 	wait_for "step 1 / 3" &&
 	keys G && wait_for "step 3 / 3\+? +GET /" &&
+	# a page load in each variant: each column counts its own, as the page panel does
+	register agent@example.com "correct horse battery" && test "$STATUS" = 302 &&
+	http GET /assign/mission && test "$STATUS" = 200 &&
+	http GET /assign_new/mission && test "$STATUS" = 200 &&
+	wait_for "step 7 / 7\+? +GET /assign_new/mission" &&
+	grep -q "database hits of each column.s page load" screen &&
+	grep -qE "^  assign +/mission \(step 6\) +assign_new +/mission \(step 7\)" screen &&
+	grep -qE "^  plug 1  dead mount 1  connected mount 0 +plug 1  dead mount 0  connected mount 0" screen &&
+	grep -q "assign_new: 1 fewer than assign" screen &&
+	# a request that serves every variant (its plug queries) is no column'"'"'s page load
+	http GET / && wait_for "step 8 / 8\+? +GET /$" &&
+	grep -qE "^  plug 1  dead mount 1  connected mount 0 +plug 1  dead mount 0  connected mount 0" screen &&
 	# lvdemo goes away: the title says so, and the news stays long enough to be read
 	stop_lvdemo &&
 	wait_for "○ reconnecting" && wait_for "lost the feed" &&
