@@ -294,8 +294,9 @@ static struct trace_tally tally_since(const struct lv *lv)
 		return d;
 	for (int g = 0; g < TG_COUNT; g++) {
 		d.queries[g] = ctx->tally.queries[g] - lv->base.queries[g];
+		d.assign[g] = ctx->tally.assign[g] - lv->base.assign[g];
 		for (int f = 0; f < TF_COUNT; f++)
-			d.reused[g][f] = ctx->tally.reused[g][f] - lv->base.reused[g][f];
+			d.assign_new[g][f] = ctx->tally.assign_new[g][f] - lv->base.assign_new[g][f];
 	}
 	return d;
 }
@@ -308,8 +309,9 @@ static void panel_dead(struct lv *lv)
 	lv->panel.kind = PANEL_PAGE_LOAD;
 	lv->panel.plug = t.queries[TG_PLUG];
 	lv->panel.dead = t.queries[TG_DEAD];
+	lv->panel.why_dead.assign = t.assign[TG_DEAD];
 	for (int f = 0; f < TF_COUNT; f++)
-		lv->panel.reused_dead[f] = t.reused[TG_DEAD][f];
+		lv->panel.why_dead.assign_new[f] = t.assign_new[TG_DEAD][f];
 }
 
 void lv_panel_join(struct lv *lv, enum panel_kind kind, const struct lv_token *tok)
@@ -319,7 +321,7 @@ void lv_panel_join(struct lv *lv, enum panel_kind kind, const struct lv_token *t
 	if (lv->panel.kind == PANEL_PAGE_LOAD) {
 		lv->panel.plug = tok->plug;
 		lv->panel.dead = tok->dead;
-		memcpy(lv->panel.reused_dead, tok->reused_dead, sizeof(lv->panel.reused_dead));
+		lv->panel.why_dead = tok->why_dead;
 	}
 }
 
@@ -330,8 +332,9 @@ int lv_panel_joined(struct lv *lv)
 
 	p->connected = 1;
 	p->connected_q += t.queries[TG_CONNECTED];
+	p->why_connected.assign += t.assign[TG_CONNECTED];
 	for (int f = 0; f < TF_COUNT; f++)
-		p->reused_connected[f] += t.reused[TG_CONNECTED][f];
+		p->why_connected.assign_new[f] += t.assign_new[TG_CONNECTED][f];
 	return lv->parent != NULL;
 }
 
@@ -566,11 +569,12 @@ char *lv_session_token(const struct lv *lv, const char *root_id)
 		cJSON *c = cJSON_AddObjectToObject(j, "counts");
 		cJSON_AddNumberToObject(c, "plug", lv->panel.plug);
 		cJSON_AddNumberToObject(c, "dead", lv->panel.dead);
-		cJSON *r = cJSON_AddObjectToObject(c, "reused_dead");
+		cJSON_AddNumberToObject(c, "assign", lv->panel.why_dead.assign);
+		cJSON *r = cJSON_AddObjectToObject(c, "assign_new");
 		for (int f = TF_NONE + 1; f < TF_COUNT; f++)
-			if (lv->panel.reused_dead[f])
+			if (lv->panel.why_dead.assign_new[f])
 				cJSON_AddNumberToObject(r, trace_from_name((enum trace_from)f),
-							lv->panel.reused_dead[f]);
+							lv->panel.why_dead.assign_new[f]);
 	}
 	char *text = cJSON_PrintUnformatted(j);
 	cJSON_Delete(j);
@@ -665,9 +669,10 @@ int lv_session_verify(struct app *app, const char *token, struct lv_token *t)
 		t->has_counts = 1;
 		t->plug = count_of(c, "plug");
 		t->dead = count_of(c, "dead");
-		const cJSON *r = cJSON_GetObjectItemCaseSensitive(c, "reused_dead");
+		t->why_dead.assign = count_of(c, "assign");
+		const cJSON *r = cJSON_GetObjectItemCaseSensitive(c, "assign_new");
 		for (int f = TF_NONE + 1; f < TF_COUNT; f++)
-			t->reused_dead[f] = count_of(r, trace_from_name((enum trace_from)f));
+			t->why_dead.assign_new[f] = count_of(r, trace_from_name((enum trace_from)f));
 	}
 	rc = 0;
 out:

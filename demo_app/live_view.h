@@ -150,7 +150,8 @@ struct lv_token {
 	char live_socket_id[96];
 	/* a root's page load, as its dead render counted it */
 	int has_counts;
-	unsigned plug, dead, reused_dead[TF_COUNT];
+	unsigned plug, dead;
+	struct live_panel_why why_dead;
 };
 
 /* Check a session token; 0 and *T filled, or -1 (tampered, expired, malformed). */

@@ -189,29 +189,39 @@ void view_not_found(struct buf *out, const struct page *page, const char *path)
 
 /* ------------------------------------------------------------ the count panel */
 
-/* Where assign_new took the values from, in words: "conn.assigns, then the socket's assigns". */
-static void panel_reused(struct buf *out, const unsigned n[TF_COUNT])
+/* What a mount phase did to load current_user, each part with its cost:
+ * "assign_new ran its function (a query) · assign_new took current_user from
+ * the socket's assigns (no query)". */
+static void panel_why(struct buf *out, const struct live_panel_why *w)
 {
-	static const char *const words[TF_COUNT] = {
-		[TF_NONE] = "elsewhere",
-		[TF_CONN_ASSIGNS] = "conn.assigns",
-		[TF_PARENT_ASSIGNS] = "the parent's assigns",
-		[TF_SOCKET_ASSIGNS] = "the socket's assigns",
-		[TF_FUNCTION] = "its function",
+	static const char *const from[TF_COUNT] = {
+		[TF_NONE] = "assign_new took current_user from elsewhere (no query)",
+		[TF_CONN_ASSIGNS] = "assign_new took current_user from conn.assigns (no query)",
+		[TF_PARENT_ASSIGNS] = "assign_new took current_user from the parent's assigns (no query)",
+		[TF_SOCKET_ASSIGNS] = "assign_new took current_user from the socket's assigns (no query)",
+		[TF_FUNCTION] = "assign_new ran its function (a query)",
 	};
 	int any = 0;
 
-	for (int f = 0; f < TF_COUNT; f++) {
-		if (n[f] == 0)
-			continue;
-		buf_adds(out, any ? ", then from " : "assign_new took current_user from ");
-		buf_adds(out, words[f]);
-		if (n[f] > 1)
-			buf_addf(out, " (%u times)", n[f]);
+	if (w->assign) {
+		buf_adds(out, "assign loaded current_user (a query)");
+		if (w->assign > 1)
+			buf_addf(out, " &#215;%u", w->assign);
 		any = 1;
 	}
-	if (any)
-		buf_adds(out, ": no query");
+	/* the function first (a query comes from it), then where values came from, a hook's first */
+	static const enum trace_from order[] = {TF_FUNCTION, TF_CONN_ASSIGNS, TF_PARENT_ASSIGNS,
+						TF_SOCKET_ASSIGNS, TF_NONE};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		enum trace_from f = order[i];
+		if (w->assign_new[f] == 0)
+			continue;
+		buf_adds(out, any ? " &#183; " : "");
+		buf_adds(out, from[f]);
+		if (w->assign_new[f] > 1)
+			buf_addf(out, " &#215;%u", w->assign_new[f]);
+		any = 1;
+	}
 }
 
 /* One row: its name, its count (or a dash), what to say beside it. */
@@ -248,11 +258,11 @@ void view_live_panel(struct buf *out, const struct live_panel *p, const char *va
 							 : "no HTTP request: a navigation over the socket";
 	panel_row(out, "plug", "plug", http, p->plug, http ? "" : no_http);
 	buf_init(&why);
-	panel_reused(&why, p->reused_dead);
+	panel_why(&why, &p->why_dead);
 	panel_row(out, "dead", "dead mount", http, p->dead, http ? buf_str(&why) : no_http);
 	buf_reset(&why);
 	if (p->connected)
-		panel_reused(&why, p->reused_connected);
+		panel_why(&why, &p->why_connected);
 	else
 		buf_adds(&why, "not connected yet: the socket's join will add it");
 	panel_row(out, "connected", "connected mount", p->connected, p->connected_q, buf_str(&why));

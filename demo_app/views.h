@@ -42,12 +42,18 @@ enum panel_kind {
 	PANEL_LIVE_NAVIGATION,	/* a join from a live navigation: no HTTP request */
 };
 
+/* What a mount phase did to load current_user: each assign a query, each
+ * assign_new by where its value came from (TF_FUNCTION: it ran, a query). */
+struct live_panel_why {
+	unsigned assign;
+	unsigned assign_new[TF_COUNT];
+};
+
 struct live_panel {
 	enum panel_kind kind;
 	int connected; /* the connected mount ran; else it is still to come */
 	unsigned plug, dead, connected_q; /* database hits */
-	/* assign_new decisions that took a value (so ran no query), by where from */
-	unsigned reused_dead[TF_COUNT], reused_connected[TF_COUNT];
+	struct live_panel_why why_dead, why_connected;
 };
 
 /* The panel of the page PATH ("/mission") of VARIANT into OUT. */

@@ -39,15 +39,17 @@ struct trace_span {
 
 /*
  * What the events emitted in a context recorded, counted as they are
- * emitted: the database hits by group (from each repo.query's phase), and
- * the assign_new decisions that took a value instead of running their
- * function (from their "from" and "connected" members; an unknown "from"
- * is not counted). lvdemo's pages show
- * these; they cannot differ from the trace, being counted from its lines.
+ * emitted: the database hits by group (from each repo.query's phase), the
+ * assign lines (a query each: assign always loads) and the assign_new
+ * decisions by where the value came from (their "from" and "connected"
+ * members; TF_FUNCTION: the function ran, its query is one of the hits).
+ * lvdemo's pages show these; they cannot differ from the trace, being
+ * counted from its lines.
  */
 struct trace_tally {
 	uint32_t queries[TG_COUNT];
-	uint32_t reused[TG_COUNT][TF_COUNT]; /* by group and where the value came from (never TF_FUNCTION) */
+	uint32_t assign[TG_COUNT];
+	uint32_t assign_new[TG_COUNT][TF_COUNT];
 };
 
 struct trace_context {

@@ -190,15 +190,16 @@ static void tally(struct trace_context *c, const char *event, const cJSON *field
 	if (strcmp(event, TRACE_EV_REPO_QUERY) == 0) {
 		const cJSON *ph = cJSON_GetObjectItemCaseSensitive(fields, "phase");
 		c->tally.queries[trace_phase_group(cJSON_IsString(ph) ? ph->valuestring : NULL)]++;
-	} else if (strcmp(event, TRACE_EV_ASSIGN_NEW) == 0) {
-		const cJSON *from = cJSON_GetObjectItemCaseSensitive(fields, "from");
-		enum trace_from f = trace_from_of(cJSON_IsString(from) ? from->valuestring : NULL);
-		if (f == TF_FUNCTION || f == TF_NONE)
-			return; /* the function ran: its query is counted on its own line */
+	} else if (strcmp(event, TRACE_EV_ASSIGN_NEW) == 0 || strcmp(event, TRACE_EV_ASSIGN) == 0) {
 		enum trace_group g =
 			cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fields, "connected")) ? TG_CONNECTED
 											 : TG_DEAD;
-		c->tally.reused[g][f]++;
+		if (strcmp(event, TRACE_EV_ASSIGN) == 0) {
+			c->tally.assign[g]++;
+			return;
+		}
+		const cJSON *from = cJSON_GetObjectItemCaseSensitive(fields, "from");
+		c->tally.assign_new[g][trace_from_of(cJSON_IsString(from) ? from->valuestring : NULL)]++;
 	}
 }
 

@@ -219,6 +219,22 @@ test_expect_success "the count panel ($variant): the dead render shows what the 
 '
 done
 
+# why_of FILE ROW: what the panel says beside the count of ROW
+why_of() {
+	sed 's/\\"/"/g' "$1" | grep -o "<tr id=\"lvpanel-$2\">.*" | sed 's/<\/tr>.*//; s/.*<td class="why">//; s/<\/td>$//'
+}
+test_expect_success 'the count panel says what each mount did to load current_user, with its cost' '
+	page /assign/mission && test "$(why_of body dead)" = "assign loaded current_user (a query)" &&
+	page /assign_new/mission &&
+	test "$(why_of body dead)" = "assign_new took current_user from conn.assigns (no query)" &&
+	page /on_mount_assign/mission &&
+	test "$(why_of body dead)" = "assign loaded current_user (a query) &#183; assign_new took current_user from conn.assigns (no query)" &&
+	page /on_mount/mission &&
+	drive "$URL" ws "$SOCKET" push "lv:$ID" phx_join "$(join_payload "$URL/on_mount/mission" "$SESSION" "$STATIC")" close &&
+	reply_of 1 >reply &&
+	test "$(why_of reply connected)" = "assign_new ran its function (a query) &#183; assign_new took current_user from the socket'"'"'s assigns (no query)"
+'
+
 test_expect_success 'the count panel of a reconnect and of a live navigation: no HTTP request, the join alone' '
 	page /assign/mission &&
 	again=$(jq -c ".params._mounts = 1" <<<"$(join_payload "$URL/assign/mission" "$SESSION" "$STATIC")") &&

@@ -319,6 +319,11 @@ static void test_context_tally(void **state)
 	emit_assign_new(t, 0, "function"); /* ran its function: its query is its own line */
 	emit_assign_new(t, 1, "parent_assigns");
 	emit_assign_new(t, 1, "from_the_future");
+	{
+		cJSON *f = cJSON_CreateObject();
+		cJSON_AddBoolToObject(f, "connected", 1);
+		assert_int_equal(trace_emit(t, TRACE_EV_ASSIGN, f), 0);
+	}
 	assert_int_equal(trace_emit(t, "something.else", NULL), 0);
 	trace_set_context(t, &b);
 	emit_query(t, "plug:fetch_current_user");
@@ -330,19 +335,21 @@ static void test_context_tally(void **state)
 	assert_int_equal(a.tally.queries[TG_DEAD], 2);
 	assert_int_equal(a.tally.queries[TG_CONNECTED], 1);
 	assert_int_equal(a.tally.queries[TG_OTHER], 1);
-	assert_int_equal(a.tally.reused[TG_DEAD][TF_CONN_ASSIGNS], 1);
-	assert_int_equal(a.tally.reused[TG_DEAD][TF_SOCKET_ASSIGNS], 1);
-	assert_int_equal(a.tally.reused[TG_DEAD][TF_PARENT_ASSIGNS], 0);
-	assert_int_equal(a.tally.reused[TG_CONNECTED][TF_PARENT_ASSIGNS], 1);
-	/* a "from" this version does not know is not counted as a reuse */
-	assert_int_equal(a.tally.reused[TG_CONNECTED][TF_NONE], 0);
-	assert_int_equal(a.tally.reused[TG_DEAD][TF_FUNCTION], 0);
+	assert_int_equal(a.tally.assign_new[TG_DEAD][TF_CONN_ASSIGNS], 1);
+	assert_int_equal(a.tally.assign_new[TG_DEAD][TF_SOCKET_ASSIGNS], 1);
+	assert_int_equal(a.tally.assign_new[TG_DEAD][TF_PARENT_ASSIGNS], 0);
+	assert_int_equal(a.tally.assign_new[TG_DEAD][TF_FUNCTION], 1);
+	assert_int_equal(a.tally.assign_new[TG_CONNECTED][TF_PARENT_ASSIGNS], 1);
+	assert_int_equal(a.tally.assign[TG_CONNECTED], 1);
+	assert_int_equal(a.tally.assign[TG_DEAD], 0);
+	/* a "from" this version does not know: counted as such */
+	assert_int_equal(a.tally.assign_new[TG_CONNECTED][TF_NONE], 1);
 	assert_int_equal(b.tally.queries[TG_PLUG], 1);
 	assert_int_equal(b.tally.queries[TG_DEAD], 0);
 	/* a new context starts at nothing */
 	trace_context_init(&a, "http", 3);
 	assert_int_equal(a.tally.queries[TG_PLUG], 0);
-	assert_int_equal(a.tally.reused[TG_DEAD][TF_CONN_ASSIGNS], 0);
+	assert_int_equal(a.tally.assign_new[TG_DEAD][TF_CONN_ASSIGNS], 0);
 }
 
 static void test_nested_spans_compose_phases(void **state)
