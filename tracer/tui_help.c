@@ -14,7 +14,7 @@ static const char *const keys[][2] = {
 	{"] [", "next / previous step"},
 	{"} {", "next / previous mark (the counters restart there)"},
 	{"n N", "next / previous query (search hit after a search)"},
-	{"g G Home End", "start / end"},
+	{"g G Home End", "start / end (live: G follows the newest again)"},
 	{"+ = -", "faster / slower"},
 	{"/", "search what the rows say, SQL, phases (Enter, Esc)"},
 	{"Tab S-Tab", "focus the next / previous column, then the panes"},
