@@ -16,6 +16,8 @@ TEST_NAME=$(basename "$0" .sh)
 TEST_ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 LVDEMO=${LVDEMO:-bin/lvdemo}
 case "$LVDEMO" in /*) ;; *) LVDEMO=$TEST_ROOT/$LVDEMO ;; esac
+LVTRACE=${LVTRACE:-$(dirname "$LVDEMO")/lvtrace}
+case "$LVTRACE" in /*) ;; *) LVTRACE=$TEST_ROOT/$LVTRACE ;; esac
 mkdir -p "$TEST_ROOT/tests/trash"
 TRASH=$(mktemp -d "$TEST_ROOT/tests/trash/$TEST_NAME.XXXXXX")
 test_count=0
@@ -148,6 +150,25 @@ stop_lvdemo() {
 		# kept in a file: test bodies run in subshells
 		[ "$LVDEMO_STATUS" -eq 0 ] || echo "$LVDEMO_STATUS" >>"$TRASH/lvdemo-exits"
 		LVDEMO_PID=
+	fi
+	return 0
+}
+
+# start_live ARGS...: lvtrace live in the background, its output in live.out and
+# live.err of the trash; stopped (SIGTERM, its status in LIVE_STATUS) when the
+# test's body ends, or by stop_live
+LIVE_PID=
+start_live() {
+	"$LVTRACE" live "$@" >"$TRASH/live.out" 2>"$TRASH/live.err" &
+	LIVE_PID=$!
+	test_when_finished stop_live
+}
+stop_live() {
+	if [ -n "$LIVE_PID" ]; then
+		kill -TERM "$LIVE_PID" 2>/dev/null
+		wait "$LIVE_PID" 2>/dev/null
+		LIVE_STATUS=$?
+		LIVE_PID=
 	fi
 	return 0
 }

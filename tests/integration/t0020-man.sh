@@ -9,8 +9,6 @@
 # it, so that fonts and escapes do not matter.
 . "$(dirname "$0")/lib.sh"
 
-LVTRACE=${LVTRACE:-$(dirname "$LVDEMO")/lvtrace}
-case "$LVTRACE" in /*) ;; *) LVTRACE=$TEST_ROOT/$LVTRACE ;; esac
 DOCS=$TEST_ROOT/docs
 for tool in man groff; do
 	command -v "$tool" >/dev/null ||

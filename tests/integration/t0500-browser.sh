@@ -5,17 +5,6 @@
 . "$(dirname "$0")/lib.sh"
 start_lvdemo
 
-LVTRACE=${LVTRACE:-$(dirname "$LVDEMO")/lvtrace}
-case "$LVTRACE" in /*) ;; *) LVTRACE=$TEST_ROOT/$LVTRACE ;; esac
-LIVE_PID=
-stop_live() {
-	if [ -n "$LIVE_PID" ]; then
-		kill -TERM "$LIVE_PID" 2>/dev/null
-		wait "$LIVE_PID" 2>/dev/null
-		LIVE_PID=
-	fi
-	return 0
-}
 # last_hits VARIANT: the running count of the last query line of VARIANT in live.out
 last_hits() {
 	grep -o "\[hits: $1 [0-9]*\]" "$TRASH/live.out" | tail -n 1 | tr -dc "0-9"
@@ -31,9 +20,7 @@ trace_hits() {
 }
 
 test_expect_success "the official client drives the assign pages end to end, watched by lvtrace live --plain" '
-	"$LVTRACE" live --plain --record rec.jsonl "$URL" >live.out 2>live.err &
-	LIVE_PID=$! &&
-	test_when_finished stop_live &&
+	start_live --plain --record rec.jsonl "$URL" &&
 	# ready when its own request comes back through the feed
 	for i in $(seq 200); do
 		curl -s -o /dev/null "$URL/users/log_in?ready=$i" && grep -q "GET /users/log_in" live.out && break

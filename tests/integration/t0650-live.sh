@@ -9,10 +9,8 @@
 . "$(dirname "$0")/lib.sh"
 [ -x "$DRIVE" ] || { echo "Bail out! $DRIVE is not built (make test builds it)"; exit 1; }
 
-LVTRACE=${LVTRACE:-$(dirname "$LVDEMO")/lvtrace}
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 PASSWORD="correct horse battery"
-LIVE_PID=
 
 # wait_for_line FILE PATTERN [SECONDS]: until FILE has a line matching PATTERN (grep -E)
 wait_for_line() {
@@ -27,21 +25,6 @@ wait_for_line() {
 	return 1
 }
 
-# start_live ARGS...: lvtrace live in the background, output in live.out and live.err
-start_live() {
-	"$LVTRACE" live "$@" >"$TRASH/live.out" 2>"$TRASH/live.err" &
-	LIVE_PID=$!
-	test_when_finished stop_live
-}
-stop_live() {
-	if [ -n "$LIVE_PID" ]; then
-		kill -TERM "$LIVE_PID" 2>/dev/null
-		wait "$LIVE_PID" 2>/dev/null
-		LIVE_STATUS=$?
-		LIVE_PID=
-	fi
-	return 0
-}
 
 start_lvdemo
 

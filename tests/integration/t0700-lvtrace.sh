@@ -4,7 +4,6 @@
 # runs, the merged trace, JUnit, and Ctrl-C stopping every lvdemo.
 . "$(dirname "$0")/lib.sh"
 
-LVTRACE=${LVTRACE:-$(dirname "$LVDEMO")/lvtrace}
 export LVDEMO TMPDIR=$TRASH
 cd "$TEST_ROOT"
 

@@ -6,7 +6,6 @@
 # lvtrace copied into a prefix of our own is that prefix's share/lvtrace/scenarios.
 . "$(dirname "$0")/lib.sh"
 
-LVTRACE=${LVTRACE:-$(dirname "$LVDEMO")/lvtrace}
 export LVDEMO TMPDIR=$TRASH
 # where the build tree's lvtrace finds them: the tree as make saw it (its CURDIR)
 BUNDLED=$(cd "$TEST_ROOT/scenarios" && pwd -P)

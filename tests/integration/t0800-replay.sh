@@ -6,7 +6,6 @@
 # `make run` printing the lesson when there is no terminal.
 . "$(dirname "$0")/lib.sh"
 
-LVTRACE=${LVTRACE:-$(dirname "$LVDEMO")/lvtrace}
 export LVDEMO TMPDIR=$TRASH LANG=C.UTF-8 LC_ALL=C.UTF-8
 for f in scenarios/*.scenario; do
 	name=$(basename "$f" .scenario)

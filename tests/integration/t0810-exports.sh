@@ -5,7 +5,6 @@
 # errors, and output that appears whole or not at all.
 . "$(dirname "$0")/lib.sh"
 
-LVTRACE=${LVTRACE:-$(dirname "$LVDEMO")/lvtrace}
 export LVDEMO TMPDIR=$TRASH LANG=C.UTF-8 LC_ALL=C.UTF-8
 ARTIFACTS=$TEST_ROOT/build/test-artifacts
 T=$TRASH/lesson.jsonl

@@ -8,8 +8,6 @@
 # (UPDATE_GOLDEN=1 rewrites them after a reviewed change).
 . "$(dirname "$0")/lib.sh"
 
-LVTRACE=${LVTRACE:-$(dirname "$LVDEMO")/lvtrace}
-case "$LVTRACE" in /*) ;; *) LVTRACE=$TEST_ROOT/$LVTRACE ;; esac
 export LVDEMO TMPDIR=$TRASH
 command -v tmux >/dev/null || { echo "Bail out! tmux is not installed (scripts/ensure-deps test)"; exit 1; }
 
