@@ -7,11 +7,14 @@
 #include "scenario.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 #include "variant.h"
@@ -1236,14 +1239,30 @@ int scenario_parse_string(const char *name, const char *text, struct scenario *s
 
 int scenario_parse_file(const char *path, struct scenario *sc, char *err, size_t errlen)
 {
-	FILE *fp = fopen(path, "rb");
+	/* not blocking: a FIFO with no writer would hold the open forever */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat sb;
+	FILE *fp = NULL;
 	char *buf = NULL;
 	size_t len = 0;
 	int rc = -1;
 
 	memset(sc, 0, sizeof(*sc));
-	if (!fp) {
+	if (fd < 0) {
 		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		/* a scenario is a file: a FIFO, a device or a directory would be read forever or not at all */
+		snprintf(err, errlen, "cannot read '%s': not a regular file (%s)", path,
+			 S_ISFIFO(sb.st_mode) ? "a FIFO" : S_ISDIR(sb.st_mode) ? "a directory" : "a device or socket");
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	if (!(fp = fdopen(fd, "rb"))) {
+		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+		close(fd);
 		return -1;
 	}
 	if (!(buf = malloc(SC_MAX_FILE + 1))) {
@@ -1259,7 +1278,9 @@ int scenario_parse_file(const char *path, struct scenario *sc, char *err, size_t
 		snprintf(err, errlen, "cannot read '%s': larger than %d bytes", path, SC_MAX_FILE);
 		goto out;
 	}
-	rc = parse_buffer(path, buf, len, sc, err, errlen);
+	/* a UTF-8 byte order mark (some Windows editors write one) is not part of the text */
+	size_t skip = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	rc = parse_buffer(path, buf + skip, len - skip, sc, err, errlen);
 out:
 	free(buf);
 	fclose(fp);

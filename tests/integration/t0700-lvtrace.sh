@@ -85,6 +85,18 @@ test_expect_success 'a malformed file: file:line:column, the line, a caret, a su
 	test -z "$(ls -d lvtrace.* 2>/dev/null)"
 '
 
+test_expect_success 'a scenario with a UTF-8 byte order mark runs; a FIFO given as one is refused at once' '
+	cd "$TRASH" &&
+	printf "\357\273\277title \"bom\"\nvariants assign\nvisit /users/log_in\nexpect status 200\n" >bom.scenario &&
+	"$LVTRACE" check bom.scenario >out 2>err &&
+	grep -q "^1 passed, 0 failed$" out &&
+	mkfifo pipe.scenario &&
+	test_expect_code 2 timeout 10 "$LVTRACE" check pipe.scenario >out 2>err &&
+	grep -q "cannot read .pipe.scenario.: not a regular file (a FIFO)" err &&
+	test_expect_code 2 timeout 10 "$LVTRACE" run /dev/zero >out 2>err &&
+	grep -q "not a regular file (a device or socket)" err
+'
+
 test_expect_success 'a login that does not log in is an error at that step, with the page'"'"'s message' '
 	cd "$TRASH" &&
 	printf "title \"bad login\"\nvariants assign\nregister \"a@example.com\" \"correct horse battery\"\nlogout\nlogin \"a@example.com\" \"wrong password here\"\nvisit /mission\n" >badlogin.scenario &&
