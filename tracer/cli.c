@@ -287,13 +287,27 @@ struct model *cli_run_model(const struct run *run, const char *path, char *err, 
 {
 	char tmp[600];
 	struct model *m;
+	struct cli_whole w;
 
 	if (!path) {
 		snprintf(tmp, sizeof(tmp), "%s/merged.jsonl", run->tmpdir);
 		path = tmp;
 	}
-	if (runner_write_trace(run, path, err, errlen) < 0)
+	/* the file appears whole or not at all: a full disk leaves no half trace */
+	if (cli_whole_open(&w, path) < 0) {
+		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
 		return NULL;
+	}
+	if (runner_write_trace(run, w.part, err, errlen) < 0) {
+		/* the message names the file that was asked for */
+		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+		cli_whole_close(&w, 0);
+		return NULL;
+	}
+	if (cli_whole_close(&w, 1) < 0) {
+		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+		return NULL;
+	}
 	if (!(m = model_new())) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -346,6 +360,42 @@ static int fchmod_default(const char *path)
 	return chmod(path, 0666 & ~mask);
 }
 
+int cli_whole_open(struct cli_whole *w, const char *path)
+{
+	struct stat sb;
+
+	memset(w, 0, sizeof(*w));
+	w->path = path;
+	/* a device or a FIFO (/dev/stdout, /dev/full) is written as it is: renaming
+	 * over it would replace the device with a file */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		snprintf(w->part, sizeof(w->part), "%s", path);
+		w->direct = 1;
+		return 0;
+	}
+	if (snprintf(w->part, sizeof(w->part), "%s.XXXXXX", path) >= (int)sizeof(w->part)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = mkstemp(w->part);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+int cli_whole_close(struct cli_whole *w, int ok)
+{
+	if (w->direct)
+		return ok ? 0 : -1;
+	if (ok && (fchmod_default(w->part) == 0 && rename(w->part, w->path) == 0))
+		return 0;
+	int saved = errno;
+	unlink(w->part);
+	errno = saved;
+	return -1;
+}
+
 int cli_write_output(const char *path, int (*write)(FILE *out, void *arg), void *arg)
 {
 	if (!path || strcmp(path, "-") == 0) {
@@ -356,32 +406,27 @@ int cli_write_output(const char *path, int (*write)(FILE *out, void *arg), void 
 			fprintf(stderr, "lvtrace: cannot write the output: %s\n", strerror(errno));
 		return rc;
 	}
-	/* a file appears whole or not at all: written beside it, then renamed */
-	char tmp[4200];
-	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
-	int fd = mkstemp(tmp);
-	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!out) {
+	struct cli_whole w;
+	FILE *out = NULL;
+	if (cli_whole_open(&w, path) < 0 || !(out = fopen(w.part, "w"))) {
 		fprintf(stderr, "lvtrace: cannot write '%s': %s\n", path, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
+		if (w.part[0])
+			cli_whole_close(&w, 0);
 		return -1;
 	}
 	int rc = write(out, arg);
 	int saved = errno;
-	if (fflush(out) == EOF || fsync(fileno(out)) < 0)
+	if (fflush(out) == EOF || (!w.direct && fsync(fileno(out)) < 0))
 		rc = -1, saved = errno;
 	if (fclose(out) == EOF && rc == 0)
 		rc = -1, saved = errno;
-	if (rc == 0 && (fchmod_default(tmp) < 0 || rename(tmp, path) < 0))
-		rc = -1, saved = errno;
-	if (rc < 0) {
-		unlink(tmp);
+	if (cli_whole_close(&w, rc == 0) < 0) {
+		if (rc == 0)
+			saved = errno;
 		fprintf(stderr, "lvtrace: cannot write '%s': %s\n", path, strerror(saved));
+		return -1;
 	}
-	return rc;
+	return 0;
 }
 
 const char *cli_no_terminal(void)

@@ -91,6 +91,20 @@ struct model *cli_load_trace(const char *path, int *status);
  */
 int cli_write_output(const char *path, int (*write)(FILE *out, void *arg), void *arg);
 
+/*
+ * A file that appears whole or not at all: write W.PART (a temporary name
+ * beside PATH), then cli_whole_close(W, OK) renames it over PATH when OK,
+ * else removes it. A PATH that is a device or a FIFO is written directly.
+ * Both return 0, or -1 with errno.
+ */
+struct cli_whole {
+	const char *path;
+	char part[4200];
+	int direct;
+};
+int cli_whole_open(struct cli_whole *w, const char *path);
+int cli_whole_close(struct cli_whole *w, int ok);
+
 /* Why the ncurses tracer cannot be used here (no terminal, TERM unknown), or NULL when it can. */
 const char *cli_no_terminal(void);
 

@@ -93,8 +93,12 @@ static int check_exec(int argc, char **argv)
 
 	cli_signals_start();
 	FILE *jf = NULL;
-	if (junit && !(jf = fopen(junit, "w"))) {
+	struct cli_whole jw;
+	/* the report appears whole when the run is over, or not at all */
+	if (junit && (cli_whole_open(&jw, junit) < 0 || !(jf = fopen(jw.part, "w")))) {
 		fprintf(stderr, "lvtrace: cannot write '%s': %s\n", junit, strerror(errno));
+		if (jw.part[0] && !jw.direct)
+			unlink(jw.part);
 		release_all(scs, files, nfiles);
 		return 2;
 	}
@@ -151,16 +155,29 @@ static int check_exec(int argc, char **argv)
 			runner_release(&run);
 		fflush(stdout);
 	}
+	int write_failed = 0;
 	if (jf) {
 		fputs("</testsuite>\n", jf);
-		fclose(jf);
+		int ok = fflush(jf) != EOF && !ferror(jf);
+		if (fclose(jf) == EOF)
+			ok = 0;
+		if (cli_whole_close(&jw, ok) < 0) {
+			fprintf(stderr, "lvtrace: cannot write '%s': %s\n", junit, strerror(errno));
+			write_failed = 1;
+		}
 	}
 	if (tap)
 		printf("1..%zu\n", nfiles);
 	printf("%d passed, %d failed\n", npassed, nfailed);
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "lvtrace: cannot write the report to standard output: %s\n", strerror(errno));
+		write_failed = 1;
+	}
 	release_all(scs, files, nfiles);
 	if (cli_interrupted)
 		return 128 + cli_interrupted;
+	if (write_failed) /* a report nobody can read is no pass */
+		return 2;
 	return nfailed ? 1 : 0;
 }
 

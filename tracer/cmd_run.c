@@ -91,8 +91,8 @@ static int run_file(const char *file, const char *output, const char *lvdemo, in
 			status = 1;
 		fprintf(stdout, "trace: %s (%d expectations passed, %d failed)\n", output, passed, failed);
 	} else {
-		if (view_summary(out, m, report_width(out)) < 0)
-			status = 1;
+		int unwritten = view_summary(out, m, report_width(out)) < 0;
+		int werr = unwritten ? errno : 0;
 		if (report_failures(out, m, report_width(out), 0) > 0)
 			status = 1;
 		if (strcmp(output, "-") == 0) {
@@ -103,6 +103,13 @@ static int run_file(const char *file, const char *output, const char *lvdemo, in
 			}
 		} else {
 			fprintf(out, "trace: %s (%d expectations passed, %d failed)\n", output, passed, failed);
+		}
+		if (fflush(out) == EOF && !werr)
+			werr = errno;
+		if (unwritten || werr || ferror(out)) {
+			/* a summary nobody can read is no pass */
+			fprintf(stderr, "lvtrace: cannot write the summary: %s\n", strerror(werr ? werr : EIO));
+			status = 2;
 		}
 	}
 	model_free(m);

@@ -107,6 +107,37 @@ test_expect_success 'a login that does not log in is an error at that step, with
 	"$LVTRACE" check checked.scenario >out2
 '
 
+test_expect_success 'a report that cannot be written is an error (exit 2), said' '
+	cd "$TRASH" &&
+	# /dev/full through a link of its own: a regression replaces the link, not the device
+	ln -s /dev/full full.xml &&
+	test_expect_code 2 "$LVTRACE" check bom.scenario --junit full.xml >out 2>err &&
+	grep -q "cannot write .full.xml.: No space left on device" err && test -L full.xml &&
+	test_expect_code 2 "$LVTRACE" check bom.scenario >/dev/full 2>err &&
+	grep -q "cannot write the report to standard output: No space left on device" err &&
+	test_expect_code 2 "$LVTRACE" run --no-tracer -o b.jsonl bom.scenario >/dev/full 2>err &&
+	grep -q "cannot write the summary: No space left on device" err &&
+	# a JUnit file appears whole, at the end
+	"$LVTRACE" check bom.scenario --junit j.xml >out &&
+	tail -n 1 j.xml | grep -q "^</testsuite>$" && test -z "$(ls j.xml.* 2>/dev/null)"
+'
+
+# a full disk: a small tmpfs, when this machine lets the test mount one
+if mkdir -p "$TRASH/small" && mount -t tmpfs -o size=64k tmpfs "$TRASH/small" 2>/dev/null; then
+	umount "$TRASH/small"
+test_expect_success 'run -o on a full disk: exit 1, said, and no trace at all (not half of one)' '
+	mount -t tmpfs -o size=64k tmpfs "$TRASH/small" &&
+	test_when_finished "umount \"$TRASH/small\"" &&
+	cd "$TEST_ROOT" &&
+	test_expect_code 1 "$LVTRACE" run --no-tracer -o "$TRASH/small/t.jsonl" scenarios/01-first-visit.scenario >"$TRASH/out" 2>"$TRASH/err" &&
+	grep -q "cannot write .*small/t.jsonl.: No space left on device" "$TRASH/err" &&
+	test -z "$(ls -A "$TRASH/small")"
+'
+else
+	test_count=$((test_count + 1))
+	echo "ok $test_count # skip run -o on a full disk: this machine does not let the test mount a tmpfs"
+fi
+
 test_expect_success 'usage errors exit 2' '
 	test_must_fail "$LVTRACE" frobnicate 2>err && grep -q "unknown command" err &&
 	test_expect_code 2 "$LVTRACE" run 2>/dev/null &&

@@ -101,7 +101,13 @@ test_expect_success 'an output that cannot be written: exit 1, said, nothing lef
 	test_expect_code 1 "$LVTRACE" export --perfetto "$T" >/dev/full 2>err &&
 	grep -q "cannot write the output: No space left on device" err &&
 	test_expect_code 1 "$LVTRACE" report --html "$T" >/dev/full 2>err &&
-	grep -q "No space left on device" err
+	grep -q "No space left on device" err &&
+	# a device named with -o is written as it is, never renamed over; the test names
+	# it through a link of its own, so a regression replaces the link, not /dev/full
+	ln -s /dev/full full.csv &&
+	test_expect_code 1 "$LVTRACE" export --csv "$T" -o full.csv 2>err &&
+	grep -q "cannot write .full.csv.: No space left on device" err &&
+	test -L full.csv && test -z "$(ls full.csv.* 2>/dev/null)"
 '
 
 test_done

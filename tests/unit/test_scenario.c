@@ -318,7 +318,7 @@ static void test_parse_file(void **state)
 	assert_zeroed(&sc);
 
 	assert_int_equal(scenario_parse_file("/tmp", &sc, err, sizeof(err)), -1);
-	assert_string_equal(err, "cannot read '/tmp': Is a directory");
+	assert_string_equal(err, "cannot read '/tmp': not a regular file (a directory)");
 	assert_zeroed(&sc);
 
 	/* a scenario is a page of text: more than 1 MiB is refused before parsing */
