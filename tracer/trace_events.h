@@ -57,6 +57,8 @@ enum trace_kind {
 #define TRACE_EV_TRACE_START "trace.start"
 #define TRACE_EV_TRACE_STOP "trace.stop"
 #define TRACE_EV_TRACE_ABORT "trace.abort"
+/* events the writer could not write (a full disk), counted when writing works again */
+#define TRACE_EV_TRACE_GAP "trace.gap"
 #define TRACE_EV_ENDPOINT_START "endpoint.start"
 #define TRACE_EV_ENDPOINT_STOP "endpoint.stop"
 #define TRACE_EV_SESSION_FETCH "session.fetch"

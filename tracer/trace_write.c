@@ -1,16 +1,22 @@
 /*
  * trace_write.c: writes trace events as JSON Lines with cJSON.
  *
- * Each event is one line, written with a single fwrite and flushed, so a
- * crash leaves a valid prefix. Not thread-safe: one thread (lvdemo's event
- * loop) emits. What an event means is left to the programs that emit it.
+ * Each event is one line, written with write(2) whole or not at all, so a
+ * crash or a full disk leaves a valid prefix: a line that could not be
+ * written whole is cut back off a file (or, on a pipe, the next line starts
+ * on a line of its own), the failure is said once on stderr, and when
+ * writing works again a trace.gap line says how many events were lost. Not
+ * thread-safe: one thread (lvdemo's event loop) emits. What an event means
+ * is left to the programs that emit it.
  */
 #include "trace.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 struct trace {
 	FILE *fp;
@@ -19,6 +25,13 @@ struct trace {
 	uint64_t start_us;
 	struct trace_context *ctx;
 	int failed;
+	int fd;		    /* the trace's, written with write(2) */
+	off_t good;	    /* a file: where the last whole line ends; -1 on a pipe */
+	int torn;	    /* a pipe: a line went out in part, the next starts a new line */
+	unsigned long lost; /* events not written since the last trace.gap */
+	int writing_gap;
+	int err; /* errno of the first failure */
+	char *path;
 	char *head;	  /* the trace.start line, newline included, for a tap's late subscribers */
 	size_t head_len;
 	trace_tap_fn tap; /* each line as written, to the live feed */
@@ -61,6 +74,10 @@ struct trace *trace_open(const char *path, const char *app, cJSON *start_fields,
 		}
 	}
 	t->start_us = trace_clock_us();
+	t->fd = fileno(t->fp);
+	t->path = strdup(path);
+	struct stat sb;
+	t->good = fstat(t->fd, &sb) == 0 && S_ISREG(sb.st_mode) ? lseek(t->fd, 0, SEEK_CUR) : -1;
 
 	cJSON *f = start_fields ? start_fields : cJSON_CreateObject();
 	cJSON *head = cJSON_CreateObject();
@@ -88,9 +105,15 @@ int trace_close(struct trace *t)
 {
 	if (!t)
 		return 0;
-	int rc = t->failed || fflush(t->fp) != 0 ? -1 : 0;
+	int rc = t->failed ? -1 : 0;
+	if (t->lost)
+		fprintf(stderr, "trace: %lu events were not written to '%s' in the end\n", t->lost,
+			t->path ? t->path : "?");
 	if (t->owns_fp && fclose(t->fp) != 0)
 		rc = -1;
+	if (rc < 0)
+		errno = t->err ? t->err : EIO;
+	free(t->path);
 	free(t->head);
 	free(t);
 	return rc;
@@ -134,10 +157,84 @@ const char *trace_current_phase(const struct trace *t)
 	return t->ctx->span[t->ctx->depth - 1].phase;
 }
 
+/* LEN bytes at FD, all of them, or -1 with errno (EINTR retried). */
+static int write_all_fd(int fd, const char *p, size_t len, size_t *done)
+{
+	*done = 0;
+	while (*done < len) {
+		ssize_t w = write(fd, p + *done, len - *done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		*done += (size_t)w;
+	}
+	return 0;
+}
+
+static int emit_line(struct trace *t, uint64_t t_us, const char *event, const char *conn,
+		     const char *variant, cJSON *fields);
+
+/*
+ * The line TEXT (LEN bytes, its newline included) whole, or not at all. On
+ * a failure the part written is cut back off a file (a pipe's reader is
+ * told by a newline before the next line), the event counted as lost, and
+ * the first failure said on stderr. After a loss, the first line that can
+ * be written is preceded by a trace.gap line with the count.
+ */
+static int write_whole(struct trace *t, const char *text, size_t len)
+{
+	size_t done = 0;
+
+	if (t->torn && write_all_fd(t->fd, "\n", 1, &done) < 0)
+		goto fail;
+	t->torn = 0;
+	if (write_all_fd(t->fd, text, len, &done) == 0) {
+		if (t->good >= 0)
+			t->good += (off_t)len;
+		return 0;
+	}
+fail:;
+	int saved = errno;
+	if (t->good >= 0) {
+		/* a file: back to the end of the last whole line */
+		if (ftruncate(t->fd, t->good) < 0 || lseek(t->fd, t->good, SEEK_SET) < 0)
+			t->good = -1, t->torn = 1;
+	} else if (done > 0) {
+		t->torn = 1;
+	}
+	if (!t->failed)
+		t->err = saved, fprintf(stderr, "trace: cannot write '%s' (%s): events are lost until it can; a trace.gap "
+				"line will say how many\n",
+			t->path ? t->path : "?", strerror(saved));
+	t->failed = 1;
+	if (!t->writing_gap)
+		t->lost++;
+	errno = saved;
+	return -1;
+}
+
 /* Write one line: the members every line has, then FIELDS (consumed). */
 static int emit_line(struct trace *t, uint64_t t_us, const char *event, const char *conn,
 		     const char *variant, cJSON *fields)
 {
+	if (t->lost && !t->writing_gap) {
+		/* writing works again? first what was lost, in a line of its own */
+		cJSON *f = cJSON_CreateObject();
+		cJSON_AddNumberToObject(f, "lost", (double)t->lost);
+		t->writing_gap = 1;
+		int ok = emit_line(t, t_us, TRACE_EV_TRACE_GAP, "app", NULL, f) == 0;
+		t->writing_gap = 0;
+		if (!ok) {
+			t->lost++; /* this one too, with no seq of its own */
+			cJSON_Delete(fields);
+			return -1;
+		}
+		t->lost = 0;
+	}
 	cJSON *line = cJSON_CreateObject();
 	if (!line) {
 		cJSON_Delete(fields);
@@ -170,9 +267,7 @@ static int emit_line(struct trace *t, uint64_t t_us, const char *event, const ch
 	}
 	size_t n = strlen(text);
 	text[n] = '\n'; /* replaces the NUL: one write for the whole line */
-	int rc = fwrite(text, 1, n + 1, t->fp) == n + 1 && fflush(t->fp) == 0 ? 0 : -1;
-	if (rc < 0)
-		t->failed = 1;
+	int rc = write_whole(t, text, n + 1);
 	if (t->tap)
 		t->tap(t->tap_arg, text, n + 1);
 	if (!t->head) {
