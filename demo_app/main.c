@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,39 @@ static void usage(FILE *out)
 	      "Once it accepts connections it prints 'lvdemo listening on http://HOST:PORT'\n"
 	      "on stdout, or on stderr when the trace goes to stdout.\n",
 	      out);
+}
+
+/*
+ * The trace of a run before, left at PATH (perhaps by a crash: the one to
+ * keep), is never overwritten: a non-empty file there is renamed to
+ * PATH.N, N one more than the highest kept. Returns 0, or -1 after saying
+ * why it could not be kept. Devices, FIFOs and "-" are left alone.
+ */
+static int keep_old_trace(const char *path)
+{
+	struct stat sb;
+	char kept[PATH_MAX + 16];
+
+	if (strcmp(path, "-") == 0 || stat(path, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0)
+		return 0;
+	for (unsigned n = 1; n < 100000; n++) {
+		snprintf(kept, sizeof(kept), "%s.%u", path, n);
+		if (access(kept, F_OK) == 0)
+			continue;
+		/* link, then unlink: never replaces a file that appeared meanwhile */
+		if (link(path, kept) < 0) {
+			if (errno == EEXIST)
+				continue;
+			if (rename(path, kept) < 0)
+				break;
+		} else if (unlink(path) < 0) {
+			break;
+		}
+		fprintf(stderr, "lvdemo: the trace of the run before is kept as %s\n", kept);
+		return 0;
+	}
+	fprintf(stderr, "lvdemo: cannot keep the trace of the run before (%s): %s\n", path, strerror(errno));
+	return -1;
 }
 
 static int bad_usage(const char *what, const char *arg)
@@ -334,6 +368,10 @@ int main(int argc, char **argv)
 	cJSON_AddStringToObject(start, "url", app.url);
 	cJSON_AddNumberToObject(start, "pid", (double)getpid());
 	cJSON_AddNumberToObject(start, "bcrypt_cost", o.bcrypt_cost);
+	if (keep_old_trace(o.trace_path) < 0) {
+		cJSON_Delete(start);
+		goto out;
+	}
 	app.trace = trace_open(o.trace_path, "lvdemo " LVDEMO_VERSION, start, err, sizeof(err));
 	if (!app.trace) {
 		fprintf(stderr, "lvdemo: %s\n", err);

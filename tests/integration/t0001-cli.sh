@@ -66,6 +66,27 @@ else
 	echo "ok $test_count # skip an IPv6 address: this machine has no ::1"
 fi
 
+test_expect_success 'a trace left by the run before is kept (PATH.1, PATH.2), never overwritten' '
+	mkfifo tick2 &&
+	for run in 1 2 3; do
+		{ "$LVDEMO" --port 0 --db keep.db --trace keep.jsonl --bcrypt-cost 4 >keep.out 2>keep.err & } &&
+		pid=$! &&
+		for i in $(seq 200); do grep -q "listening" keep.out && break; read -r -t 0.05 <>tick2 || :; done &&
+		url=$(sed -n "s/^lvdemo listening on //p" keep.out) &&
+		curl -s -o /dev/null "$url/users/log_in?run=$run" &&
+		kill $pid && wait $pid &&
+		cp keep.err keep.err.$run || { bad=$run; break; }
+	done &&
+	test -z "${bad:-}" &&
+	# the runs before, whole, each under its own number; the newest at the name
+	jq -e -s ".[0].event == \"trace.start\" and .[-1].event == \"trace.stop\" and
+		any(.event == \"endpoint.start\" and .path == \"/users/log_in\")" keep.jsonl.1 keep.jsonl.2 keep.jsonl >/dev/null &&
+	grep -q "run=1" keep.jsonl.1 && grep -q "run=2" keep.jsonl.2 && grep -q "run=3" keep.jsonl &&
+	! grep -q "kept" keep.err.1 &&
+	grep -qx "lvdemo: the trace of the run before is kept as keep.jsonl.1" keep.err.2 &&
+	grep -qx "lvdemo: the trace of the run before is kept as keep.jsonl.2" keep.err.3
+'
+
 test_expect_success 'SIGTERM stops it cleanly with the trace complete' '
 	start_lvdemo &&
 	http GET /users/log_in &&
