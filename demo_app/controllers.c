@@ -48,6 +48,22 @@ void controller_user_registration_new(struct request *req)
 	render_register(req, "", NULL);
 }
 
+/* A query that failed: 503 when the database cannot be written (read-only, full, gone:
+ * said once on stderr by db.c; it may come back), else 500. */
+static void storage_error(struct request *req, const char *what)
+{
+	char text[400];
+	if (req->app->db.unwritable) {
+		snprintf(text, sizeof(text), "Service Unavailable: %s: the database cannot be written (%s)\n", what,
+			 req->app->db.unwritable_why);
+		response_header(req, "Retry-After", "30");
+		response_text(req, 503, text);
+	} else {
+		snprintf(text, sizeof(text), "Internal Server Error: %s\n", what);
+		response_text(req, 500, text);
+	}
+}
+
 static void user_registration_hashed(struct request *req, struct password_job *job)
 {
 	struct registration_errors errors;
@@ -66,7 +82,7 @@ static void user_registration_hashed(struct request *req, struct password_job *j
 		return;
 	}
 	if (rc < 0 || accounts_generate_session_token(&req->app->accounts, id, token) < 0) {
-		response_text(req, 500, "Internal Server Error: cannot create the account\n");
+		storage_error(req, "cannot create the account");
 		return;
 	}
 	user_auth_log_in_user(req, token, 0, "Account created successfully!");
@@ -82,7 +98,7 @@ void controller_user_registration_create(struct request *req)
 	if (validate_email_ok(&errors)) {
 		int taken = accounts_email_taken(&req->app->accounts, email);
 		if (taken < 0) {
-			response_text(req, 500, "Internal Server Error: cannot check the email\n");
+			storage_error(req, "cannot check the email");
 			return;
 		}
 		if (taken)
@@ -130,7 +146,7 @@ static void user_session_checked(struct request *req, struct password_job *job)
 		return;
 	}
 	if (accounts_generate_session_token(&req->app->accounts, req->stash_user_id, token) < 0) {
-		response_text(req, 500, "Internal Server Error: cannot create the session\n");
+		storage_error(req, "cannot create the session");
 		return;
 	}
 	user_auth_log_in_user(req, token, req->remember_me, "Welcome back!");

@@ -243,12 +243,43 @@ void db_bind_null(struct db_call *call, int idx)
 	add_param(call, idx, cJSON_CreateNull());
 }
 
+/* 1 for the result codes that say the storage failed, not the statement. */
+static int storage_failure(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_READONLY:
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_CANTOPEN:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_PERM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int db_step(struct db_call *call)
 {
+	struct db *db = call->db;
 	int rc = sqlite3_step(call->st);
 
 	if (rc == SQLITE_ROW)
 		call->rows++;
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+		db->unwritable = 0;
+	} else if (storage_failure(rc)) {
+		db->unwritable = 1;
+		snprintf(db->unwritable_why, sizeof(db->unwritable_why), "%s", sqlite3_errmsg(db->sql));
+		unsigned bit = 1u << ((unsigned)(rc & 0xff) % 32);
+		if (!(db->said & bit)) {
+			/* once per kind: a class's requests must not flood the log */
+			db->said |= bit;
+			fprintf(stderr, "lvdemo: the database cannot be written (SQLite: %s): answering 503\n",
+				db->unwritable_why);
+		}
+	}
 	return rc;
 }
 
@@ -305,6 +336,16 @@ int db_open(struct db *db, const char *path, struct trace *trace, char *err, siz
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db->sql, 0);
+	/* a database lvdemo cannot write (a read-only file, directory or mount)
+	 * is refused now, with the reason, not found out at the first log in;
+	 * before the trace hook: these are not the app's statements */
+	if (sqlite3_db_readonly(db->sql, "main") == 1 ||
+	    sqlite3_exec(db->sql, "BEGIN IMMEDIATE; ROLLBACK", NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "the database '%s' cannot be written: %s", path,
+			 sqlite3_db_readonly(db->sql, "main") == 1 ? "it is read-only here"
+								 : sqlite3_errmsg(db->sql));
+		goto fail;
+	}
 	sqlite3_trace_v2(db->sql, SQLITE_TRACE_STMT | SQLITE_TRACE_PROFILE, trace_hook, db);
 	sqlite3_busy_timeout(db->sql, 5000);
 

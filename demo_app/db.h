@@ -39,6 +39,11 @@ struct db {
 	struct db_call *active; /* calls between begin and end, innermost first */
 	long statements;	/* statements SQLite reported as executed */
 	long finalized_runs;	/* runs of statements already finalized */
+	/* the last statement failed for want of storage (read-only, I/O, full,
+	 * gone): the caller answers 503, not 500; each kind is said once */
+	int unwritable;
+	char unwritable_why[200];
+	unsigned said; /* bit per SQLite primary result code already said on stderr */
 };
 
 /*
