@@ -30,6 +30,10 @@ struct app {
 	int bcrypt_cost;
 	char dummy_hash[PASSWORD_HASH_MAX]; /* checked for unknown emails */
 	char url[128];
+	/* check_origin: the pages' own origin, "http://HOST:PORT" (--url, else url);
+	 * loopback_origin: url is on loopback, so localhost and 127.0.0.1 name it too */
+	char origin[160];
+	int loopback_origin;
 	const char *assets_dir; /* LiveView's JavaScript client and app.js */
 	int test_hooks;		/* --test-hooks: the routes a scenario runner uses */
 	/* --trace-feed-from (repeatable): who else may read the trace feed */

@@ -28,6 +28,7 @@ struct options {
 	const char *secret_file;
 	int test_hooks;
 	const char *assets;
+	const char *url; /* --url: the origin browsers load the pages from */
 	struct cidr feed_from[APP_MAX_FEED_FROM];
 	int nfeed_from;
 };
@@ -47,7 +48,7 @@ static void usage(FILE *out)
 {
 	fputs("usage: lvdemo [--host ADDR] [--port N] [--db PATH] [--trace PATH|-]\n"
 	      "              [--bcrypt-cost N] [--secret-file PATH] [--assets DIR]\n"
-	      "              [--test-hooks] [--trace-feed-from CIDR]\n"
+	      "              [--test-hooks] [--trace-feed-from CIDR] [--url URL]\n"
 	      "\n"
 	      "The lvtrace demo app: phx.gen.auth-style accounts and LiveView pages whose\n"
 	      "lifecycle phases and SQL statements are written to a JSON Lines trace.\n"
@@ -67,6 +68,10 @@ static void usage(FILE *out)
 	      "                      (ws://HOST:PORT/trace, subprotocol lvtrace.v1), e.g.\n"
 	      "                      192.168.1.0/24 (repeat it for more blocks, up to 16);\n"
 	      "                      loopback peers always may, nobody else by default\n"
+	      "  --url URL           the address browsers reach lvdemo at, http://HOST[:PORT]\n"
+	      "                      (behind a proxy or a name): LiveView's socket accepts\n"
+	      "                      pages of that origin only (default: the address it\n"
+	      "                      listens on, and localhost for a loopback one)\n"
 	      "  --help              show this help\n"
 	      "  --version           show the version\n"
 	      "\n"
@@ -139,6 +144,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"test-hooks", no_argument, NULL, 'T'},
 		{"assets", required_argument, NULL, 'a'},
 		{"trace-feed-from", required_argument, NULL, 'F'},
+		{"url", required_argument, NULL, 'u'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -161,6 +167,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 's': o->secret_file = optarg; break;
 		case 'T': o->test_hooks = 1; break;
 		case 'a': o->assets = optarg; break;
+		case 'u':
+			if (strncmp(optarg, "http://", 7) != 0 || !optarg[7] || optarg[7] == '/' ||
+			    strchr(optarg + 7, '/') || strchr(optarg + 7, '?') || strlen(optarg) >= 150)
+				return bad_usage("--url takes http://HOST[:PORT], not", optarg);
+			o->url = optarg;
+			break;
 		case 'F':
 			if (o->nfeed_from == APP_MAX_FEED_FROM)
 				return bad_usage("--trace-feed-from is given more than 16 times, at", optarg);
@@ -366,6 +378,14 @@ int main(int argc, char **argv)
 
 	cJSON *start = cJSON_CreateObject();
 	cJSON_AddStringToObject(start, "url", app.url);
+	/* the origin LiveView's socket accepts, as Phoenix's check_origin: the endpoint's url */
+	if (o.url) {
+		snprintf(app.origin, sizeof(app.origin), "%s", o.url);
+	} else {
+		snprintf(app.origin, sizeof(app.origin), "%s", app.url);
+		app.loopback_origin = strncmp(o.host, "127.", 4) == 0 || strcmp(o.host, "::1") == 0 ||
+				      strcmp(o.host, "localhost") == 0;
+	}
 	cJSON_AddNumberToObject(start, "pid", (double)getpid());
 	cJSON_AddNumberToObject(start, "bcrypt_cost", o.bcrypt_cost);
 	if (keep_old_trace(o.trace_path) < 0) {

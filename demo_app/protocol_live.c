@@ -122,6 +122,24 @@ static int refuse(struct lws *wsi, struct app *app, unsigned long id, int status
 }
 
 /* 0: the upgrade goes on (the connection waits in VHD); else answered with a status. */
+/* ORIGIN is the pages' own: app->origin, or on loopback the same port under localhost,
+ * 127.0.0.1 or [::1] (the names of this machine a browser may use) */
+static int origin_allowed(const struct app *app, const char *origin)
+{
+	if (strcmp(origin, app->origin) == 0)
+		return 1;
+	if (!app->loopback_origin)
+		return 0;
+	const char *port = strrchr(app->origin + 7, ':');
+	static const char *const names[] = {"http://localhost", "http://127.0.0.1", "http://[::1]"};
+	for (size_t i = 0; port && i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = strlen(names[i]);
+		if (strncmp(origin, names[i], n) == 0 && strcmp(origin + n, port) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static int confirm(struct lws *wsi, struct vhd_live *vhd)
 {
 	char *path = lws_header_dup(wsi, WSI_TOKEN_GET_URI);
@@ -137,18 +155,15 @@ static int confirm(struct lws *wsi, struct vhd_live *vhd)
 	if (lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL) > 0)
 		return refuse(wsi, vhd->app, id, 400, "LiveView's socket takes no subprotocol");
 
-	/* check_origin: a browser on another site must not ride the cookie */
+	/* check_origin: a browser on another site must not ride the cookie. The
+	 * request's own Host proves nothing (a rebound DNS name sends its own) */
 	char *origin = lws_header_dup(wsi, WSI_TOKEN_ORIGIN);
-	char *host = lws_header_dup(wsi, WSI_TOKEN_HOST);
 	if (origin) {
-		int ok = host && strncmp(origin, "http://", 7) == 0 && strcmp(origin + 7, host) == 0;
+		int ok = origin_allowed(vhd->app, origin);
 		free(origin);
-		if (!ok) {
-			free(host);
+		if (!ok)
 			return refuse(wsi, vhd->app, id, 403, "origin not allowed");
-		}
 	}
-	free(host);
 
 	char *vsn = query_arg(wsi, "vsn");
 	int bad_vsn = vsn && strncmp(vsn, "2.", 2) != 0;

@@ -95,6 +95,36 @@ test_expect_success 'a cross-origin socket is refused at the handshake with 403'
 	grep -qx "refused 403" out
 '
 
+# upgrade_status URL [curl args]: the status line's code of a WebSocket upgrade of
+# /live/websocket at URL (curl stops after the headers: --max-time)
+upgrade_status() {
+	local url=$1
+	shift
+	curl -s -i -N --max-time 2 -H "Connection: Upgrade" -H "Upgrade: websocket" \
+		-H "Sec-WebSocket-Version: 13" -H "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==" \
+		"$@" "$url/live/websocket?vsn=2.0.0" 2>/dev/null | head -n 1 | cut -d" " -f2
+}
+
+test_expect_success 'the Origin is checked against lvdemo'"'"'s own address, not the request'"'"'s Host (DNS rebinding)' '
+	port=${URL##*:} &&
+	test "$(upgrade_status "$URL" -H "Host: evil.example" -H "Origin: http://evil.example")" = 403 &&
+	test "$(upgrade_status "$URL" -H "Origin: http://127.0.0.1:$port")" = 101 &&
+	# on loopback, the names of this machine a browser may use
+	test "$(upgrade_status "$URL" -H "Origin: http://localhost:$port")" = 101 &&
+	test "$(upgrade_status "$URL" -H "Origin: http://localhost:1$port")" = 403
+'
+
+test_expect_success '--url names the origin of the pages (a proxy, a name): that one only' '
+	{ "$LVDEMO" --port 0 --db url.db --trace url.jsonl --bcrypt-cost 4 --url http://mission.example:8080 >url.out 2>url.err & } &&
+	pid=$! && test_when_finished "kill $pid 2>/dev/null; wait $pid 2>/dev/null" &&
+	mkfifo tick.url &&
+	for i in $(seq 200); do grep -q listening url.out && break; read -r -t 0.05 <>tick.url || :; done &&
+	own=$(sed -n "s/^lvdemo listening on //p" url.out) && test -n "$own" &&
+	test "$(upgrade_status "$own" -H "Origin: http://mission.example:8080")" = 101 &&
+	test "$(upgrade_status "$own" -H "Origin: $own")" = 403 &&
+	test_expect_code 2 "$LVDEMO" --url ftp://x >out 2>err && grep -q "url takes http://HOST" err
+'
+
 test_expect_success 'no Origin (a non-browser client) is accepted' '
 	page /assign_new/mission &&
 	drive --no-origin "$URL" ws "$SOCKET" heartbeat close &&
