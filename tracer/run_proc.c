@@ -118,8 +118,21 @@ int lvdemo_start(struct variant_run *v, const char *lvdemo, const char *dir, cha
 	close(out[0]);
 	const char *prefix = "lvdemo listening on ";
 	if (strncmp(line, prefix, strlen(prefix)) != 0) {
-		snprintf(err, errlen, "lvdemo for %s did not start (see %.600s): '%s'", v->variant,
-			 errpath, line);
+		/* what it said on stderr, here: its file goes with the run's directory */
+		char said[512] = "";
+		int e = open(errpath, O_RDONLY | O_CLOEXEC);
+		if (e >= 0) {
+			off_t size = lseek(e, 0, SEEK_END);
+			off_t from = size > (off_t)sizeof(said) - 1 ? size - (off_t)sizeof(said) + 1 : 0;
+			ssize_t got = pread(e, said, sizeof(said) - 1, from);
+			said[got > 0 ? got : 0] = '\0';
+			close(e);
+			for (char *c = said; *c; c++)
+				if (*c == '\n')
+					*c = *(c + 1) ? ' ' : '\0';
+		}
+		snprintf(err, errlen, "lvdemo for %s did not start: %s", v->variant,
+			 said[0] ? said : line[0] ? line : "it said nothing");
 		return -1;
 	}
 	snprintf(v->url, sizeof(v->url), "%s", line + strlen(prefix));

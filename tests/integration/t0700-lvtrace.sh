@@ -138,6 +138,15 @@ else
 	echo "ok $test_count # skip run -o on a full disk: this machine does not let the test mount a tmpfs"
 fi
 
+test_expect_success 'an lvdemo that does not start: its own words in the error, not a path to a file gone' '
+	cd "$TRASH" &&
+	printf "#!/bin/sh\necho \"lvdemo: cannot open database: the disk is on fire\" >&2\nexit 1\n" >fake-lvdemo &&
+	chmod +x fake-lvdemo &&
+	test_expect_code 1 "$LVTRACE" check --lvdemo ./fake-lvdemo bom.scenario >out 2>err &&
+	grep -q "lvdemo for assign did not start: lvdemo: cannot open database: the disk is on fire" out &&
+	! grep -q "\.err" out
+'
+
 test_expect_success 'usage errors exit 2' '
 	test_must_fail "$LVTRACE" frobnicate 2>err && grep -q "unknown command" err &&
 	test_expect_code 2 "$LVTRACE" run 2>/dev/null &&
