@@ -426,9 +426,64 @@ static void protocol_error(struct live_socket *s, const char *why)
 	trace_emit(s->app->trace, TRACE_EV_SOCKET_ERROR, f);
 }
 
+static int hex4(const char *p, unsigned *out)
+{
+	unsigned v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		int d = c >= '0' && c <= '9'   ? c - '0'
+			: c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10
+					       : -1;
+		if (d < 0)
+			return -1;
+		v = v * 16 + (unsigned)d;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * TEXT with each lone UTF-16 surrogate escape (\udc80 alone, \ud800 not
+ * followed by a low one) made \ufffd, or NULL when it has none. cJSON
+ * refuses the whole message for one, which leaves nothing to address an
+ * error reply to; JavaScript's JSON.stringify can send them.
+ */
+static char *mend_surrogates(const char *text, size_t len)
+{
+	char *out = NULL;
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (text[i] != '\\')
+			continue;
+		if (text[i + 1] != 'u' || i + 6 > len) {
+			i++; /* \\, \", \n...: the next character is escaped */
+			continue;
+		}
+		unsigned cu, lo;
+		if (hex4(text + i + 2, &cu) < 0 || cu < 0xD800 || cu > 0xDFFF) {
+			i += 5;
+			continue;
+		}
+		if (cu <= 0xDBFF && i + 12 <= len && text[i + 6] == '\\' && text[i + 7] == 'u' &&
+		    hex4(text + i + 8, &lo) == 0 && lo >= 0xDC00 && lo <= 0xDFFF) {
+			i += 11; /* a pair: fine */
+			continue;
+		}
+		if (!out) {
+			out = xmalloc(len + 1);
+			memcpy(out, text, len);
+			out[len] = '\0';
+		}
+		memcpy(out + i, "\\ufffd", 6);
+		i += 5;
+	}
+	return out;
+}
+
 static void handle_message(struct live_socket *s, const char *text, size_t len)
 {
-	cJSON *msg = cJSON_ParseWithLength(text, len);
+	char *mended = mend_surrogates(text, len);
+	cJSON *msg = cJSON_ParseWithLength(mended ? mended : text, len);
 	const cJSON *jr, *rf, *tp, *ev, *pl;
 
 	if (!cJSON_IsArray(msg) || cJSON_GetArraySize(msg) != 5 ||
@@ -441,12 +496,22 @@ static void handle_message(struct live_socket *s, const char *text, size_t len)
 		emit_connect(s);
 		protocol_error(s, "malformed message: not [join_ref, ref, topic, event, payload]");
 		cJSON_Delete(msg);
+		free(mended);
 		return;
 	}
 	const char *join_ref = cJSON_IsString(jr) ? jr->valuestring : NULL;
 	const char *ref = cJSON_IsString(rf) ? rf->valuestring : NULL;
 	const char *topic = tp->valuestring;
 	const char *event = ev->valuestring;
+	if (mended) {
+		/* it parsed only mended: a malformed message with an address, so an error reply */
+		free(mended);
+		emit_connect(s);
+		protocol_error(s, "malformed message: a lone surrogate escape in a string");
+		reply_reason(s, join_ref, ref, topic, "malformed message: a lone surrogate escape");
+		cJSON_Delete(msg);
+		return;
+	}
 
 	if (!s->connect_emitted) {
 		struct lv_token tok;

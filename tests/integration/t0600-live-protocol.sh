@@ -125,6 +125,29 @@ test_expect_success '--url names the origin of the pages (a proxy, a name): that
 	test_expect_code 2 "$LVDEMO" --url ftp://x >out 2>err && grep -q "url takes http://HOST" err
 '
 
+# ws_raw TEXT: one text frame (client frames are masked: a zero key leaves the bytes
+# as they are; TEXT under 126 bytes) on a fresh socket; what came back in raw
+ws_raw() {
+	local hostport=${URL#http://} len
+	exec 6<>"/dev/tcp/${hostport%:*}/${hostport#*:}" &&
+	printf "GET /live/websocket?vsn=2.0.0 HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n" "$hostport" >&6 &&
+	IFS= read -r -t 5 line <&6 && test "${line%$(printf "\r")}" = "HTTP/1.1 101 Switching Protocols" &&
+	len=$(printf "%s" "$1" | wc -c) && test "$len" -lt 126 &&
+	printf "\201\\$(printf "%03o" $((128 + len)))\0\0\0\0%s" "$1" >&6 &&
+	{ timeout 2 cat <&6 >raw || :; } &&
+	exec 6<&-
+}
+
+test_expect_success 'a message with a lone surrogate escape gets an error reply, not silence' '
+	trace_mark &&
+	ws_raw "[\"1\",\"7\",\"lv:x\",\"event\",{\"value\":\"\\udc80\"}]" &&
+	grep -a -q "\[\"1\",\"7\",\"lv:x\",\"phx_reply\",{\"status\":\"error\",\"response\":{\"reason\":\"malformed message: a lone surrogate escape\"}}\]" raw &&
+	trace_since | jq -e -s "any(.event == \"socket.error\" and (.error | test(\"lone surrogate\")))" >/dev/null &&
+	# a pair is no lone one: that message is answered as any other
+	ws_raw "[\"1\",\"8\",\"phoenix\",\"heartbeat\",{\"x\":\"\\ud83d\\ude00\"}]" &&
+	grep -a -q "\[null,\"8\",\"phoenix\",\"phx_reply\",{\"status\":\"ok\",\"response\":{}}\]" raw
+'
+
 test_expect_success 'no Origin (a non-browser client) is accepted' '
 	page /assign_new/mission &&
 	drive --no-origin "$URL" ws "$SOCKET" heartbeat close &&
