@@ -354,7 +354,9 @@ int main(int argc, char **argv)
 		.user = &app,
 		.options = LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
 			   LWS_SERVER_OPTION_VALIDATE_UTF8,
-		.max_http_header_data = 8192,
+		/* room past the 8 KB lvdemo accepts, so that a longer request line or
+		 * headers get their 414 / 431 (protocol_http.c) instead of a bare close */
+		.max_http_header_data = 32768,
 		.keepalive_timeout = 5,
 		.timeout_secs = 30,
 	};

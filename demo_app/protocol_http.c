@@ -183,9 +183,22 @@ static int request_start(struct lws *wsi, struct pss_http *pss, struct vhd_http 
 	int bad_query = read_query(req);
 	endpoint_start(req);
 
+	/* what Phoenix's adapters allow: 8 KB of request line, 8 KB of headers */
+	size_t uri_len = (size_t)lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) +
+			 (size_t)lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI);
+	size_t header_len = 0;
+	for (int tok = 0; tok < WSI_TOKEN_COUNT; tok++)
+		if (tok != WSI_TOKEN_GET_URI && tok != WSI_TOKEN_POST_URI)
+			header_len += (size_t)(lws_hdr_total_length(wsi, (enum lws_token_indexes)tok) > 0
+						       ? lws_hdr_total_length(wsi, (enum lws_token_indexes)tok)
+						       : 0);
 	int has_body = req->method == HTTP_POST || req->method == HTTP_PUT ||
 		       req->method == HTTP_PATCH || req->method == HTTP_DELETE;
-	if (req->method == HTTP_OTHER)
+	if (uri_len > MAX_LINE_BYTES)
+		refuse(req, 414, "URI Too Long: the limit is 8192 bytes\n", 1);
+	else if (header_len > MAX_LINE_BYTES)
+		refuse(req, 431, "Request Header Fields Too Large: the limit is 8192 bytes\n", 1);
+	else if (req->method == HTTP_OTHER)
 		refuse(req, 405, "Method Not Allowed\n", 0);
 	else if (bad_query == -2)
 		refuse(req, 414, "URI Too Long: a query argument is over 2 KiB\n", 0);

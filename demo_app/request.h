@@ -15,6 +15,7 @@
 #include "session.h"
 
 #define MAX_BODY_BYTES (64 * 1024)
+#define MAX_LINE_BYTES 8192 /* the request line, and the headers together (Phoenix's adapters' 8 KB) */
 #define MAX_RESP_HEADERS 16
 
 enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_OTHER };

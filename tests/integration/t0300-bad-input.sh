@@ -156,8 +156,18 @@ test_expect_success 'a chunked body is refused with 411, and what follows it is 
 	! trace_since | grep -q smuggled
 '
 
+test_expect_success 'a request line or headers over 8 KB are answered 414 / 431 and closed, not just dropped' '
+	big=$(head -c 9000 /dev/zero | tr "\\0" a) &&
+	NOJAR=1 http GET "/$big" && test "$STATUS" = 414 && grep -qi "^connection: close" headers &&
+	NOJAR=1 http GET / -H "Cookie: $big" && test "$STATUS" = 431 && grep -qi "^connection: close" headers &&
+	grep -q "Request Header Fields Too Large" body &&
+	# within the limit: served
+	small=$(head -c 6000 /dev/zero | tr "\\0" a) &&
+	NOJAR=1 http GET / -H "Cookie: x=$small" && test "$STATUS" = 200
+'
+
 test_expect_success 'every refusal is in the trace: an endpoint.stop with its status for each, spans nested' '
-	for code in 400 411 413 414 415; do
+	for code in 400 411 413 414 415 431; do
 		jq -e -s "any(.event == \"endpoint.stop\" and .status == $code)" "$TRACE" >/dev/null ||
 			{ echo "no endpoint.stop with status $code"; return 1; }
 	done &&
