@@ -154,6 +154,27 @@ stop_lvdemo() {
 	return 0
 }
 
+# start_own_lvdemo NAME ARGS...: an lvdemo of the test's own (another than
+# start_lvdemo's) on a free port with ARGS (--db and --trace among them), its
+# output in NAME.out and NAME.err of the trash; waits until it listens (or has
+# exited) and sets OWN_PID and OWN_URL; fails when it does not listen. The
+# caller stops it (test_when_finished "kill $OWN_PID; wait $OWN_PID").
+start_own_lvdemo() {
+	local name=$1 i
+	shift
+	: >"$TRASH/$name.out"
+	"$LVDEMO" --port 0 --bcrypt-cost 4 "$@" >"$TRASH/$name.out" 2>"$TRASH/$name.err" &
+	OWN_PID=$!
+	[ -p "$TRASH/own.tick" ] || mkfifo "$TRASH/own.tick"
+	for i in $(seq 200); do
+		grep -q "listening" "$TRASH/$name.out" && break
+		kill -0 $OWN_PID 2>/dev/null || break
+		read -r -t 0.05 <>"$TRASH/own.tick" || :
+	done
+	OWN_URL=$(sed -n "s/^lvdemo listening on //p" "$TRASH/$name.out")
+	test -n "$OWN_URL"
+}
+
 # start_live ARGS...: lvtrace live in the background, its output in live.out and
 # live.err of the trash; stopped (SIGTERM, its status in LIVE_STATUS) when the
 # test's body ends, or by stop_live

@@ -51,12 +51,8 @@ test_expect_success '--port 0 prints the URL it listens on, and it answers there
 # IPv6 loopback, when this machine has it (a bare container may not)
 if grep -q "^00000000000000000000000000000001 " /proc/net/if_inet6 2>/dev/null; then
 test_expect_success 'on an IPv6 address the URL it prints has the address in brackets, and answers' '
-	"$LVDEMO" --host ::1 --port 0 --db v6.db --trace v6.jsonl --bcrypt-cost 4 >v6.out 2>>"$TRASH/lvdemo.err" &
-	pid=$! &&
-	test_when_finished "kill $pid 2>/dev/null; wait $pid 2>/dev/null" &&
-	mkfifo tick &&
-	for i in $(seq 200); do grep -q "listening" v6.out && break; read -r -t 0.05 <>tick || :; done &&
-	url=$(sed -n "s/^lvdemo listening on //p" v6.out) &&
+	start_own_lvdemo v6 --host ::1 --db v6.db --trace v6.jsonl &&
+	test_when_finished "kill $OWN_PID 2>/dev/null; wait $OWN_PID 2>/dev/null" && url=$OWN_URL &&
 	case "$url" in "http://[::1]:"[0-9]*) ;; *) echo "URL: $url" >&2; false ;; esac &&
 	test "$(curl -g -s -o /dev/null -w "%{http_code}" "$url/")" = 200 &&
 	head -n 1 v6.jsonl | jq -e --arg url "$url" ".url == \$url" >/dev/null
@@ -67,14 +63,10 @@ else
 fi
 
 test_expect_success 'a trace left by the run before is kept (PATH.1, PATH.2), never overwritten' '
-	mkfifo tick2 &&
 	for run in 1 2 3; do
-		{ "$LVDEMO" --port 0 --db keep.db --trace keep.jsonl --bcrypt-cost 4 >keep.out 2>keep.err & } &&
-		pid=$! &&
-		for i in $(seq 200); do grep -q "listening" keep.out && break; read -r -t 0.05 <>tick2 || :; done &&
-		url=$(sed -n "s/^lvdemo listening on //p" keep.out) &&
-		curl -s -o /dev/null "$url/users/log_in?run=$run" &&
-		kill $pid && wait $pid &&
+		start_own_lvdemo keep --db keep.db --trace keep.jsonl &&
+		curl -s -o /dev/null "$OWN_URL/users/log_in?run=$run" &&
+		kill $OWN_PID && wait $OWN_PID &&
 		cp keep.err keep.err.$run || { bad=$run; break; }
 	done &&
 	test -z "${bad:-}" &&

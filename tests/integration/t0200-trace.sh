@@ -184,12 +184,8 @@ test_expect_success 'a full disk: every line whole, said once, and a trace.gap w
 	mount -t tmpfs -o size=128k tmpfs "$TRASH/small" &&
 	test_when_finished "umount \"$TRASH/small\"" &&
 	head -c 90000 /dev/zero >small/filler &&
-	{ "$LVDEMO" --port 0 --db full.db --trace small/trace.jsonl --bcrypt-cost 4 >full.out 2>full.err & } &&
-	pid=$! &&
+	start_own_lvdemo full --db full.db --trace small/trace.jsonl && pid=$OWN_PID && url=$OWN_URL &&
 	test_when_finished "kill $pid 2>/dev/null; wait $pid 2>/dev/null" &&
-	mkfifo tick &&
-	for i in $(seq 200); do grep -q "listening" full.out && break; read -r -t 0.05 <>tick || :; done &&
-	url=$(sed -n "s/^lvdemo listening on //p" full.out) && test -n "$url" &&
 	# requests until the disk is full (lvdemo says so), each still answered
 	for i in $(seq 400); do printf "url = \"%s/users/log_in\"\noutput = /dev/null\n" "$url"; done >many &&
 	curl -s -K many -w "%{http_code}\n" >codes && test "$(grep -c "^200$" codes)" = 400 &&

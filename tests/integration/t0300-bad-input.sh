@@ -179,28 +179,11 @@ test_expect_success 'after all that the server still answers' '
 	register survivor@example.com "$PASSWORD" && test "$STATUS" = 302
 '
 
-# start_own DB [ARGS...]: an lvdemo of this test's own on DB; sets PID and URL (its start
-# line in own.out); fails when it exits first
-start_own() {
-	local db=$1 i
-	shift
-	: >own.out
-	{ "$LVDEMO" --port 0 --db "$db" --trace own.jsonl --bcrypt-cost 4 "$@" >own.out 2>own.err & } &&
-	PID=$! &&
-	{ [ -p tick ] || mkfifo tick; } &&
-	for i in $(seq 200); do
-		grep -q "listening" own.out && break
-		kill -0 $PID 2>/dev/null || break
-		read -r -t 0.05 <>tick || :
-	done &&
-	URL=$(sed -n "s/^lvdemo listening on //p" own.out) && test -n "$URL"
-}
-
 # faults of the storage: mounts, when this machine lets the test make them
 if mkdir -p "$TRASH/probe" && mount -t tmpfs -o size=64k tmpfs "$TRASH/probe" 2>/dev/null; then
 	umount "$TRASH/probe"
 test_expect_success 'a database that cannot be written is refused at start, with the reason' '
-	mkdir -p rw ro && start_own rw/x.db && kill $PID && wait $PID &&
+	mkdir -p rw ro && start_own_lvdemo own --db rw/x.db --trace own.jsonl && kill $OWN_PID && wait $OWN_PID &&
 	mount --bind rw ro && test_when_finished "umount \"$TRASH/ro\"" &&
 	mount -o remount,ro,bind ro &&
 	test_expect_code 1 "$LVDEMO" --port 0 --db ro/x.db --trace ro.jsonl --bcrypt-cost 4 >out 2>err &&
@@ -209,7 +192,8 @@ test_expect_success 'a database that cannot be written is refused at start, with
 
 test_expect_success 'a full disk under the database: 503 with Retry-After, said once; served again when there is room' '
 	mkdir -p small && mount -t tmpfs -o size=512k tmpfs small && test_when_finished "umount \"$TRASH/small\"" &&
-	start_own small/y.db && test_when_finished "kill $PID 2>/dev/null; wait $PID 2>/dev/null" &&
+	start_own_lvdemo own --db small/y.db --trace own.jsonl &&
+	test_when_finished "kill $OWN_PID 2>/dev/null; wait $OWN_PID 2>/dev/null" && URL=$OWN_URL &&
 	JAR=$TRASH/full.jar && register before@example.com "$PASSWORD" && test "$STATUS" = 302 &&
 	{ head -c 1048576 /dev/zero >small/filler 2>/dev/null || :; } &&
 	rm -f "$JAR" && register during@example.com "$PASSWORD" && test "$STATUS" = 503 &&

@@ -115,11 +115,8 @@ test_expect_success 'the Origin is checked against lvdemo'"'"'s own address, not
 '
 
 test_expect_success '--url names the origin of the pages (a proxy, a name): that one only' '
-	{ "$LVDEMO" --port 0 --db url.db --trace url.jsonl --bcrypt-cost 4 --url http://mission.example:8080 >url.out 2>url.err & } &&
-	pid=$! && test_when_finished "kill $pid 2>/dev/null; wait $pid 2>/dev/null" &&
-	mkfifo tick.url &&
-	for i in $(seq 200); do grep -q listening url.out && break; read -r -t 0.05 <>tick.url || :; done &&
-	own=$(sed -n "s/^lvdemo listening on //p" url.out) && test -n "$own" &&
+	start_own_lvdemo url --db url.db --trace url.jsonl --url http://mission.example:8080 &&
+	test_when_finished "kill $OWN_PID 2>/dev/null; wait $OWN_PID 2>/dev/null" && own=$OWN_URL &&
 	test "$(upgrade_status "$own" -H "Origin: http://mission.example:8080")" = 101 &&
 	test "$(upgrade_status "$own" -H "Origin: $own")" = 403 &&
 	test_expect_code 2 "$LVDEMO" --url ftp://x >out 2>err && grep -q "url takes http://HOST" err
