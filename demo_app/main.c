@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -112,6 +113,11 @@ static int keep_old_trace(const char *path)
 	fprintf(stderr, "lvdemo: cannot keep the trace of the run before (%s): %s\n", path, strerror(errno));
 	return -1;
 }
+
+/* descriptors lvdemo keeps for itself, beyond its connections (stdio, the
+ * database and its WAL and -shm, the trace, an asset being read, the
+ * password workers, OpenSSL's random source), with room to spare */
+#define FD_RESERVE 24
 
 static int bad_usage(const char *what, const char *arg)
 {
@@ -360,6 +366,15 @@ int main(int argc, char **argv)
 		.keepalive_timeout = 5,
 		.timeout_secs = 30,
 	};
+	/* Connections are capped below the descriptor limit: lws stops accepting
+	 * at its own fd limit, but counts only its sockets, so the database, the
+	 * trace, the assets and the workers' descriptors would let accept() fail
+	 * with EMFILE first, and lws log that in a busy loop while serving nobody */
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY) {
+		long cap = (long)nofile.rlim_cur - FD_RESERVE;
+		info.fd_limit_per_thread = (unsigned int)(cap < 16 ? 16 : cap);
+	}
 	if (probe_listen(o.host, o.port) < 0) {
 		fprintf(stderr, "lvdemo: cannot listen on %s:%d: %s\n", o.host, o.port, strerror(errno));
 		return 1;

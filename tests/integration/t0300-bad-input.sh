@@ -179,6 +179,24 @@ test_expect_success 'after all that the server still answers' '
 	register survivor@example.com "$PASSWORD" && test "$STATUS" = 302
 '
 
+test_expect_success 'out of descriptors: no busy loop of accept errors; it serves again when connections go' '
+	{ ( ulimit -n 40 && exec "$LVDEMO" --port 0 --db fd.db --trace fd.jsonl --bcrypt-cost 4 ) >fd.out 2>fd.err & } &&
+	pid=$! && test_when_finished "kill $pid 2>/dev/null; wait $pid 2>/dev/null" &&
+	{ [ -p tick ] || mkfifo tick; } &&
+	for i in $(seq 200); do grep -q listening fd.out && break; read -r -t 0.05 <>tick || :; done &&
+	url=$(sed -n "s/^lvdemo listening on //p" fd.out) && hostport=${url#http://} &&
+	# more idle connections than it has descriptors, held open a while
+	opened=0 &&
+	for i in $(seq 60); do
+		exec {fd}<>"/dev/tcp/${hostport%:*}/${hostport#*:}" && opened=$((opened + 1)) && eval "idle_$i=$fd"
+	done &&
+	# a second for a busy loop to show itself (without the cap it logged megabytes in that time)
+	read -r -t 1 <>tick; test "$(wc -c <fd.err)" -lt 4096 &&
+	for i in $(seq 60); do eval "f=\${idle_$i:-}"; [ -z "$f" ] || eval "exec $f>&-"; done &&
+	test "$(curl -s -o /dev/null -w "%{http_code}" --max-time 5 "$url/")" = 200 &&
+	test "$(wc -c <fd.err)" -lt 4096
+'
+
 # faults of the storage: mounts, when this machine lets the test make them
 if mkdir -p "$TRASH/probe" && mount -t tmpfs -o size=64k tmpfs "$TRASH/probe" 2>/dev/null; then
 	umount "$TRASH/probe"
