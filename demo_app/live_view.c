@@ -338,6 +338,15 @@ int lv_panel_joined(struct lv *lv)
 	return lv->parent != NULL;
 }
 
+/* LV's panel as HTML (a new string). */
+static char *panel_html(const struct lv *lv)
+{
+	struct buf html;
+	buf_init(&html);
+	view_live_panel(&html, &lv->panel, lv->variant->name, lv->def->path ? lv->def->path : "");
+	return html.data ? html.data : xstrdup("");
+}
+
 /* A root's panel, as the last dynamic of R (its statics given one more slot). */
 static void panel_slot(struct lv *lv, struct lv_rendered *r)
 {
@@ -351,11 +360,8 @@ static void panel_slot(struct lv *lv, struct lv_rendered *r)
 		lv->statics_ext[r->n + 1] = "";
 		lv->statics_src = r->statics;
 	}
-	struct buf html;
-	buf_init(&html);
-	view_live_panel(&html, &lv->panel, lv->variant->name, lv->def->path ? lv->def->path : "");
 	r->statics = lv->statics_ext;
-	r->dyn[r->n++] = html.data ? html.data : xstrdup("");
+	r->dyn[r->n++] = panel_html(lv);
 }
 
 static void lv_render(struct lv *lv, struct lv_rendered *r)
@@ -523,18 +529,17 @@ cJSON *lv_panel_diff(struct lv *lv)
 	if (lv->child || lv->last.n == 0 || lv->last.statics != lv->statics_ext)
 		return diff;
 	/* the panel is lvdemo's, not the view's: no render of the view, no render span */
-	struct buf html;
-	buf_init(&html);
-	view_live_panel(&html, &lv->panel, lv->variant->name, lv->def->path ? lv->def->path : "");
+	char *html = panel_html(lv);
 	size_t k = lv->last.n - 1;
-	if (strcmp(buf_str(&html), lv->last.dyn[k]) != 0) {
+	if (strcmp(html, lv->last.dyn[k]) != 0) {
 		char key[24];
 		snprintf(key, sizeof(key), "%zu", k);
-		cJSON_AddStringToObject(diff, key, buf_str(&html));
+		cJSON_AddStringToObject(diff, key, html);
 		free(lv->last.dyn[k]);
-		lv->last.dyn[k] = xstrdup(buf_str(&html));
+		lv->last.dyn[k] = html;
+	} else {
+		free(html);
 	}
-	buf_release(&html);
 	return diff;
 }
 

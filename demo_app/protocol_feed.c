@@ -35,7 +35,7 @@ struct sub {
 };
 
 struct vhd_feed {
-	struct app *app;
+	struct app *app; /* first: protocol_enter sets it */
 	struct sub *subs;
 	int tapped; /* the trace's tap is set (the trace opens after the protocols start) */
 };
@@ -211,15 +211,11 @@ static int callback_feed(struct lws *wsi, enum lws_callback_reasons reason, void
 			 size_t len)
 {
 	struct pss_feed *pss = user;
-	int init = reason == LWS_CALLBACK_PROTOCOL_INIT;
-	struct vhd_feed *vhd = protocol_vhd(wsi, FEED_SUBPROTOCOL, init ? sizeof(*vhd) : 0);
+	int rc;
+	struct vhd_feed *vhd = protocol_enter(wsi, reason, user, in, len, FEED_SUBPROTOCOL, sizeof(*vhd), &rc);
 
-	if (init && vhd)
-		vhd->app = lws_context_user(lws_get_context(wsi));
-	if (init)
-		return vhd ? 0 : -1;
 	if (!vhd)
-		return lws_callback_http_dummy(wsi, reason, user, in, len);
+		return rc;
 
 	switch (reason) {
 	case LWS_CALLBACK_PROTOCOL_DESTROY:

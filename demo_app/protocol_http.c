@@ -19,7 +19,7 @@
 
 /* The vhost's: the process state and the request numbers. */
 struct vhd_http {
-	struct app *app;
+	struct app *app; /* first: protocol_enter sets it */
 	unsigned long next_request_id;
 };
 
@@ -187,11 +187,11 @@ static int request_start(struct lws *wsi, struct pss_http *pss, struct vhd_http 
 	size_t uri_len = (size_t)lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) +
 			 (size_t)lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI);
 	size_t header_len = 0;
-	for (int tok = 0; tok < WSI_TOKEN_COUNT; tok++)
-		if (tok != WSI_TOKEN_GET_URI && tok != WSI_TOKEN_POST_URI)
-			header_len += (size_t)(lws_hdr_total_length(wsi, (enum lws_token_indexes)tok) > 0
-						       ? lws_hdr_total_length(wsi, (enum lws_token_indexes)tok)
-						       : 0);
+	for (int tok = 0; tok < WSI_TOKEN_COUNT; tok++) {
+		int n = lws_hdr_total_length(wsi, (enum lws_token_indexes)tok);
+		if (n > 0 && tok != WSI_TOKEN_GET_URI && tok != WSI_TOKEN_POST_URI)
+			header_len += (size_t)n;
+	}
 	int has_body = req->method == HTTP_POST || req->method == HTTP_PUT ||
 		       req->method == HTTP_PATCH || req->method == HTTP_DELETE;
 	if (uri_len > MAX_LINE_BYTES)
@@ -305,15 +305,11 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 			 size_t len)
 {
 	struct pss_http *pss = user;
-	int init = reason == LWS_CALLBACK_PROTOCOL_INIT;
-	struct vhd_http *vhd = protocol_vhd(wsi, "http", init ? sizeof(*vhd) : 0);
+	int rc;
+	struct vhd_http *vhd = protocol_enter(wsi, reason, user, in, len, "http", sizeof(*vhd), &rc);
 
-	if (init && vhd)
-		vhd->app = lws_context_user(lws_get_context(wsi));
-	if (init)
-		return vhd ? 0 : -1;
-	if (!vhd) /* not a call for a connection of this vhost */
-		return lws_callback_http_dummy(wsi, reason, user, in, len);
+	if (!vhd)
+		return rc;
 
 	switch (reason) {
 

@@ -45,7 +45,7 @@ struct live_conn {
  * the connection waits here until ESTABLISHED finds it by its wsi.
  */
 struct vhd_live {
-	struct app *app;
+	struct app *app; /* first: protocol_enter sets it */
 	struct live_conn *conns;
 	unsigned long next_id;
 };
@@ -265,15 +265,11 @@ static int callback_live(struct lws *wsi, enum lws_callback_reasons reason, void
 			 size_t len)
 {
 	struct pss_live *pss = user;
-	int init = reason == LWS_CALLBACK_PROTOCOL_INIT;
-	struct vhd_live *vhd = protocol_vhd(wsi, "live", init ? sizeof(*vhd) : 0);
+	int rc;
+	struct vhd_live *vhd = protocol_enter(wsi, reason, user, in, len, "live", sizeof(*vhd), &rc);
 
-	if (init && vhd)
-		vhd->app = lws_context_user(lws_get_context(wsi));
-	if (init)
-		return vhd ? 0 : -1;
-	if (!vhd) /* not a call for a connection of this vhost */
-		return lws_callback_http_dummy(wsi, reason, user, in, len);
+	if (!vhd)
+		return rc;
 
 	switch (reason) {
 

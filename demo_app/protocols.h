@@ -36,4 +36,14 @@ int feed_confirm(struct lws *wsi, struct app *app);
  */
 void *protocol_vhd(struct lws *wsi, const char *name, size_t size);
 
+/*
+ * The start of each protocol's callback: the per-vhost data of protocol
+ * NAME for WSI, made at LWS_CALLBACK_PROTOCOL_INIT (SIZE bytes, zeroed, its
+ * first member a struct app * set to the context's app). Returns it when
+ * the callback goes on; else NULL with *RC the callback's answer: the init
+ * done (or failed), or a call for no vhost of ours, handed to lws's default.
+ */
+void *protocol_enter(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+		     size_t len, const char *name, size_t size, int *rc);
+
 #endif

@@ -97,8 +97,8 @@ static int check_exec(int argc, char **argv)
 	/* the report appears whole when the run is over, or not at all */
 	if (junit && (cli_whole_open(&jw, junit) < 0 || !(jf = fopen(jw.part, "w")))) {
 		fprintf(stderr, "lvtrace: cannot write '%s': %s\n", junit, strerror(errno));
-		if (jw.part[0] && !jw.direct)
-			unlink(jw.part);
+		if (jw.part[0])
+			cli_whole_close(&jw, 0);
 		release_all(scs, files, nfiles);
 		return 2;
 	}

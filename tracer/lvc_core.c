@@ -244,35 +244,21 @@ static void socket_message(struct lvc_socket *s)
 {
 	cJSON *msg = cJSON_ParseWithLength(s->rx.data ? s->rx.data : "", s->rx.len);
 	buf_release(&s->rx);
-	if (s->any_json && msg) {
-		struct msg_node *m = malloc(sizeof(*m));
-		if (!m) {
-			s->malformed++;
-			cJSON_Delete(msg);
-			return;
-		}
-		m->msg = msg;
-		queue_put(&s->pushes, m);
-		return;
-	}
 	cJSON *ref = cJSON_GetArrayItem(msg, 1), *event = cJSON_GetArrayItem(msg, 3);
 	cJSON *jref = cJSON_GetArrayItem(msg, 0);
-	if (!cJSON_IsArray(msg) || cJSON_GetArraySize(msg) != 5 ||
-	    !(cJSON_IsNull(jref) || cJSON_IsString(jref)) ||
-	    !(cJSON_IsNull(ref) || cJSON_IsString(ref)) || !cJSON_IsString(cJSON_GetArrayItem(msg, 2)) ||
-	    !cJSON_IsString(event)) {
-		s->malformed++;
-		cJSON_Delete(msg);
-		return;
-	}
-	struct msg_node *m = malloc(sizeof(*m));
+	/* a feed takes any JSON; LiveView's socket [join_ref, ref, topic, event, payload] */
+	int phoenix = cJSON_IsArray(msg) && cJSON_GetArraySize(msg) == 5 &&
+		      (cJSON_IsNull(jref) || cJSON_IsString(jref)) &&
+		      (cJSON_IsNull(ref) || cJSON_IsString(ref)) &&
+		      cJSON_IsString(cJSON_GetArrayItem(msg, 2)) && cJSON_IsString(event);
+	struct msg_node *m = (s->any_json && msg) || phoenix ? malloc(sizeof(*m)) : NULL;
 	if (!m) {
 		s->malformed++;
 		cJSON_Delete(msg);
 		return;
 	}
 	m->msg = msg;
-	if (cJSON_IsString(ref) && strcmp(event->valuestring, "phx_reply") == 0)
+	if (!s->any_json && cJSON_IsString(ref) && strcmp(event->valuestring, "phx_reply") == 0)
 		queue_put(&s->replies, m);
 	else
 		queue_put(&s->pushes, m);

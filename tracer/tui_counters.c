@@ -94,6 +94,7 @@ void tui_counters_draw(struct tui *t)
 	const struct model_step *fst = model_step(m, from);
 	int pages = model_counts_page_loads(m, cur);
 	const char *page[MODEL_MAX_COLUMNS] = {0};
+	const struct model_step *pstep[MODEL_MAX_COLUMNS] = {0}; /* each column's page load */
 	if (pages)
 		snprintf(text, sizeof(text), " database hits of each column's page load, as the page's panel counts ");
 	else if (fst && fst->mark)
@@ -106,8 +107,10 @@ void tui_counters_draw(struct tui *t)
 	for (size_t c = 0; c < nc; c++) {
 		total[c] = model_count(m, cur, c, by[c]);
 		const struct model_step *ps = model_step(m, model_column_count_from(m, cur, c));
-		if (pages && ps && ps->kind == MS_REQUEST)
+		if (pages && ps && ps->kind == MS_REQUEST) {
+			pstep[c] = ps;
 			page[c] = page_of(ps, model_variant(m, (size_t)model_column_variant(m, c)));
+		}
 	}
 	for (size_t c = 0; c < nc; c++) {
 		int x = t->colx[c], w = t->colw;
@@ -119,9 +122,8 @@ void tui_counters_draw(struct tui *t)
 			int used = tui_put(line, x, name, w);
 			attroff(A_BOLD);
 			if (pages) {
-				const struct model_step *ps = model_step(m, model_column_count_from(m, cur, c));
 				if (page[c])
-					snprintf(text, sizeof(text), "%s (step %u)", page[c], ps->number);
+					snprintf(text, sizeof(text), "%s (step %u)", page[c], pstep[c]->number);
 				else
 					snprintf(text, sizeof(text), "no page load yet");
 				attron(A_DIM);

@@ -109,6 +109,16 @@ static void chart(struct buf *b, struct model *m, struct model_pos end)
 	buf_adds(b, "</svg>");
 }
 
+/* A <th> per column, its variant's name. */
+static void column_headers(struct buf *b, struct model *m)
+{
+	for (size_t c = 0; c < model_column_count(m); c++) {
+		buf_adds(b, "<th>");
+		buf_add_html(b, column_name(m, c));
+		buf_adds(b, "</th>");
+	}
+}
+
 /* The counts of END's section as a table, columns by phase. */
 static void totals(struct buf *b, struct model *m, struct model_pos end)
 {
@@ -118,11 +128,7 @@ static void totals(struct buf *b, struct model *m, struct model_pos end)
 	for (size_t c = 0; c < nc; c++)
 		total[c] = model_count(m, end, c, by[c]);
 	buf_adds(b, "<table class=\"total\"><tr><th>phase</th>");
-	for (size_t c = 0; c < nc; c++) {
-		buf_adds(b, "<th>");
-		buf_add_html(b, column_name(m, c));
-		buf_adds(b, "</th>");
-	}
+	column_headers(b, m);
 	buf_adds(b, "</tr>");
 	for (int p = 0; p < TG_COUNT; p++) {
 		buf_addf(b, "<tr><td>%s</td>", view_phase_name((enum trace_group)p));
@@ -160,11 +166,7 @@ static void step_section(struct buf *b, struct model *m, uint32_t s, uint32_t sh
 	const struct model_row *rows = model_rows(m, s, &n);
 	if (n > 1) {
 		buf_adds(b, "<table class=\"rows\"><thead><tr>");
-		for (size_t c = 0; c < nc; c++) {
-			buf_adds(b, "<th>");
-			buf_add_html(b, column_name(m, c));
-			buf_adds(b, "</th>");
-		}
+		column_headers(b, m);
 		buf_adds(b, "</tr></thead><tbody>");
 		for (uint32_t r = 1; r < n; r++) {
 			buf_adds(b, "<tr>");
