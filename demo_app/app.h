@@ -39,6 +39,7 @@ struct app {
 	/* --trace-feed-from (repeatable): who else may read the trace feed */
 	struct cidr feed_from[APP_MAX_FEED_FROM];
 	int nfeed_from;
+	int request_timeout_s; /* --request-timeout: a whole request must arrive in this many seconds */
 };
 
 #endif

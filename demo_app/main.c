@@ -32,6 +32,7 @@ struct options {
 	const char *url; /* --url: the origin browsers load the pages from */
 	struct cidr feed_from[APP_MAX_FEED_FROM];
 	int nfeed_from;
+	int request_timeout;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -50,6 +51,7 @@ static void usage(FILE *out)
 	fputs("usage: lvdemo [--host ADDR] [--port N] [--db PATH] [--trace PATH|-]\n"
 	      "              [--bcrypt-cost N] [--secret-file PATH] [--assets DIR]\n"
 	      "              [--test-hooks] [--trace-feed-from CIDR] [--url URL]\n"
+	      "              [--request-timeout SECONDS]\n"
 	      "\n"
 	      "The lvtrace demo app: phx.gen.auth-style accounts and LiveView pages whose\n"
 	      "lifecycle phases and SQL statements are written to a JSON Lines trace.\n"
@@ -73,6 +75,8 @@ static void usage(FILE *out)
 	      "                      (behind a proxy or a name): LiveView's socket accepts\n"
 	      "                      pages of that origin only (default: the address it\n"
 	      "                      listens on, and localhost for a loopback one)\n"
+	      "  --request-timeout SECONDS  how long a request (line, headers and body) may\n"
+	      "                      take to arrive, 1 to 3600, else 408 (default 10)\n"
 	      "  --help              show this help\n"
 	      "  --version           show the version\n"
 	      "\n"
@@ -151,6 +155,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"assets", required_argument, NULL, 'a'},
 		{"trace-feed-from", required_argument, NULL, 'F'},
 		{"url", required_argument, NULL, 'u'},
+		{"request-timeout", required_argument, NULL, 'r'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -163,6 +168,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		.db_path = "lvdemo.db",
 		.trace_path = "-",
 		.bcrypt_cost = 12,
+		.request_timeout = 10,
 	};
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
@@ -194,6 +200,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'c':
 			if (parse_int(optarg, 4, 31, &o->bcrypt_cost) < 0)
 				return bad_usage("--bcrypt-cost takes a number from 4 to 31, not", optarg);
+			break;
+		case 'r':
+			if (parse_int(optarg, 1, 3600, &o->request_timeout) < 0)
+				return bad_usage("--request-timeout takes seconds from 1 to 3600, not", optarg);
 			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("lvdemo %s\n", LVDEMO_VERSION); return 0;
@@ -333,6 +343,7 @@ int main(int argc, char **argv)
 	app.bcrypt_cost = o.bcrypt_cost;
 	app.assets_dir = o.assets ? o.assets : default_assets_dir();
 	app.test_hooks = o.test_hooks;
+	app.request_timeout_s = o.request_timeout;
 	memcpy(app.feed_from, o.feed_from, sizeof(app.feed_from));
 	app.nfeed_from = o.nfeed_from;
 	lws_set_log_level(LLL_ERR, NULL);
@@ -364,7 +375,10 @@ int main(int argc, char **argv)
 		 * headers get their 414 / 431 (protocol_http.c) instead of a bare close */
 		.max_http_header_data = 32768,
 		.keepalive_timeout = 5,
-		.timeout_secs = 30,
+		/* lws's own timeouts close without an answer: they come after the
+		 * request's deadline, which answers 408 (protocol_http.c) */
+		.timeout_secs = o.request_timeout + 20 > 30 ? o.request_timeout + 20 : 30,
+		.timeout_secs_ah_idle = o.request_timeout + 2,
 	};
 	/* Connections are capped below the descriptor limit: lws stops accepting
 	 * at its own fd limit, but counts only its sockets, so the database, the

@@ -30,6 +30,89 @@ struct pss_http {
 	size_t sent; /* bytes of the body written */
 };
 
+/* ------------------------------------------------------------ closing */
+
+/*
+ * Close after an answer that ends the connection. Closing at once with
+ * unread bytes from the client (the rest of a refused body) makes the
+ * kernel send a reset, which can reach the client before our answer. So:
+ * send FIN after the answer, go on reading (and ignoring) what comes, and
+ * close a second later (a lingering close).
+ */
+static void linger_close(struct lws *wsi)
+{
+	shutdown(lws_get_socket_fd(wsi), SHUT_WR);
+	lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, 1);
+}
+
+/* ------------------------------------------------------------ deadlines */
+
+/*
+ * A whole request (request line, headers and body) must arrive within
+ * app->request_timeout_s of the connection being ready for it: opened, or
+ * the answer before it sent. lws's own timeouts do not give that: the
+ * body's is renewed by every piece that arrives (a byte every 2 s keeps a
+ * connection forever), and an expired one closes without an answer. So
+ * each connection has a timer of its own (lws_set_timer_usecs: it stays
+ * with the connection when lws binds it to another protocol), stopped
+ * when the request is complete. When it fires first the answer is 408
+ * with "connection: close", as Cowboy's request_timeout answers; and, as
+ * there, a connection that has not begun a request is closed without one.
+ */
+void http_deadline_arm(struct lws *wsi, const struct app *app)
+{
+	lws_set_timer_usecs(wsi, (lws_usec_t)app->request_timeout_s * LWS_US_PER_SEC);
+}
+
+/*
+ * lws 4.1.6's lws_set_timer_usecs does not know LWS_SET_TIMER_USEC_CANCEL,
+ * which its header documents: it schedules the timer that many µs from now,
+ * one in the past, so the timer fires at once. And nothing else of its API
+ * removes a connection's timer. So "stopped" is "moved decades away".
+ */
+#define DEADLINE_NEVER ((lws_usec_t)1 << 50) /* µs: 35 years */
+
+void http_deadline_stop(struct lws *wsi)
+{
+	lws_set_timer_usecs(wsi, DEADLINE_NEVER);
+}
+
+static void timeout_text(const struct app *app, char *text, size_t len)
+{
+	snprintf(text, len, "Request Timeout: the request did not arrive whole within %d s\n",
+		 app->request_timeout_s);
+}
+
+int http_deadline_expired(struct lws *wsi, const struct app *app)
+{
+	unsigned char buf[LWS_PRE + 512], *start = &buf[LWS_PRE], *p = start, *end = &buf[sizeof(buf) - 1];
+	char text[128], *uri = NULL;
+	int urilen = 0;
+
+	/* no request line begun (an idle keep-alive connection, or nothing sent) */
+	if (lws_http_get_uri_and_method(wsi, &uri, &urilen) < 0 || urilen <= 0)
+		return -1;
+	/* no struct request exists before the headers are in: lws writes the answer */
+	timeout_text(app, text, sizeof(text));
+	size_t n = strlen(text);
+	if (lws_add_http_header_status(wsi, 408, &p, end) ||
+	    lws_add_http_header_content_length(wsi, n, &p, end) ||
+	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE,
+					 (const unsigned char *)"text/plain; charset=utf-8", 25, &p, end) ||
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:",
+					(const unsigned char *)"close", 5, &p, end) ||
+	    lws_finalize_http_header(wsi, &p, end) || (size_t)(end - p) < n)
+		return -1;
+	memcpy(p, text, n);
+	p += n;
+	if (lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP) != (int)(p - start))
+		return -1;
+	/* headers completed after this must not become a request */
+	lws_rx_flow_control(wsi, 0);
+	linger_close(wsi);
+	return 0;
+}
+
 /* ------------------------------------------------------------ requests */
 
 static int peer_is_loopback(struct lws *wsi)
@@ -163,6 +246,7 @@ static void request_dispatch(struct request *req)
 	if (req->dispatched)
 		return;
 	req->dispatched = 1;
+	http_deadline_stop(req->wsi);
 	endpoint_call(req);
 	answer(req);
 }
@@ -265,16 +349,11 @@ static int request_write(struct lws *wsi, struct pss_http *pss)
 	}
 	/* the whole response is out */
 	if (req->close_after) {
-		/*
-		 * Closing at once with unread bytes from the client (the rest of
-		 * a refused body) makes the kernel send a reset, which can reach
-		 * the client before our answer. So: send FIN after the answer,
-		 * read nothing more, and close a second later (a lingering close).
-		 */
-		shutdown(lws_get_socket_fd(wsi), SHUT_WR);
-		lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, 1);
+		linger_close(wsi);
 		return 0;
 	}
+	/* keep-alive: the next request has its own deadline from now */
+	http_deadline_arm(wsi, req->app);
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
@@ -360,6 +439,18 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
 		take_password_results(vhd->app);
+		return 0;
+
+	case LWS_CALLBACK_TIMER: /* the request's deadline (http_deadline_arm) */
+		if (!pss || !pss->req)
+			return http_deadline_expired(wsi, vhd->app);
+		if (!pss->req->dispatched && !pss->req->responded) {
+			char text[128];
+			timeout_text(vhd->app, text, sizeof(text));
+			trace_set_context(vhd->app->trace, &pss->req->tctx);
+			refuse(pss->req, 408, text, 1);
+			trace_set_context(vhd->app->trace, NULL);
+		}
 		return 0;
 
 	default:

@@ -284,7 +284,21 @@ static int callback_live(struct lws *wsi, enum lws_callback_reasons reason, void
 			return lws_return_http_status(wsi, 400, "only websocket upgrades"), 1;
 		return confirm(wsi, vhd);
 
+	case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
+		/* every new connection comes here first: its first request's deadline */
+		http_deadline_arm(wsi, vhd->app);
+		return 0;
+
+	case LWS_CALLBACK_TIMER:
+		/* a connection reading a request line or headers (this protocol
+		 * holds it until they are in): its deadline passed. Not a
+		 * WebSocket's: its deadline was stopped when it was established */
+		if (pss && pss->conn)
+			return 0;
+		return http_deadline_expired(wsi, vhd->app);
+
 	case LWS_CALLBACK_ESTABLISHED:
+		http_deadline_stop(wsi); /* a WebSocket has no request deadline */
 		pss->conn = conn_of(vhd, wsi);
 		if (!pss->conn)
 			return -1;

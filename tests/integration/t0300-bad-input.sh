@@ -179,6 +179,54 @@ test_expect_success 'after all that the server still answers' '
 	register survivor@example.com "$PASSWORD" && test "$STATUS" = 302
 '
 
+# slow_request URL TEXT DRIP: open a connection, send TEXT, then DRIP every
+# 0.2 s (a client that keeps the connection busy but never finishes); print
+# the first line of the answer ("" when it closed without one), in at most 5 s
+slow_request() {
+	local hostport=${1#http://} line=
+	exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}" || return 1
+	printf "%b" "$2" >&3
+	{ for i in $(seq 25); do printf "%b" "$3" >&3 2>/dev/null || break; read -r -t 0.2 <>drip.tick || :; done & } 2>/dev/null
+	local dripper=$!
+	read -r -t 5 line <&3
+	cat <&3 >slow-rest
+	kill $dripper 2>/dev/null; wait $dripper 2>/dev/null
+	exec 3<&-
+	printf "%s\n" "${line%$'\r'}"
+}
+
+test_expect_success 'a request that arrives too slowly gets 408 and is closed, body or headers' '
+	{ [ -p drip.tick ] || mkfifo drip.tick; } &&
+	start_own_lvdemo slow --db slow.db --trace slow.jsonl --request-timeout 1 &&
+	test_when_finished "kill $OWN_PID; wait $OWN_PID" &&
+	# a body a byte at a time: each byte used to renew the connection (the 30 s timeout of lws)
+	line=$(slow_request "$OWN_URL" "POST /users/log_in HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 65536\r\n\r\nuser" a) &&
+	test "$line" = "HTTP/1.1 408 Request Timeout" && grep -qi "^connection: close" slow-rest &&
+	grep -q "did not arrive whole within 1 s" slow-rest &&
+	jq -e -s "any(.event == \"endpoint.stop\" and .status == 408 and .path == \"/users/log_in\")" slow.jsonl >/dev/null &&
+	# headers a line at a time
+	line=$(slow_request "$OWN_URL" "GET /users/log_in HTTP/1.1\r\nHost: x\r\n" "X-Slow: 1\r\n") &&
+	case "$line" in "HTTP/1."[01]" 408 Request Timeout") ;; *) echo "got: $line"; false;; esac &&
+	grep -qi "^connection: close" slow-rest &&
+	# nothing of a request: closed without an answer, as Cowboy does
+	line=$(slow_request "$OWN_URL" "" "") && test -z "$line" && ! test -s slow-rest &&
+	# a kept-alive connection: the second request has a deadline of its own
+	line=$(slow_request "$OWN_URL" "GET / HTTP/1.1\r\nHost: x\r\n\r\nGET /users/log_in HTTP/1.1\r\n" "X-Slow: 1\r\n") &&
+	test "$line" = "HTTP/1.1 200 OK" && grep -q "^HTTP/1.[01] 408 Request Timeout" slow-rest &&
+	# and the server still answers at once
+	test "$(curl -s -o /dev/null -w "%{http_code}" --max-time 5 "$OWN_URL/")" = 200
+'
+
+test_expect_success 'WebSockets outlive the request deadline: LiveView socket and trace feed' '
+	start_own_lvdemo ws --db ws.db --trace ws.jsonl --request-timeout 1 &&
+	test_when_finished "kill $OWN_PID; wait $OWN_PID" &&
+	drive "$OWN_URL" request GET /users/log_in && token=$("$DRIVE" "$OWN_URL" csrf body) &&
+	drive "$OWN_URL" ws "/live/websocket?vsn=2.0.0&_csrf_token=$token" await-close 2500 heartbeat close &&
+	printf "%s\n" open "still open" "reply ok {}" "closed by us" >expected && test_cmp expected out &&
+	drive "$OWN_URL" feed /trace lvtrace.v1 await-close 2500 close &&
+	grep -qx "still open" out
+'
+
 test_expect_success 'out of descriptors: no busy loop of accept errors; it serves again when connections go' '
 	{ ( ulimit -n 40 && exec "$LVDEMO" --port 0 --db fd.db --trace fd.jsonl --bcrypt-cost 4 ) >fd.out 2>fd.err & } &&
 	pid=$! && test_when_finished "kill $pid 2>/dev/null; wait $pid 2>/dev/null" &&
