@@ -40,6 +40,12 @@ struct app {
 	struct cidr feed_from[APP_MAX_FEED_FROM];
 	int nfeed_from;
 	int request_timeout_s; /* --request-timeout: a whole request must arrive in this many seconds */
+	/* connections (protocols.c): at most conn_cap served at once (0: no cap),
+	 * below the descriptor limit; the few more lws lets in get a 503 */
+	int conn_cap;
+	int conns;
+	long conns_refused;	/* refused since it was last said on stderr */
+	long long refused_said_s; /* when that was (monotonic seconds), 0: never */
 };
 
 #endif

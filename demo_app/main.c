@@ -33,6 +33,7 @@ struct options {
 	struct cidr feed_from[APP_MAX_FEED_FROM];
 	int nfeed_from;
 	int request_timeout;
+	int password_queue;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -51,7 +52,7 @@ static void usage(FILE *out)
 	fputs("usage: lvdemo [--host ADDR] [--port N] [--db PATH] [--trace PATH|-]\n"
 	      "              [--bcrypt-cost N] [--secret-file PATH] [--assets DIR]\n"
 	      "              [--test-hooks] [--trace-feed-from CIDR] [--url URL]\n"
-	      "              [--request-timeout SECONDS]\n"
+	      "              [--request-timeout SECONDS] [--password-queue N]\n"
 	      "\n"
 	      "The lvtrace demo app: phx.gen.auth-style accounts and LiveView pages whose\n"
 	      "lifecycle phases and SQL statements are written to a JSON Lines trace.\n"
@@ -77,11 +78,14 @@ static void usage(FILE *out)
 	      "                      listens on, and localhost for a loopback one)\n"
 	      "  --request-timeout SECONDS  how long a request (line, headers and body) may\n"
 	      "                      take to arrive, 1 to 3600, else 408 (default 10)\n"
+	      "  --password-queue N  log-ins and registrations waiting for bcrypt, at most,\n"
+	      "                      1 to 100000; more get 503 (default 32)\n"
 	      "  --help              show this help\n"
 	      "  --version           show the version\n"
 	      "\n"
-	      "Once it accepts connections it prints 'lvdemo listening on http://HOST:PORT'\n"
-	      "on stdout, or on stderr when the trace goes to stdout.\n",
+	      "Once it accepts connections it prints 'lvdemo listening on http://HOST:PORT\n"
+	      "(at most N connections)' on stdout, or on stderr when the trace goes to stdout;\n"
+	      "N is below the limit of open files, and more connections get 503.\n",
 	      out);
 }
 
@@ -122,6 +126,8 @@ static int keep_old_trace(const char *path)
  * database and its WAL and -shm, the trace, an asset being read, the
  * password workers, OpenSSL's random source), with room to spare */
 #define FD_RESERVE 24
+/* lws's own in its poll table: the listening socket and its wake-up pipe */
+#define FD_LWS_OWN 2
 
 static int bad_usage(const char *what, const char *arg)
 {
@@ -156,6 +162,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"trace-feed-from", required_argument, NULL, 'F'},
 		{"url", required_argument, NULL, 'u'},
 		{"request-timeout", required_argument, NULL, 'r'},
+		{"password-queue", required_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -169,6 +176,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		.trace_path = "-",
 		.bcrypt_cost = 12,
 		.request_timeout = 10,
+		.password_queue = 32,
 	};
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
@@ -200,6 +208,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'c':
 			if (parse_int(optarg, 4, 31, &o->bcrypt_cost) < 0)
 				return bad_usage("--bcrypt-cost takes a number from 4 to 31, not", optarg);
+			break;
+		case 'q':
+			if (parse_int(optarg, 1, 100000, &o->password_queue) < 0)
+				return bad_usage("--password-queue takes a number from 1 to 100000, not", optarg);
 			break;
 		case 'r':
 			if (parse_int(optarg, 1, 3600, &o->request_timeout) < 0)
@@ -380,14 +392,24 @@ int main(int argc, char **argv)
 		.timeout_secs = o.request_timeout + 20 > 30 ? o.request_timeout + 20 : 30,
 		.timeout_secs_ah_idle = o.request_timeout + 2,
 	};
-	/* Connections are capped below the descriptor limit: lws stops accepting
+	/*
+	 * Connections are capped below the descriptor limit. lws stops accepting
 	 * at its own fd limit, but counts only its sockets, so the database, the
 	 * trace, the assets and the workers' descriptors would let accept() fail
-	 * with EMFILE first, and lws log that in a busy loop while serving nobody */
+	 * with EMFILE first, and lws log that in a busy loop while serving
+	 * nobody: its limit leaves FD_RESERVE of ours. Below that, lvdemo serves
+	 * app.conn_cap connections; the room between the two lets a few more in
+	 * to be answered 503 (protocols.c) rather than left waiting in the
+	 * listen queue until a connection closes.
+	 */
 	struct rlimit nofile;
 	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY) {
-		long cap = (long)nofile.rlim_cur - FD_RESERVE;
-		info.fd_limit_per_thread = (unsigned int)(cap < 16 ? 16 : cap);
+		long lws_limit = (long)nofile.rlim_cur - FD_RESERVE;
+		if (lws_limit < 16)
+			lws_limit = 16;
+		long room = lws_limit / 16 < 4 ? 4 : lws_limit / 16 > 64 ? 64 : lws_limit / 16;
+		info.fd_limit_per_thread = (unsigned int)lws_limit;
+		app.conn_cap = (int)(lws_limit - FD_LWS_OWN - room);
 	}
 	if (probe_listen(o.host, o.port) < 0) {
 		fprintf(stderr, "lvdemo: cannot listen on %s:%d: %s\n", o.host, o.port, strerror(errno));
@@ -451,7 +473,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lvdemo: bcrypt is not available from libcrypt\n");
 		goto out;
 	}
-	app.passwords = password_pool_new(2, wake_loop, ctx);
+	app.passwords = password_pool_new(2, o.password_queue, wake_loop, ctx);
 	if (!app.passwords) {
 		fprintf(stderr, "lvdemo: cannot start the password workers\n");
 		goto out;
@@ -464,7 +486,10 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 
 	FILE *msg = strcmp(o.trace_path, "-") == 0 ? stderr : stdout;
-	fprintf(msg, "lvdemo listening on %s\n", app.url);
+	if (app.conn_cap)
+		fprintf(msg, "lvdemo listening on %s (at most %d connections)\n", app.url, app.conn_cap);
+	else
+		fprintf(msg, "lvdemo listening on %s\n", app.url);
 	fflush(msg);
 
 	while (!interrupted)

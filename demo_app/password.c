@@ -54,6 +54,7 @@ struct password_pool {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	struct password_job *queue, **queue_tail;
+	int queued, max_queued;
 	struct password_job *done, **done_tail;
 	int stopping;
 	int nthreads;
@@ -94,6 +95,7 @@ static void *worker(void *arg)
 		p->queue = j->next;
 		if (!p->queue)
 			p->queue_tail = &p->queue;
+		p->queued--;
 		pthread_mutex_unlock(&p->lock);
 
 		if (j->op == PASSWORD_HASH)
@@ -113,10 +115,11 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-struct password_pool *password_pool_new(int nthreads, void (*notify)(void *), void *arg)
+struct password_pool *password_pool_new(int nthreads, int max_queued, void (*notify)(void *), void *arg)
 {
 	struct password_pool *p = xcalloc(1, sizeof(*p));
 
+	p->max_queued = max_queued;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->wake, NULL);
 	p->queue_tail = &p->queue;
@@ -170,14 +173,43 @@ void password_pool_free(struct password_pool *p)
 	free(p);
 }
 
-void password_pool_submit(struct password_pool *p, struct password_job *j)
+int password_pool_submit(struct password_pool *p, struct password_job *j, int *queued)
 {
+	int rc = -1;
+
 	pthread_mutex_lock(&p->lock);
-	j->next = NULL;
-	*p->queue_tail = j;
-	p->queue_tail = &j->next;
-	pthread_cond_signal(&p->wake);
+	if (p->queued < p->max_queued) {
+		j->next = NULL;
+		*p->queue_tail = j;
+		p->queue_tail = &j->next;
+		p->queued++;
+		pthread_cond_signal(&p->wake);
+		rc = 0;
+	}
+	if (queued)
+		*queued = p->queued;
 	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
+int password_pool_cancel(struct password_pool *p, struct password_job *j)
+{
+	int found = 0;
+
+	pthread_mutex_lock(&p->lock);
+	for (struct password_job **at = &p->queue; *at; at = &(*at)->next) {
+		if (*at != j)
+			continue;
+		*at = j->next;
+		if (!*at)
+			p->queue_tail = at;
+		p->queued--;
+		j->next = NULL;
+		found = 1;
+		break;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return found;
 }
 
 struct password_job *password_pool_take_done(struct password_pool *p)

@@ -35,10 +35,11 @@ struct password_job {
 struct password_pool;
 
 /*
- * Start NTHREADS workers. NOTIFY(ARG) is called from a worker after each job
- * completes (lvdemo passes lws_cancel_service). NULL on failure.
+ * Start NTHREADS workers, with at most MAX_QUEUED jobs waiting for one.
+ * NOTIFY(ARG) is called from a worker after each job completes (lvdemo
+ * passes lws_cancel_service). NULL on failure.
  */
-struct password_pool *password_pool_new(int nthreads, void (*notify)(void *), void *arg);
+struct password_pool *password_pool_new(int nthreads, int max_queued, void (*notify)(void *), void *arg);
 /* Stop the workers (each finishes its current job); no notify after this. */
 void password_pool_stop(struct password_pool *p);
 /* Stop if needed, then free the pool and every job still queued or done. */
@@ -48,8 +49,18 @@ void password_pool_free(struct password_pool *p);
 struct password_job *password_job_new(enum password_op op, const char *password);
 void password_job_free(struct password_job *j);
 
-/* Queue a job (the pool owns it until it comes back from password_pool_take_done). */
-void password_pool_submit(struct password_pool *p, struct password_job *j);
+/*
+ * Queue a job: 0, and the pool owns it until it comes back from
+ * password_pool_take_done (or password_pool_cancel gives it back); -1 when
+ * MAX_QUEUED jobs already wait, and the job is still the caller's. *QUEUED
+ * (when not NULL) is how many jobs wait, this one included when queued.
+ */
+int password_pool_submit(struct password_pool *p, struct password_job *j, int *queued);
+/*
+ * Take J back before a worker starts it: 1, and J is the caller's again;
+ * 0 when a worker has it or it is done (it comes back as usual).
+ */
+int password_pool_cancel(struct password_pool *p, struct password_job *j);
 
 /* Detach and return the list of completed jobs (NULL when none), in completion order. */
 struct password_job *password_pool_take_done(struct password_pool *p);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include "cidr.h"
@@ -221,15 +222,32 @@ static struct request *request_read(struct lws *wsi, struct vhd_http *vhd)
 	return req;
 }
 
+/*
+ * While a request waits for its password job its connection is not read
+ * (see answer), so lws cannot see the client leave: its timer looks, this
+ * often, whether the peer has closed its end.
+ */
+#define HANGUP_POLL_US (100 * LWS_US_PER_MS)
+
+/* Whether the client of WSI has closed its end (what lws would read next is EOF). */
+static int client_left(struct lws *wsi)
+{
+	struct pollfd pfd = {.fd = lws_get_socket_fd(wsi), .events = POLLRDHUP};
+
+	return poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
 /* The endpoint is done with REQ for now: wait for its job, or write its answer. */
 static void answer(struct request *req)
 {
-	if (req->job)
+	if (req->job) {
 		/* read nothing more from this connection until the answer is out:
 		 * a pipelined request must not replace this one while it waits */
 		lws_rx_flow_control(req->wsi, 0);
-	else if (req->responded)
+		lws_set_timer_usecs(req->wsi, HANGUP_POLL_US);
+	} else if (req->responded) {
 		lws_callback_on_writable(req->wsi);
+	}
 }
 
 /* An error decided by HTTP itself, before the endpoint ran. */
@@ -278,7 +296,10 @@ static int request_start(struct lws *wsi, struct pss_http *pss, struct vhd_http 
 	}
 	int has_body = req->method == HTTP_POST || req->method == HTTP_PUT ||
 		       req->method == HTTP_PATCH || req->method == HTTP_DELETE;
-	if (uri_len > MAX_LINE_BYTES)
+	if (conn_over_cap(wsi, app)) {
+		response_header(req, "Retry-After", "1");
+		refuse(req, 503, CONN_REFUSED_TEXT, 1);
+	} else if (uri_len > MAX_LINE_BYTES)
 		refuse(req, 414, "URI Too Long: the limit is 8192 bytes\n", 1);
 	else if (header_len > MAX_LINE_BYTES)
 		refuse(req, 431, "Request Header Fields Too Large: the limit is 8192 bytes\n", 1);
@@ -427,8 +448,10 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 	case LWS_CALLBACK_CLOSED_HTTP:
 		if (pss && pss->req) {
 			if (!pss->req->responded) {
-				/* the client left before the answer: close the request's span */
+				/* the client left before the answer: its password job is
+				 * not worth running, and the request's span closes */
 				trace_set_context(vhd->app->trace, &pss->req->tctx);
+				request_drop_job(pss->req);
 				endpoint_abort(pss->req);
 				trace_set_context(vhd->app->trace, NULL);
 			}
@@ -441,9 +464,15 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 		take_password_results(vhd->app);
 		return 0;
 
-	case LWS_CALLBACK_TIMER: /* the request's deadline (http_deadline_arm) */
+	case LWS_CALLBACK_TIMER: /* the request's deadline (http_deadline_arm), or a job's wait */
 		if (!pss || !pss->req)
 			return http_deadline_expired(wsi, vhd->app);
+		if (pss->req->job) {
+			if (client_left(wsi))
+				return -1; /* closed: CLOSED_HTTP drops the job */
+			lws_set_timer_usecs(wsi, HANGUP_POLL_US);
+			return 0;
+		}
 		if (!pss->req->dispatched && !pss->req->responded) {
 			char text[128];
 			timeout_text(vhd->app, text, sizeof(text));

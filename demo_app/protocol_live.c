@@ -280,12 +280,16 @@ static int callback_live(struct lws *wsi, enum lws_callback_reasons reason, void
 		return 0;
 
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		if (conn_over_cap(wsi, vhd->app))
+			return lws_return_http_status(wsi, 503, CONN_REFUSED_TEXT), 1;
 		if (!in || strcmp(in, "websocket") != 0)
 			return lws_return_http_status(wsi, 400, "only websocket upgrades"), 1;
 		return confirm(wsi, vhd);
 
 	case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
-		/* every new connection comes here first: its first request's deadline */
+		/* every new connection comes here first: counted, and its first
+		 * request's deadline */
+		conn_opened(wsi, vhd->app);
 		http_deadline_arm(wsi, vhd->app);
 		return 0;
 
@@ -307,6 +311,8 @@ static int callback_live(struct lws *wsi, enum lws_callback_reasons reason, void
 		return 0;
 
 	case LWS_CALLBACK_WSI_DESTROY: {
+		/* every connection ends here, whatever protocol it was bound to */
+		conn_closed(wsi, vhd->app);
 		/* an upgrade that was confirmed but never established */
 		struct live_conn *c = conn_of(vhd, wsi);
 		if (c && !c->established)

@@ -1,8 +1,72 @@
 /*
- * protocols.c: what the two lws protocols share: finding their per-vhost
- * data. Each protocol's callback is its own file's.
+ * protocols.c: what the three lws protocols share: finding their per-vhost
+ * data, and counting the connections against the cap. Each protocol's
+ * callback is its own file's.
  */
 #include "protocols.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "app.h"
+
+/* ------------------------------------------------------------ the cap */
+
+/* what a connection's opaque user data points at: counted, or over the cap */
+static char counted_mark, over_mark;
+
+/* how often refusals are said on stderr, at most */
+#define REFUSED_INTERVAL_S 10
+
+static long long monotonic_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec;
+}
+
+void conn_opened(struct lws *wsi, struct app *app)
+{
+	app->conns++;
+	lws_set_opaque_user_data(wsi, app->conn_cap && app->conns > app->conn_cap ? &over_mark
+										  : &counted_mark);
+}
+
+void conn_closed(struct lws *wsi, struct app *app)
+{
+	void *mark = lws_get_opaque_user_data(wsi);
+
+	/* WSI_DESTROY also comes for lws's own connections (the listening socket) */
+	if (mark == &counted_mark || mark == &over_mark) {
+		app->conns--;
+		lws_set_opaque_user_data(wsi, NULL);
+	}
+}
+
+int conn_over_cap(struct lws *wsi, struct app *app)
+{
+	if (lws_get_opaque_user_data(wsi) != &over_mark)
+		return 0;
+	/* said at the first refusal, then at most once an interval: a flood of
+	 * connections must not become a flood of log lines */
+	long long now = monotonic_s();
+	app->conns_refused++;
+	if (!app->refused_said_s) {
+		fprintf(stderr, "lvdemo: %d connections, the most it serves: refusing more with 503\n",
+			app->conn_cap);
+		app->conns_refused = 0;
+		app->refused_said_s = now;
+	} else if (now - app->refused_said_s >= REFUSED_INTERVAL_S) {
+		fprintf(stderr, "lvdemo: %ld more connections refused in %lld s (at most %d served)\n",
+			app->conns_refused, now - app->refused_said_s, app->conn_cap);
+		app->conns_refused = 0;
+		app->refused_said_s = now;
+	}
+	return 1;
+}
+
+/* ------------------------------------------------------------ per-vhost data */
 
 void *protocol_enter(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
 		     size_t len, const char *name, size_t size, int *rc)

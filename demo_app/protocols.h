@@ -38,6 +38,18 @@ int http_deadline_expired(struct lws *wsi, const struct app *app);
 int feed_confirm(struct lws *wsi, struct app *app);
 
 /*
+ * The connections lvdemo holds (protocols.c), counted from the first
+ * protocol's SERVER_NEW_CLIENT_INSTANTIATED to its WSI_DESTROY. One opened
+ * beyond app->conn_cap is marked: its request or upgrade, once its headers
+ * are in, is refused with 503 (conn_over_cap says whether, and says on
+ * stderr, once per interval, that lvdemo is refusing).
+ */
+void conn_opened(struct lws *wsi, struct app *app);
+void conn_closed(struct lws *wsi, struct app *app);
+int conn_over_cap(struct lws *wsi, struct app *app);
+#define CONN_REFUSED_TEXT "Service Unavailable: lvdemo serves as many connections as it can\n"
+
+/*
  * The per-vhost data of the protocol NAME, for a callback on WSI: made
  * (SIZE bytes, zeroed) when SIZE > 0, at LWS_CALLBACK_PROTOCOL_INIT, else
  * the one made then. Found by name, not by lws_get_protocol(wsi): lws also

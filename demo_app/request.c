@@ -130,10 +130,45 @@ void response_cookie(struct request *req, const char *name, const char *value, c
 	buf_release(&c);
 }
 
+static const char *job_op(const struct password_job *job)
+{
+	return job->op == PASSWORD_HASH ? "hash" : "verify";
+}
+
 void request_await(struct request *req, struct password_job *job, resume_fn resume)
 {
+	int queued = 0;
+
 	job->owner = req;
-	req->job = job;
-	req->resume = resume;
-	password_pool_submit(req->app->passwords, job);
+	if (password_pool_submit(req->app->passwords, job, &queued) == 0) {
+		req->job = job;
+		req->resume = resume;
+		return;
+	}
+	/* a flood of log-ins must not make every later one wait behind it */
+	cJSON *f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "op", job_op(job));
+	cJSON_AddNumberToObject(f, "queued", queued);
+	trace_emit(req->app->trace, TRACE_EV_PASSWORD_REFUSED, f);
+	password_job_free(job);
+	response_header(req, "Retry-After", "1");
+	response_text(req, 503, "Service Unavailable: too many passwords are being checked, try again\n");
+}
+
+void request_drop_job(struct request *req)
+{
+	struct password_job *job = req->job;
+
+	if (!job)
+		return;
+	int unrun = password_pool_cancel(req->app->passwords, job);
+	cJSON *f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "op", job_op(job));
+	cJSON_AddBoolToObject(f, "started", !unrun);
+	trace_emit(req->app->trace, TRACE_EV_PASSWORD_DROPPED, f);
+	if (unrun)
+		password_job_free(job);
+	else
+		job->owner = NULL; /* the worker's result will be dropped */
+	req->job = NULL;
 }

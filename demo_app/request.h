@@ -93,8 +93,16 @@ void response_redirect(struct request *req, const char *to);
 /*
  * Hand JOB to the password workers; RESUME(REQ, JOB) runs on the event loop
  * when it is done. Until then REQ has no response and the transport reads
- * nothing more from its connection.
+ * nothing more from its connection. When as many jobs as the queue holds
+ * already wait, REQ is answered 503 with Retry-After instead, JOB freed
+ * and a password.refused line written.
  */
 void request_await(struct request *req, struct password_job *job, resume_fn resume);
+/*
+ * The client of REQ left while its job was queued or running: a queued one
+ * is taken back unrun, a running one's result will be dropped; a
+ * password.dropped line says which. Nothing when REQ waits for no job.
+ */
+void request_drop_job(struct request *req);
 
 #endif

@@ -135,7 +135,9 @@ int lvdemo_start(struct variant_run *v, const char *lvdemo, const char *dir, cha
 			 said[0] ? said : line[0] ? line : "it said nothing");
 		return -1;
 	}
-	snprintf(v->url, sizeof(v->url), "%s", line + strlen(prefix));
+	/* the URL, then " (at most N connections)" */
+	const char *url = line + strlen(prefix);
+	snprintf(v->url, sizeof(v->url), "%.*s", (int)strcspn(url, " "), url);
 	return 0;
 }
 

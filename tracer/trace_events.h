@@ -82,6 +82,9 @@ enum trace_kind {
 /* lvdemo's live feed (/trace): an upgrade it refused; to a subscriber alone, the lines it lost */
 #define TRACE_EV_FEED_REFUSED "feed.refused"
 #define TRACE_EV_FEED_DROPPED "feed.dropped"
+/* lvdemo's password workers: a job refused (the queue was full), one dropped (its client left) */
+#define TRACE_EV_PASSWORD_REFUSED "password.refused"
+#define TRACE_EV_PASSWORD_DROPPED "password.dropped"
 
 /* Span prefixes (trace_span_start): the events are PREFIX.start / PREFIX.stop. */
 #define TRACE_SPAN_PLUG "plug"

@@ -129,6 +129,7 @@ start_lvdemo() {
 	fi
 	rm -f "$fifo"
 	URL=${line#lvdemo listening on }
+	URL=${URL%% *} # the URL, then " (at most N connections)"
 	case "$URL" in http://127.0.0.1:[0-9]*) ;; *)
 		echo "Bail out! unexpected start line: $line"
 		exit 1
@@ -171,7 +172,7 @@ start_own_lvdemo() {
 		kill -0 $OWN_PID 2>/dev/null || break
 		read -r -t 0.05 <>"$TRASH/own.tick" || :
 	done
-	OWN_URL=$(sed -n "s/^lvdemo listening on //p" "$TRASH/$name.out")
+	OWN_URL=$(sed -n "s/^lvdemo listening on \([^ ]*\).*/\1/p" "$TRASH/$name.out")
 	test -n "$OWN_URL"
 }
 
@@ -284,6 +285,27 @@ trace_since() {
 # The repo.query lines since the mark, as "phase<TAB>sql".
 queries_since() {
 	trace_since | jq -r 'select(.event == "repo.query") | "\(.phase)\t\(.sql)"'
+}
+
+# wait_until SECONDS CMD...: run CMD every 50 ms until it succeeds; 1 when it
+# has not after SECONDS
+wait_until() {
+	local i limit=$(( $1 * 20 ))
+	shift
+	[ -p "$TRASH/tick" ] || mkfifo "$TRASH/tick"
+	for ((i = 0; i < limit; i++)); do
+		"$@" && return 0
+		read -r -t 0.05 <>"$TRASH/tick" || :
+	done
+	return 1
+}
+
+# wait_for_line FILE PATTERN [SECONDS]: until FILE has a line matching PATTERN (grep -E)
+wait_for_line() {
+	wait_until "${3:-10}" grep -qE -- "$2" "$1" 2>/dev/null && return 0
+	echo "$1 never had a line like /$2/; it has:" >&2
+	tail -n 20 "$1" >&2
+	return 1
 }
 
 # ---------------------------------------------------------------- lvc_drive

@@ -232,7 +232,7 @@ test_expect_success 'out of descriptors: no busy loop of accept errors; it serve
 	pid=$! && test_when_finished "kill $pid 2>/dev/null; wait $pid 2>/dev/null" &&
 	{ [ -p tick ] || mkfifo tick; } &&
 	for i in $(seq 200); do grep -q listening fd.out && break; read -r -t 0.05 <>tick || :; done &&
-	url=$(sed -n "s/^lvdemo listening on //p" fd.out) && hostport=${url#http://} &&
+	url=$(sed -n "s/^lvdemo listening on \([^ ]*\).*/\1/p" fd.out) && hostport=${url#http://} &&
 	# more idle connections than it has descriptors, held open a while
 	opened=0 &&
 	for i in $(seq 60); do
@@ -243,6 +243,51 @@ test_expect_success 'out of descriptors: no busy loop of accept errors; it serve
 	for i in $(seq 60); do eval "f=\${idle_$i:-}"; [ -z "$f" ] || eval "exec $f>&-"; done &&
 	test "$(curl -s -o /dev/null -w "%{http_code}" --max-time 5 "$url/")" = 200 &&
 	test "$(wc -c <fd.err)" -lt 4096
+'
+
+# close_idle N: close the connections idle_1 .. idle_N that are still open
+close_idle() {
+	local i f
+	for i in $(seq "$1"); do
+		eval "f=\${idle_$i:-}" && [ -n "$f" ] && eval "exec $f>&-" && eval "idle_$i="
+	done
+	return 0
+}
+
+test_expect_success 'at the connection cap it says so at start; more get 503 with Retry-After, said once; those connected are served' '
+	{ ( ulimit -n 64 && exec "$LVDEMO" --port 0 --db cap.db --trace cap.jsonl --bcrypt-cost 4 --request-timeout 60 ) >cap.out 2>cap.err & } &&
+	pid=$! && test_when_finished "kill $pid 2>/dev/null; wait $pid 2>/dev/null" &&
+	{ [ -p tick ] || mkfifo tick; } &&
+	for i in $(seq 200); do grep -q listening cap.out && break; read -r -t 0.05 <>tick || :; done &&
+	url=$(sed -n "s/^lvdemo listening on \([^ ]*\).*/\1/p" cap.out) && hostport=${url#http://} &&
+	cap=$(sed -n "s/^lvdemo listening on [^ ]* (at most \([0-9]*\) connections)$/\1/p" cap.out) &&
+	test "$cap" -gt 8 && test "$cap" -lt 40 &&
+	# the first connection, then idle ones up to the cap
+	exec {first}<>"/dev/tcp/${hostport%:*}/${hostport#*:}" &&
+	for i in $(seq $((cap - 1))); do
+		exec {fd}<>"/dev/tcp/${hostport%:*}/${hostport#*:}" && eval "idle_$i=$fd"
+	done &&
+	test_when_finished "close_idle $((cap - 1))" &&
+	# one more: 503, told when to try again, closed
+	curl -sS -D h503 -o b503 --max-time 5 "$url/" && grep -q "^HTTP/1.1 503" h503 &&
+	grep -qi "^retry-after: 1" h503 && grep -qi "^connection: close" h503 &&
+	grep -q "serves as many connections as it can" b503 &&
+	# and more: the same, a WebSocket too, and stderr said it once
+	curl -s -o /dev/null -o /dev/null -w "%{http_code}\n" --max-time 5 "$url/" "$url/users/log_in" >codes &&
+	printf "503\n503\n" >expected && test_cmp expected codes &&
+	drive_fails "$url" feed /trace lvtrace.v1 close && grep -q 503 err &&
+	test "$(grep -c "refusing more with 503" cap.err)" = 1 && test "$(wc -l <cap.err)" = 1 &&
+	# the connection made before the cap is served
+	printf "GET /users/log_in HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" >&$first &&
+	read -r -t 5 line <&$first && exec {first}>&- &&
+	test "${line%$'"'"'\r'"'"'}" = "HTTP/1.1 200 OK" &&
+	# the idle ones gone, new connections are served again
+	close_idle $((cap - 1)) &&
+	for i in $(seq 100); do
+		code=$(curl -s -o /dev/null -w "%{http_code}" --max-time 5 "$url/") && [ "$code" = 200 ] && break
+		read -r -t 0.05 <>tick || :
+	done && test "$code" = 200 &&
+	jq -e -s "[.[] | select(.event == \"endpoint.stop\" and .status == 503)] | length == 3" cap.jsonl >/dev/null
 '
 
 # faults of the storage: mounts, when this machine lets the test make them

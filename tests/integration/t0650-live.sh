@@ -12,18 +12,6 @@
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 PASSWORD="correct horse battery"
 
-# wait_for_line FILE PATTERN [SECONDS]: until FILE has a line matching PATTERN (grep -E)
-wait_for_line() {
-	local i limit=$(( ${3:-10} * 20 ))
-	[ -p "$TRASH/tick" ] || mkfifo "$TRASH/tick"
-	for ((i = 0; i < limit; i++)); do
-		grep -qE -- "$2" "$1" 2>/dev/null && return 0
-		read -r -t 0.05 <>"$TRASH/tick" || :
-	done
-	echo "$1 never had a line like /$2/; it has:" >&2
-	tail -n 20 "$1" >&2
-	return 1
-}
 
 
 start_lvdemo
@@ -107,7 +95,7 @@ own_lvdemo() {
 	"$LVDEMO" --db "$TRASH/lvdemo.db" --bcrypt-cost 4 "$@" >"$out" 2>>"$TRASH/lvdemo.err" &
 	PID=$!
 	wait_for_line "$out" "^lvdemo listening on http://" &&
-	OWN_URL=$(sed -n "s/^lvdemo listening on //p" "$out")
+	OWN_URL=$(sed -n "s/^lvdemo listening on \([^ ]*\).*/\1/p" "$out")
 }
 
 test_expect_success 'lvtrace live goes on when lvdemo restarts, and says so' '

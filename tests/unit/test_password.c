@@ -187,7 +187,7 @@ static void test_pool_runs_jobs_and_notifies(void **state)
 
 	notifier_init(&n);
 	hash_of("the right password", right_hash);
-	struct password_pool *p = password_pool_new(2, on_job_done, &n);
+	struct password_pool *p = password_pool_new(2, 1000, on_job_done, &n);
 	assert_non_null(p);
 
 	struct password_job *jobs[4];
@@ -203,7 +203,7 @@ static void test_pool_runs_jobs_and_notifies(void **state)
 		assert_non_null(jobs[i]);
 		jobs[i]->owner = &owners[i];
 		jobs[i]->result = -7;
-		password_pool_submit(p, jobs[i]);
+		password_pool_submit(p, jobs[i], NULL);
 	}
 
 	for (int i = 0; i < 4; i++)
@@ -251,12 +251,12 @@ static void test_pool_take_done_in_batches(void **state)
 	struct notifier n;
 
 	notifier_init(&n);
-	struct password_pool *p = password_pool_new(1, on_job_done, &n);
+	struct password_pool *p = password_pool_new(1, 1000, on_job_done, &n);
 	assert_non_null(p);
 
 	struct password_job *a = password_job_new(PASSWORD_HASH, "batch one password");
 	a->cost = COST;
-	password_pool_submit(p, a);
+	password_pool_submit(p, a, NULL);
 	wait_done(&n);
 	struct password_job *got = password_pool_take_done(p);
 	assert_ptr_equal(got, a);
@@ -269,8 +269,8 @@ static void test_pool_take_done_in_batches(void **state)
 	strcpy(b->hash, "not a hash");
 	struct password_job *c = password_job_new(PASSWORD_HASH, "batch two password");
 	c->cost = COST;
-	password_pool_submit(p, b);
-	password_pool_submit(p, c);
+	password_pool_submit(p, b, NULL);
+	password_pool_submit(p, c, NULL);
 	wait_done(&n);
 	wait_done(&n);
 	got = password_pool_take_done(p);
@@ -295,18 +295,54 @@ static void test_pool_free_with_queued_jobs(void **state)
 
 	notifier_init(&n);
 	/* no workers: every job stays queued, and password_pool_free must free them */
-	struct password_pool *p = password_pool_new(0, on_job_done, &n);
+	struct password_pool *p = password_pool_new(0, 1000, on_job_done, &n);
 	assert_non_null(p);
 	for (int i = 0; i < 5; i++) {
 		struct password_job *j = password_job_new(i % 2 ? PASSWORD_VERIFY : PASSWORD_HASH,
 							  "queued password");
 		j->cost = COST;
-		password_pool_submit(p, j);
+		password_pool_submit(p, j, NULL);
 	}
 	assert_null(password_pool_take_done(p));
 	password_pool_stop(p);
 	password_pool_free(p);
 	assert_int_equal(atomic_load(&n.count), 0);
+	sem_destroy(&n.done);
+}
+
+static void test_pool_bounded_queue_and_cancel(void **state)
+{
+	(void)state;
+	struct notifier n;
+	int queued = -1;
+
+	notifier_init(&n);
+	/* no workers: what is submitted stays queued, two at most */
+	struct password_pool *p = password_pool_new(0, 2, on_job_done, &n);
+	struct password_job *a = password_job_new(PASSWORD_VERIFY, "a"), *b = password_job_new(PASSWORD_VERIFY, "b"),
+			    *c = password_job_new(PASSWORD_VERIFY, "c");
+	assert_int_equal(password_pool_submit(p, a, &queued), 0);
+	assert_int_equal(queued, 1);
+	assert_int_equal(password_pool_submit(p, b, &queued), 0);
+	assert_int_equal(queued, 2);
+	/* full: refused, and still the caller's */
+	assert_int_equal(password_pool_submit(p, c, &queued), -1);
+	assert_int_equal(queued, 2);
+	/* b taken back: room for c; taking b back twice finds nothing */
+	assert_int_equal(password_pool_cancel(p, b), 1);
+	assert_int_equal(password_pool_cancel(p, b), 0);
+	assert_int_equal(password_pool_submit(p, c, &queued), 0);
+	assert_int_equal(queued, 2);
+	/* the last one taken back: the tail moves, a new job queues after a */
+	assert_int_equal(password_pool_cancel(p, c), 1);
+	assert_int_equal(password_pool_submit(p, b, &queued), 0);
+	assert_int_equal(password_pool_cancel(p, a), 1);
+	assert_int_equal(password_pool_cancel(p, b), 1);
+	assert_int_equal(password_pool_submit(p, c, &queued), 0);
+	assert_int_equal(queued, 1);
+	password_pool_free(p); /* frees c, still queued */
+	password_job_free(a);
+	password_job_free(b);
 	sem_destroy(&n.done);
 }
 
@@ -319,12 +355,12 @@ static void test_pool_free_while_busy(void **state)
 	/* one worker, many jobs: free after the first completes, with some done and
 	 * others queued or running; nothing leaks (see the ASan build) and no
 	 * notification comes after the pool is gone */
-	struct password_pool *p = password_pool_new(1, on_job_done, &n);
+	struct password_pool *p = password_pool_new(1, 1000, on_job_done, &n);
 	assert_non_null(p);
 	for (int i = 0; i < 8; i++) {
 		struct password_job *j = password_job_new(PASSWORD_HASH, "busy password");
 		j->cost = COST;
-		password_pool_submit(p, j);
+		password_pool_submit(p, j, NULL);
 	}
 	wait_done(&n);
 	password_pool_free(p);
@@ -334,10 +370,10 @@ static void test_pool_free_while_busy(void **state)
 
 	/* a stopped pool keeps its completed jobs for take_done */
 	notifier_init(&n);
-	p = password_pool_new(1, on_job_done, &n);
+	p = password_pool_new(1, 1000, on_job_done, &n);
 	struct password_job *j = password_job_new(PASSWORD_HASH, "kept password");
 	j->cost = COST;
-	password_pool_submit(p, j);
+	password_pool_submit(p, j, NULL);
 	wait_done(&n);
 	password_pool_stop(p);
 	struct password_job *got = password_pool_take_done(p);
@@ -360,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_pool_runs_jobs_and_notifies),
 		cmocka_unit_test(test_pool_take_done_in_batches),
 		cmocka_unit_test(test_pool_free_with_queued_jobs),
+		cmocka_unit_test(test_pool_bounded_queue_and_cancel),
 		cmocka_unit_test(test_pool_free_while_busy),
 	};
 
