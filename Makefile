@@ -90,7 +90,7 @@ TEST_LIBS = $(call pkg_libs,$(DEMO_PKGS) $(LVTRACE_PKGS) cmocka) -lstdc++ -lpthr
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: FORCE all deps test-deps run demo test check asan install uninstall clean unit-tests bench fuzz
+.PHONY: FORCE all deps test-deps fuzz-deps run demo test check asan install uninstall clean unit-tests bench fuzz
 .DEFAULT_GOAL := all
 
 ASSETS := build/assets/app.js build/assets/phoenix.mjs build/assets/phoenix_live_view.esm.js
@@ -241,39 +241,73 @@ $(TRACER_BENCH): tests/bench/tracer_bench.c $(BUILD)/tracer/cli.o $(TUI_OBJ) \
 	$(CC) $(BASE_CFLAGS) -Itracer -Icommon $(call pkg_cflags,$(LVTRACE_PKGS) $(TUI_PKGS)) $(CFLAGS) $(ALL_LDFLAGS) \
 		-o $@ $^ $(call pkg_libs,$(LVTRACE_PKGS) $(TUI_PKGS)) -lstdc++ -lpthread
 
-# libFuzzer harnesses (clang): make fuzz [FUZZ_SECONDS=60]
+# libFuzzer harnesses (clang): make fuzz [FUZZ_SECONDS=60]. Each starts from
+# its checked-in seeds (tests/fuzz/seeds/H, made by tests/fuzz/make-seeds) and
+# the inputs that once crashed or hung (tests/fuzz/corpus/H), with its
+# dictionary (tests/fuzz/H.dict); what it finds goes to build/fuzz/corpus/H.
 FUZZ_SECONDS ?= 20
-FUZZ_TARGETS := fuzz_form fuzz_scenario fuzz_trace_line fuzz_session fuzz_model
+FUZZ_TARGETS := fuzz_form fuzz_scenario fuzz_trace_line fuzz_session fuzz_model \
+	fuzz_channel fuzz_http fuzz_token
 FUZZ_SRC := $(DEMO_SRC) $(TRACE_SRC) $(COMMON_SRC) tracer/scenario.c
+# the harnesses that need a whole lvdemo app (an in-memory database, workers)
+FUZZ_APP_TARGETS := fuzz_channel fuzz_http
 
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) | deps
+fuzz-deps:
+	@scripts/ensure-deps fuzz
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) | fuzz-deps
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Itracer -Idemo_app -Icommon \
-		$(call pkg_cflags,$(DEMO_PKGS)) -DLVDEMO_ASSETS_DIR='"$(ASSETS_DIR)"' -o $@ $^ \
+		$(call pkg_cflags,$(DEMO_PKGS)) -DLVDEMO_ASSETS_DIR='"$(ASSETS_DIR)"' -o $@ $(filter-out %.h,$^) \
 		$(call pkg_libs,$(DEMO_PKGS)) -lpthread
+
+# a prerequisite added here joins $^ of the rule above
+$(FUZZ_APP_TARGETS:%=build/fuzz/%): tests/fuzz/fuzz_app.c tests/fuzz/fuzz_app.h
 
 # the model: its C with clang, its simdjson interface with clang++
 FUZZ_MODEL_SRC := $(TRACE_SRC) $(COMMON_SRC) $(wildcard tracer/model*.c) $(wildcard tracer/view_*.c) tracer/scenario.c
 
-build/fuzz/model_json.o: tracer/model_json.cpp | deps
+build/fuzz/model_json.o: tracer/model_json.cpp | fuzz-deps
 	@mkdir -p $(dir $@)
 	clang++ -std=c++17 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=vptr -Itracer \
 		$(call pkg_cflags,simdjson) -c $< -o $@
 
-build/fuzz/fuzz_model: tests/fuzz/fuzz_model.c $(FUZZ_MODEL_SRC) build/fuzz/model_json.o | deps
+build/fuzz/fuzz_model: tests/fuzz/fuzz_model.c $(FUZZ_MODEL_SRC) build/fuzz/model_json.o | fuzz-deps
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Itracer -Icommon \
-		$(call pkg_cflags,$(COMMON_PKGS) simdjson) -o $@ $^ $(call pkg_libs,$(COMMON_PKGS) simdjson) -lstdc++
+		$(call pkg_cflags,$(COMMON_PKGS) simdjson) -o $@ $(filter-out %.h,$^) \
+		$(call pkg_libs,$(COMMON_PKGS) simdjson) -lstdc++
 
+# one core: the fuzzers run one after the other, each in one process
 fuzz: $(FUZZ_TARGETS:%=build/fuzz/%)
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p build/fuzz/corpus/$$t; \
+		dirs=build/fuzz/corpus/$$t; \
+		for d in tests/fuzz/seeds/$$t tests/fuzz/corpus/$$t; do [ ! -d $$d ] || dirs="$$dirs $$d"; done; \
+		dict=; [ ! -f tests/fuzz/$$t.dict ] || dict=-dict=tests/fuzz/$$t.dict; \
 		echo "== $$t ($(FUZZ_SECONDS) s)"; \
-		build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus/$$t \
+		build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 $$dict $$dirs \
 			>build/fuzz/$$t.log 2>&1; status=$$?; \
-		grep -E "DONE|ERROR|SUMMARY" build/fuzz/$$t.log; \
+		grep -E "INITED|DONE|ERROR|SUMMARY" build/fuzz/$$t.log; \
 		[ $$status -eq 0 ] || { echo "$$t failed: see build/fuzz/$$t.log"; exit 1; }; \
 	done
+
+# The replay of the seeds and of the inputs that once crashed or hung, in
+# make test (tests/integration/t0990-fuzz-corpus.sh): each harness linked with
+# a small main instead of libFuzzer, built like the unit tests (so with the
+# sanitizers under SANITIZE=1).
+REPLAY_BIN := $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/replay_%)
+REPLAY_LIBS = $(call pkg_libs,$(DEMO_PKGS) $(LVTRACE_PKGS)) -lstdc++ -lpthread
+
+$(BUILD)/tests/fuzz/replay_%: tests/fuzz/replay_main.c tests/fuzz/%.c \
+		$(LIBDEMO) $(LIBLVCORE) $(LIBTRACE) $(LIBCOMMON) | test-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -DLVDEMO_ASSETS_DIR='"$(ASSETS_DIR)"' $(ALL_LDFLAGS) -o $@ \
+		$(filter %.c,$^) $(filter %.a,$^) $(REPLAY_LIBS)
+
+$(FUZZ_APP_TARGETS:%=$(BUILD)/tests/fuzz/replay_%): tests/fuzz/fuzz_app.c tests/fuzz/fuzz_app.h
+
+test: $(REPLAY_BIN)
 
 bench: all $(BENCH_BIN) $(TRACER_BENCH)
 	@BIN=$(BIN) BUILD=$(BUILD) tests/bench/run

@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		view_plain(out, m, &po);
 		fclose(out);
 	}
-	uint64_t by[MP_COUNT];
+	uint64_t by[TG_COUNT];
 	for (int i = 0; i < 64 && model_forward(m); i++)
 		model_count(m, model_cursor(m), 0, by);
 	model_search_set(m, "users");
