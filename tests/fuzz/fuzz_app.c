@@ -55,7 +55,7 @@ void fuzz_app_open(struct fuzz_app *fa, int workers)
 		die("bcrypt", "cannot hash");
 	if (workers > 0) {
 		sem_init(&jobs_done, 0, 0);
-		app->passwords = password_pool_new(workers, job_done, NULL);
+		app->passwords = password_pool_new(workers, 32, job_done, NULL);
 		if (!app->passwords)
 			die("password workers", "cannot start");
 	}
