@@ -163,7 +163,7 @@ static enum http_method method_of(int m)
  * and rebuild an encoded query string for user_return_to. */
 static int read_query(struct request *req)
 {
-	char frag[2048], enc[3 * sizeof(frag)];
+	char frag[2048];
 	struct buf q;
 	int bad = 0;
 
@@ -179,20 +179,8 @@ static int read_query(struct request *req)
 		int n = lws_hdr_copy_fragment(req->wsi, frag, sizeof(frag), WSI_TOKEN_HTTP_URI_ARGS, i);
 		if (n < 0)
 			break;
-		if (!utf8_valid(frag, (size_t)n))
+		if (request_query_arg(req, &q, frag, (size_t)n) < 0)
 			bad = 1;
-		char *eq = strchr(frag, '=');
-		if (eq)
-			*eq = '\0';
-		form_add(&req->query_params, frag, eq ? eq + 1 : "");
-		if (q.len)
-			buf_add(&q, "&", 1);
-		lws_urlencode(enc, frag, (int)sizeof(enc));
-		buf_adds(&q, enc);
-		if (eq) {
-			lws_urlencode(enc, eq + 1, (int)sizeof(enc));
-			buf_addf(&q, "=%s", enc);
-		}
 	}
 	req->query = xstrdup(buf_str(&q));
 	buf_release(&q);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libwebsockets.h>
+
 #include "variant.h"
 
 struct request *request_new(struct app *app, unsigned long id)
@@ -128,6 +130,27 @@ void response_cookie(struct request *req, const char *name, const char *value, c
 	buf_addf(&c, "%s=%s%s", name, value, attrs);
 	response_header(req, "set-cookie", buf_str(&c));
 	buf_release(&c);
+}
+
+int request_query_arg(struct request *req, struct buf *encoded, char *arg, size_t len)
+{
+	char enc[3 * 2048 + 1];
+	int rc = utf8_valid(arg, len) ? 0 : -1;
+	char *eq = strchr(arg, '=');
+
+	if (eq)
+		*eq = '\0';
+	form_add(&req->query_params, arg, eq ? eq + 1 : "");
+	if (encoded->len)
+		buf_add(encoded, "&", 1);
+	/* lws_urlencode cuts what does not fit ENC: an argument here is under 2 KiB */
+	lws_urlencode(enc, arg, (int)sizeof(enc));
+	buf_adds(encoded, enc);
+	if (eq) {
+		lws_urlencode(enc, eq + 1, (int)sizeof(enc));
+		buf_addf(encoded, "=%s", enc);
+	}
+	return rc;
 }
 
 static const char *job_op(const struct password_job *job)

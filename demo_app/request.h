@@ -71,6 +71,15 @@ struct request {
 	int remember_me;
 };
 
+/*
+ * One argument of REQ's query, as the transport decoded it: ARG (LEN bytes,
+ * NUL-terminated) is "name=value" or "name", split in place. Kept in
+ * req->query_params, and appended, encoded again, to ENCODED: the query
+ * string user_return_to keeps. Returns 0, or -1 when it is not UTF-8 (kept
+ * all the same: the caller answers 400).
+ */
+int request_query_arg(struct request *req, struct buf *encoded, char *arg, size_t len);
+
 /* A new request of APP, numbered ID, with nothing read yet. Never NULL. */
 struct request *request_new(struct app *app, unsigned long id);
 /* Free REQ and all it owns; a job it waits for is dropped when it returns. NULL is fine. */

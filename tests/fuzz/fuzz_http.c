@@ -95,7 +95,6 @@ static enum http_method method_named(const char *m, size_t n)
 /* The query's arguments into REQ, as protocol_http.c's read_query: 0, -1 (not UTF-8), -2 (too long). */
 static int read_query(struct request *req, const char *q, size_t qlen)
 {
-	char enc[3 * 2048];
 	struct buf out;
 	int bad = 0;
 
@@ -115,20 +114,8 @@ static int read_query(struct request *req, const char *q, size_t qlen)
 			free(frag);
 			continue;
 		}
-		if (!utf8_valid(frag, strlen(frag)))
+		if (request_query_arg(req, &out, frag, strlen(frag)) < 0)
 			bad = 1;
-		char *eq = strchr(frag, '=');
-		if (eq)
-			*eq = '\0';
-		form_add(&req->query_params, frag, eq ? eq + 1 : "");
-		if (out.len)
-			buf_add(&out, "&", 1);
-		lws_urlencode(enc, frag, (int)sizeof(enc));
-		buf_adds(&out, enc);
-		if (eq) {
-			lws_urlencode(enc, eq + 1, (int)sizeof(enc));
-			buf_addf(&out, "=%s", enc);
-		}
 		free(frag);
 	}
 	req->query = xstrdup(buf_str(&out));
