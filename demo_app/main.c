@@ -34,6 +34,8 @@ struct options {
 	int nfeed_from;
 	int request_timeout;
 	int password_queue;
+	int no_trace;
+	int trace_given;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -49,7 +51,7 @@ static void on_signal(int sig)
 
 static void usage(FILE *out)
 {
-	fputs("usage: lvdemo [--host ADDR] [--port N] [--db PATH] [--trace PATH|-]\n"
+	fputs("usage: lvdemo [--host ADDR] [--port N] [--db PATH] [--trace PATH|-|--no-trace]\n"
 	      "              [--bcrypt-cost N] [--secret-file PATH] [--assets DIR]\n"
 	      "              [--test-hooks] [--trace-feed-from CIDR] [--url URL]\n"
 	      "              [--request-timeout SECONDS] [--password-queue N]\n"
@@ -61,6 +63,8 @@ static void usage(FILE *out)
 	      "  --port N            port to listen on, 0 for any free port (default 4000)\n"
 	      "  --db PATH           SQLite database, created when missing (default lvdemo.db)\n"
 	      "  --trace PATH|-      where the trace goes, - for stdout (default -)\n"
+	      "  --no-trace          no trace file at all (the live feed still formats lines\n"
+	      "                      while someone reads it)\n"
 	      "  --bcrypt-cost N     bcrypt cost for new passwords, 4 to 31 (default 12)\n"
 	      "  --secret-file PATH  signing secret, created when missing (default: kept in\n"
 	      "                      the database)\n"
@@ -163,6 +167,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"url", required_argument, NULL, 'u'},
 		{"request-timeout", required_argument, NULL, 'r'},
 		{"password-queue", required_argument, NULL, 'q'},
+		{"no-trace", no_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -183,7 +188,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		switch (c) {
 		case 'H': o->host = optarg; break;
 		case 'd': o->db_path = optarg; break;
-		case 't': o->trace_path = optarg; break;
+		case 't': o->trace_path = optarg; o->trace_given = 1; break;
+		case 'N': o->no_trace = 1; break;
 		case 's': o->secret_file = optarg; break;
 		case 'T': o->test_hooks = 1; break;
 		case 'a': o->assets = optarg; break;
@@ -225,8 +231,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		return bad_usage("unexpected argument", argv[optind]);
-	if (!o->host[0] || !o->db_path[0] || !o->trace_path[0])
-		return bad_usage("empty value for", !o->host[0] ? "--host" : !o->db_path[0] ? "--db" : "--trace");
+	if (o->no_trace && o->trace_given) {
+		fprintf(stderr, "lvdemo: --no-trace and --trace cannot go together (see lvdemo --help)\n");
+		return 2;
+	}
+	if (o->no_trace)
+		o->trace_path = NULL;
+	else if (!o->trace_path[0])
+		return bad_usage("empty value for", "--trace");
+	if (!o->host[0] || !o->db_path[0])
+		return bad_usage("empty value for", !o->host[0] ? "--host" : "--db");
 	return -1;
 }
 
@@ -441,7 +455,7 @@ int main(int argc, char **argv)
 	}
 	cJSON_AddNumberToObject(start, "pid", (double)getpid());
 	cJSON_AddNumberToObject(start, "bcrypt_cost", o.bcrypt_cost);
-	if (keep_old_trace(o.trace_path) < 0) {
+	if (o.trace_path && keep_old_trace(o.trace_path) < 0) {
 		cJSON_Delete(start);
 		goto out;
 	}
@@ -450,6 +464,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lvdemo: %s\n", err);
 		goto out;
 	}
+	/* written a callback at a time (protocol_call), not a line at a time */
+	trace_set_batching(app.trace, 1);
 	pubsub_init(&app.pubsub, app.trace);
 	if (db_open(&app.db, o.db_path, app.trace, err, sizeof(err)) < 0) {
 		fprintf(stderr, "lvdemo: %s\n", err);
@@ -485,7 +501,8 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	FILE *msg = strcmp(o.trace_path, "-") == 0 ? stderr : stdout;
+	FILE *msg = o.trace_path && strcmp(o.trace_path, "-") == 0 ? stderr : stdout;
+	trace_flush(app.trace); /* the start-up's lines; a failure is said by the trace */
 	if (app.conn_cap)
 		fprintf(msg, "lvdemo listening on %s (at most %d connections)\n", app.url, app.conn_cap);
 	else
@@ -513,7 +530,7 @@ out:
 	db_close(&app.db);
 	if (trace_close(app.trace) < 0) {
 		/* the trace is a prefix of what happened: say so, and fail */
-		fprintf(stderr, "lvdemo: cannot write the trace '%s': %s\n", o.trace_path,
+		fprintf(stderr, "lvdemo: cannot write the trace '%s': %s\n", o.trace_path ? o.trace_path : "",
 			strerror(errno));
 		status = 1;
 	}

@@ -207,7 +207,7 @@ static void sub_remove(struct vhd_feed *vhd, struct sub *s)
 	}
 }
 
-static int callback_feed(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+static int handle_feed(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
 			 size_t len)
 {
 	struct pss_feed *pss = user;
@@ -261,6 +261,13 @@ static int callback_feed(struct lws *wsi, enum lws_callback_reasons reason, void
 		break;
 	}
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+/* the trace's lines of this callback go out when it ends (protocol_call) */
+static int callback_feed(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+			 size_t len)
+{
+	return protocol_call(handle_feed, wsi, reason, user, in, len);
 }
 
 const struct lws_protocols protocol_feed = {

@@ -389,7 +389,7 @@ static void take_password_results(struct app *app)
 	}
 }
 
-static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+static int handle_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
 			 size_t len)
 {
 	struct pss_http *pss = user;
@@ -474,6 +474,13 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void
 		break;
 	}
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+/* the trace's lines of this callback go out when it ends (protocol_call) */
+static int callback_http(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+			 size_t len)
+{
+	return protocol_call(handle_http, wsi, reason, user, in, len);
 }
 
 const struct lws_protocols protocol_http = {

@@ -261,7 +261,7 @@ static int conn_writeable(struct live_conn *c)
 	return 0;
 }
 
-static int callback_live(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+static int handle_live(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
 			 size_t len)
 {
 	struct pss_live *pss = user;
@@ -347,6 +347,13 @@ static int callback_live(struct lws *wsi, enum lws_callback_reasons reason, void
 		break;
 	}
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+/* the trace's lines of this callback go out when it ends (protocol_call) */
+static int callback_live(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+			 size_t len)
+{
+	return protocol_call(handle_live, wsi, reason, user, in, len);
 }
 
 const struct lws_protocols protocol_live = {

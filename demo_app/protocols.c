@@ -86,6 +86,18 @@ void *protocol_enter(struct lws *wsi, enum lws_callback_reasons reason, void *us
 	return vhd;
 }
 
+int protocol_call(lws_callback_function *fn, struct lws *wsi, enum lws_callback_reasons reason,
+		  void *user, void *in, size_t len)
+{
+	int rc = fn(wsi, reason, user, in, len);
+	struct lws_context *ctx = wsi ? lws_get_context(wsi) : NULL;
+	struct app *app = ctx ? lws_context_user(ctx) : NULL;
+
+	if (app)
+		trace_flush(app->trace);
+	return rc;
+}
+
 void *protocol_vhd(struct lws *wsi, const char *name, size_t size)
 {
 	struct lws_vhost *vh = lws_get_vhost(wsi);

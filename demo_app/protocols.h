@@ -69,4 +69,13 @@ void *protocol_vhd(struct lws *wsi, const char *name, size_t size);
 void *protocol_enter(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
 		     size_t len, const char *name, size_t size, int *rc);
 
+/*
+ * Each protocol's callback: FN's answer, after the trace lines FN emitted
+ * are written (the trace batches them: one write a callback, not a line,
+ * and every line of a request is in the file before lws sends the answer,
+ * which it does from a later WRITEABLE callback).
+ */
+int protocol_call(lws_callback_function *fn, struct lws *wsi, enum lws_callback_reasons reason,
+		  void *user, void *in, size_t len);
+
 #endif

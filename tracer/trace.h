@@ -63,12 +63,24 @@ struct trace_context {
 struct trace;
 
 /*
- * Open a trace at PATH ("-" means stdout) and write its trace.start line
- * with the given app name and the extra fields in START_FIELDS (consumed,
- * may be NULL). Returns NULL with a message in ERR on failure.
+ * Open a trace at PATH ("-" means stdout; NULL: no file at all, lines are
+ * formatted only while a tap listens) and write its trace.start line with
+ * the given app name and the extra fields in START_FIELDS (consumed, may be
+ * NULL). Returns NULL with a message in ERR on failure.
  */
 struct trace *trace_open(const char *path, const char *app, cJSON *start_fields,
 			 char *err, size_t errlen);
+
+/*
+ * Batching on: lines wait in a buffer until trace_flush (or until it holds
+ * 64 KiB), then go out in one write, whole lines or none. lvdemo flushes at
+ * the end of every event-loop callback, so that a request's lines are in
+ * the file before its answer is sent. Off (the default): each line is
+ * written as it is emitted. Turning it off flushes.
+ */
+void trace_set_batching(struct trace *t, int on);
+/* Write what the batch holds. 0, or -1 when it could not be (its events counted as lost). */
+int trace_flush(struct trace *t);
 
 /*
  * Flush and close. NULL is accepted. Returns 0, or -1 when any line could

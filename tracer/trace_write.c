@@ -5,9 +5,11 @@
  * crash or a full disk leaves a valid prefix: a line that could not be
  * written whole is cut back off a file (or, on a pipe, the next line starts
  * on a line of its own), the failure is said once on stderr, and when
- * writing works again a trace.gap line says how many events were lost. Not
- * thread-safe: one thread (lvdemo's event loop) emits. What an event means
- * is left to the programs that emit it.
+ * writing works again a trace.gap line says how many events were lost.
+ * Batched (trace_set_batching), the lines gather in a buffer written by
+ * trace_flush, whole lines at once, with the same promise. Not thread-safe:
+ * one thread (lvdemo's event loop) emits. What an event means is left to
+ * the programs that emit it.
  */
 #include "trace.h"
 
@@ -18,8 +20,11 @@
 #include <time.h>
 #include <unistd.h>
 
+/* a batch is written when it grows past this, whatever the caller's flushes */
+#define BATCH_FLUSH_BYTES (64 * 1024)
+
 struct trace {
-	FILE *fp;
+	FILE *fp; /* NULL: no file (lines are formatted only for a tap) */
 	int owns_fp;
 	long seq;
 	uint64_t start_us;
@@ -29,13 +34,19 @@ struct trace {
 	off_t good;	    /* a file: where the last whole line ends; -1 on a pipe */
 	int torn;	    /* a pipe: a line went out in part, the next starts a new line */
 	unsigned long lost; /* events not written since the last trace.gap */
-	int writing_gap;
 	int err; /* errno of the first failure */
 	char *path;
 	char *head;	  /* the trace.start line, newline included, for a tap's late subscribers */
 	size_t head_len;
 	trace_tap_fn tap; /* each line as written, to the live feed */
 	void *tap_arg;
+	int batching;	    /* lines wait in batch for trace_flush */
+	char *batch;	    /* whole lines, not yet written */
+	size_t batch_len, batch_cap;
+	unsigned long batch_events; /* lines in batch, a trace.gap line not counted */
+	int batch_has_gap;	    /* batch starts with the trace.gap line of lost */
+	char *scratch;		    /* a line being formatted */
+	size_t scratch_cap;
 };
 
 uint64_t trace_clock_us(void)
@@ -61,7 +72,9 @@ struct trace *trace_open(const char *path, const char *app, cJSON *start_fields,
 		cJSON_Delete(start_fields);
 		return NULL;
 	}
-	if (strcmp(path, "-") == 0) {
+	if (!path) {
+		t->fp = NULL;
+	} else if (strcmp(path, "-") == 0) {
 		t->fp = stdout;
 	} else {
 		t->fp = fopen(path, "w");
@@ -74,10 +87,11 @@ struct trace *trace_open(const char *path, const char *app, cJSON *start_fields,
 		}
 	}
 	t->start_us = trace_clock_us();
-	t->fd = fileno(t->fp);
-	t->path = strdup(path);
+	t->fd = t->fp ? fileno(t->fp) : -1;
+	t->path = path ? strdup(path) : NULL;
 	struct stat sb;
-	t->good = fstat(t->fd, &sb) == 0 && S_ISREG(sb.st_mode) ? lseek(t->fd, 0, SEEK_CUR) : -1;
+	t->good = t->fd >= 0 && fstat(t->fd, &sb) == 0 && S_ISREG(sb.st_mode) ? lseek(t->fd, 0, SEEK_CUR)
+									     : -1;
 
 	cJSON *f = start_fields ? start_fields : cJSON_CreateObject();
 	cJSON *head = cJSON_CreateObject();
@@ -94,7 +108,7 @@ struct trace *trace_open(const char *path, const char *app, cJSON *start_fields,
 	}
 	cJSON_Delete(f);
 	if (trace_emit(t, TRACE_EV_TRACE_START, head) < 0) {
-		snprintf(err, errlen, "cannot write trace '%s': %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot write trace '%s': %s", path ? path : "", strerror(errno));
 		trace_close(t);
 		return NULL;
 	}
@@ -105,6 +119,7 @@ int trace_close(struct trace *t)
 {
 	if (!t)
 		return 0;
+	trace_flush(t);
 	int rc = t->failed ? -1 : 0;
 	if (t->lost)
 		fprintf(stderr, "trace: %lu events were not written to '%s' in the end\n", t->lost,
@@ -115,8 +130,19 @@ int trace_close(struct trace *t)
 		errno = t->err ? t->err : EIO;
 	free(t->path);
 	free(t->head);
+	free(t->batch);
+	free(t->scratch);
 	free(t);
 	return rc;
+}
+
+void trace_set_batching(struct trace *t, int on)
+{
+	if (!t)
+		return;
+	if (!on)
+		trace_flush(t);
+	t->batching = on;
 }
 
 void trace_set_tap(struct trace *t, trace_tap_fn tap, void *arg)
@@ -175,15 +201,11 @@ static int write_all_fd(int fd, const char *p, size_t len, size_t *done)
 	return 0;
 }
 
-static int emit_line(struct trace *t, uint64_t t_us, const char *event, const char *conn,
-		     const char *variant, cJSON *fields);
-
 /*
- * The line TEXT (LEN bytes, its newline included) whole, or not at all. On
- * a failure the part written is cut back off a file (a pipe's reader is
- * told by a newline before the next line), the event counted as lost, and
- * the first failure said on stderr. After a loss, the first line that can
- * be written is preceded by a trace.gap line with the count.
+ * The lines TEXT (LEN bytes, the last newline included) whole, or not at
+ * all. On a failure the part written is cut back off a file (a pipe's
+ * reader is told by a newline before the next line) and the first failure
+ * said on stderr; the caller counts the events lost.
  */
 static int write_whole(struct trace *t, const char *text, size_t len)
 {
@@ -211,72 +233,218 @@ fail:;
 				"line will say how many\n",
 			t->path ? t->path : "?", strerror(saved));
 	t->failed = 1;
-	if (!t->writing_gap)
-		t->lost++;
 	errno = saved;
 	return -1;
+}
+
+/* Room for LEN more bytes at *BUF (of *CAP): 0, or -1 when there is no memory. */
+static int reserve(char **buf, size_t *cap, size_t used, size_t len)
+{
+	if (used + len <= *cap)
+		return 0;
+	size_t want = *cap ? *cap : 4096;
+	while (want < used + len)
+		want *= 2;
+	char *p = realloc(*buf, want);
+	if (!p)
+		return -1;
+	*buf = p;
+	*cap = want;
+	return 0;
+}
+
+/*
+ * Write the batch: its lines whole, or none of them, counted as lost (a
+ * trace.gap line at its head was not written either: the loss it told of
+ * stays to be told).
+ */
+int trace_flush(struct trace *t)
+{
+	if (!t || t->batch_len == 0)
+		return 0;
+	int rc = write_whole(t, t->batch, t->batch_len);
+	if (rc == 0)
+		t->lost = t->batch_has_gap ? 0 : t->lost;
+	else
+		t->lost += t->batch_events;
+	t->batch_len = 0;
+	t->batch_events = 0;
+	t->batch_has_gap = 0;
+	return rc;
+}
+
+/* A string member written as it is: only characters JSON never escapes. */
+static int plain_string(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s == '"' || *s == '\\' || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
+ * LINE (LEN bytes, its newline included), as formatted: handed to the tap,
+ * kept as the head when it is the first, and written, or batched. A gap
+ * line is not an event of its own.
+ */
+static int put_line(struct trace *t, const char *line, size_t len, int gap)
+{
+	if (t->tap)
+		t->tap(t->tap_arg, line, len);
+	if (!t->head) {
+		/* the first line, trace.start, is kept for a tap's late subscribers */
+		t->head = malloc(len);
+		if (t->head) {
+			memcpy(t->head, line, len);
+			t->head_len = len;
+		}
+	}
+	if (t->fd < 0)
+		return 0;
+	if (reserve(&t->batch, &t->batch_cap, t->batch_len, len) < 0) {
+		t->failed = 1;
+		t->lost += gap ? 0 : 1;
+		return -1;
+	}
+	memcpy(t->batch + t->batch_len, line, len);
+	t->batch_len += len;
+	if (gap)
+		t->batch_has_gap = 1;
+	else
+		t->batch_events++;
+	if (!t->batching || t->batch_len >= BATCH_FLUSH_BYTES)
+		return trace_flush(t);
+	return 0;
+}
+
+/* The members every line has, the writer's: a field may not shadow them
+ * (a second "event" would win in most readers). "variant" only when the
+ * line has one. */
+static void drop_shadowing(cJSON *fields, int has_variant)
+{
+	static const char *const own[] = {"seq", "t_us", "event", "conn", "variant"};
+
+	if (!fields)
+		return;
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]) - !has_variant; i++)
+		while (cJSON_GetObjectItemCaseSensitive(fields, own[i]))
+			cJSON_DeleteItemFromObjectCaseSensitive(fields, own[i]);
+	/* and a member given twice is written once, the first */
+	for (cJSON *a = fields->child; a; a = a->next) {
+		cJSON *b = a->next;
+		while (b) {
+			cJSON *next = b->next;
+			if (a->string && b->string && strcmp(a->string, b->string) == 0)
+				cJSON_Delete(cJSON_DetachItemViaPointer(fields, b));
+			b = next;
+		}
+	}
+}
+
+/*
+ * One line: the members every line has, then FIELDS (consumed). The line is
+ * not built as a cJSON tree: its own members are printed here (integers,
+ * and strings of characters JSON writes as they are: the event name, the
+ * conn, the variant; anything else goes through cJSON), then the fields,
+ * printed by cJSON into a buffer kept between lines, after them.
+ */
+static int format_line(struct trace *t, uint64_t t_us, const char *event, const char *conn,
+		       const char *variant, cJSON *fields, size_t *len)
+{
+	int has_variant = variant && variant[0];
+	char head[256];
+	int n;
+
+	if (plain_string(event) && plain_string(conn) && (!has_variant || plain_string(variant)) &&
+	    strlen(event) + strlen(conn) + (has_variant ? strlen(variant) : 0) < 150) {
+		n = snprintf(head, sizeof(head), "{\"seq\":%ld,\"t_us\":%llu,\"event\":\"%s\",\"conn\":\"%s\"",
+			     t->seq + 1, (unsigned long long)t_us, event, conn);
+		if (has_variant)
+			n += snprintf(head + n, sizeof(head) - (size_t)n, ",\"variant\":\"%s\"", variant);
+	} else {
+		cJSON *own = cJSON_CreateObject();
+		cJSON_AddNumberToObject(own, "seq", (double)(t->seq + 1));
+		cJSON_AddNumberToObject(own, "t_us", (double)t_us);
+		cJSON_AddStringToObject(own, "event", event);
+		cJSON_AddStringToObject(own, "conn", conn);
+		if (has_variant)
+			cJSON_AddStringToObject(own, "variant", variant);
+		char *text = cJSON_PrintUnformatted(own);
+		cJSON_Delete(own);
+		if (!text)
+			return -1;
+		size_t tl = strlen(text);
+		if (tl >= sizeof(head)) {
+			free(text);
+			return -1;
+		}
+		memcpy(head, text, tl - 1); /* without its closing brace */
+		n = (int)tl - 1;
+		free(text);
+	}
+	drop_shadowing(fields, has_variant);
+	size_t used = (size_t)n;
+	if (reserve(&t->scratch, &t->scratch_cap, 0, used + 4096) < 0)
+		return -1;
+	memcpy(t->scratch, head, used);
+	if (!fields || !fields->child) {
+		memcpy(t->scratch + used, "}\n", 2);
+		*len = used + 2;
+		return 0;
+	}
+	/* cJSON prints "{...}" into what is left; its "{" becomes the ","
+	 * after the line's own members. Too little room: a bigger buffer */
+	for (;;) {
+		char *at = t->scratch + used;
+		int room = (int)(t->scratch_cap - used - 1); /* one for the newline */
+		if (room > 5 && cJSON_PrintPreallocated(fields, at, room, 0)) {
+			size_t fl = strlen(at);
+			*at = ',';
+			at[fl] = '\n';
+			*len = used + fl + 1;
+			return 0;
+		}
+		if (t->scratch_cap > 2 * (size_t)TRACE_LINE_MAX ||
+		    reserve(&t->scratch, &t->scratch_cap, 0, 2 * t->scratch_cap) < 0)
+			return -1;
+	}
 }
 
 /* Write one line: the members every line has, then FIELDS (consumed). */
 static int emit_line(struct trace *t, uint64_t t_us, const char *event, const char *conn,
 		     const char *variant, cJSON *fields)
 {
-	if (t->lost && !t->writing_gap) {
-		/* writing works again? first what was lost, in a line of its own */
+	size_t len;
+
+	if (t->fd < 0 && !t->tap && t->head) {
+		/* no file and nobody listening: nothing to format */
+		t->seq++;
+		cJSON_Delete(fields);
+		return 0;
+	}
+	if (t->lost && !t->batch_has_gap) {
+		/* writing may work again: first what was lost, in a line of its own */
 		cJSON *f = cJSON_CreateObject();
 		cJSON_AddNumberToObject(f, "lost", (double)t->lost);
-		t->writing_gap = 1;
-		int ok = emit_line(t, t_us, TRACE_EV_TRACE_GAP, "app", NULL, f) == 0;
-		t->writing_gap = 0;
-		if (!ok) {
-			t->lost++; /* this one too, with no seq of its own */
-			cJSON_Delete(fields);
-			return -1;
+		int ok = format_line(t, t_us, TRACE_EV_TRACE_GAP, "app", NULL, f, &len) == 0;
+		cJSON_Delete(f);
+		if (ok) {
+			t->seq++;
+			if (put_line(t, t->scratch, len, 1) < 0 && !t->batching) {
+				t->lost++; /* this one too, with no seq of its own */
+				cJSON_Delete(fields);
+				return -1;
+			}
 		}
-		t->lost = 0;
 	}
-	cJSON *line = cJSON_CreateObject();
-	if (!line) {
-		cJSON_Delete(fields);
-		t->failed = 1;
-		return -1;
-	}
-	cJSON_AddNumberToObject(line, "seq", (double)++t->seq);
-	cJSON_AddNumberToObject(line, "t_us", (double)t_us);
-	cJSON_AddStringToObject(line, "event", event);
-	cJSON_AddStringToObject(line, "conn", conn);
-	if (variant && variant[0])
-		cJSON_AddStringToObject(line, "variant", variant);
-	while (fields && fields->child) {
-		cJSON *item = cJSON_DetachItemViaPointer(fields, fields->child);
-		/* the members every line has are the writer's: a field may not
-		 * shadow them (a second "event" would win in most readers) */
-		if (cJSON_GetObjectItemCaseSensitive(line, item->string)) {
-			cJSON_Delete(item);
-			continue;
-		}
-		cJSON_AddItemToObject(line, item->string, item);
-	}
+	int rc = format_line(t, t_us, event, conn, variant, fields, &len);
 	cJSON_Delete(fields);
-
-	char *text = cJSON_PrintUnformatted(line);
-	cJSON_Delete(line);
-	if (!text) {
+	if (rc < 0) {
 		t->failed = 1;
 		return -1;
 	}
-	size_t n = strlen(text);
-	text[n] = '\n'; /* replaces the NUL: one write for the whole line */
-	int rc = write_whole(t, text, n + 1);
-	if (t->tap)
-		t->tap(t->tap_arg, text, n + 1);
-	if (!t->head) {
-		t->head = text; /* the first line, trace.start, is kept for a tap */
-		t->head_len = n + 1;
-	} else {
-		free(text);
-	}
-	return rc;
+	t->seq++;
+	return put_line(t, t->scratch, len, 0);
 }
 
 /* Count EVENT into the context's tally, from the members it is written with. */

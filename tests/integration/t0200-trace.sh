@@ -168,6 +168,31 @@ test_expect_success 'no line ever shows a token: blobs appear as <N bytes>' '
 	jq -s -e "map(select(.event == \"broadcast\")) | length > 0 and all(.topic == \"users_sessions:<token>\")" "$TRACE" >/dev/null
 '
 
+test_expect_success 'a request'"'"'s lines are in the file when its answer arrives (written a callback at a time)' '
+	trace_mark &&
+	for i in 1 2 3 4 5; do
+		http GET /users/log_in &&
+		test "$(trace_since | jq -s "map(select(.event == \"endpoint.stop\")) | length")" = "$i" || return 1
+	done
+'
+
+test_expect_success '--no-trace: no file at all; the page still counts; the live feed still has lines' '
+	# lvdemo started in a directory of its own, to see that it writes no file there
+	mkdir nt && cd nt && start_own_lvdemo nt --db nt.db --no-trace && cd "$TRASH" &&
+	test_when_finished "kill $OWN_PID; wait $OWN_PID" &&
+	URL=$OWN_URL JAR=$TRASH/nt.jar &&
+	register nt@example.com "correct horse battery" && test "$STATUS" = 302 &&
+	http GET /assign/mission && test "$STATUS" = 200 &&
+	grep -q "<tr id=\"lvpanel-plug\">[^/]*</th><td class=\"n\">1<" body &&
+	grep -q "<tr id=\"lvpanel-dead\">[^/]*</th><td class=\"n\">1<" body &&
+	test "$(ls nt | grep -v "^nt\.\(db\|db-wal\|db-shm\)$")" = "" &&
+	test "$(grep -c . nt.out)" = 1 && ! test -s nt.err &&
+	start_live --plain "$OWN_URL" &&
+	for i in $(seq 100); do
+		curl -s "$OWN_URL/users/log_in" >/dev/null && grep -q "GET /users/log_in" live.out && break
+	done && grep -q "GET /users/log_in" live.out
+'
+
 stop_lvdemo
 test_expect_success 'after shutdown: seq strictly increases, and the query count is what SQLite ran' '
 	jq -s -e "[.[].seq] == [range(1; length + 1)]" "$TRACE" >/dev/null &&

@@ -240,6 +240,117 @@ static void test_seq_and_members_of_every_line(void **state)
 	release_all(ev, n);
 }
 
+static long file_lines(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	long n = 0;
+	int c;
+
+	assert_non_null(fp);
+	while ((c = fgetc(fp)) != EOF)
+		n += c == '\n';
+	fclose(fp);
+	return n;
+}
+
+static void test_batching_writes_whole_lines_at_flush(void **state)
+{
+	struct fixture *fx = *state;
+	struct trace_event ev[MAX_EVENTS];
+	struct trace *t = open_trace(fx->path, "lvdemo", NULL);
+
+	trace_set_batching(t, 1);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(trace_emit(t, "app.tick", NULL), 0);
+	/* only trace.start, written before batching */
+	assert_int_equal(file_lines(fx->path), 1);
+	assert_int_equal(trace_flush(t), 0);
+	assert_int_equal(file_lines(fx->path), 4);
+	assert_int_equal(trace_flush(t), 0); /* nothing more: a no-op */
+	/* a batch past 64 KiB goes out without waiting for the flush */
+	cJSON *f = cJSON_CreateObject();
+	char *big = malloc(70000);
+	memset(big, 'x', 69999);
+	big[69999] = '\0';
+	cJSON_AddStringToObject(f, "sql", big);
+	free(big);
+	assert_int_equal(trace_emit(t, "app.big", f), 0);
+	assert_int_equal(file_lines(fx->path), 5);
+	assert_int_equal(trace_emit(t, "app.last", NULL), 0);
+	assert_int_equal(file_lines(fx->path), 5);
+	/* closing flushes; batching off flushes too */
+	trace_set_batching(t, 0);
+	assert_int_equal(file_lines(fx->path), 6);
+	assert_int_equal(trace_close(t), 0);
+	int n = read_all(fx->path, ev, MAX_EVENTS);
+	assert_int_equal(n, 6);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(ev[i].seq, i + 1);
+	assert_string_equal(ev[5].event, "app.last");
+	release_all(ev, n);
+}
+
+static void test_line_members_are_the_writers(void **state)
+{
+	struct fixture *fx = *state;
+	struct trace_event ev[MAX_EVENTS];
+	struct trace_context ctx;
+	struct trace *t = open_trace(fx->path, "lvdemo", NULL);
+
+	/* a field may not shadow seq, t_us, event or conn; a member given twice is written once */
+	cJSON *f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "event", "forged");
+	cJSON_AddNumberToObject(f, "seq", 99);
+	cJSON_AddStringToObject(f, "key", "first");
+	cJSON_AddStringToObject(f, "key", "second");
+	cJSON_AddStringToObject(f, "variant", "kept: the line has none");
+	assert_int_equal(trace_emit(t, "app.fields", f), 0);
+	/* a conn and a variant JSON must escape still come out as JSON */
+	trace_context_init(&ctx, "http", 1);
+	strcpy(ctx.conn, "odd\"conn\\");
+	strcpy(ctx.variant, "v\tariant");
+	trace_set_context(t, &ctx);
+	f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "variant", "dropped: the line has one");
+	cJSON_AddNumberToObject(f, "n", 12345678901.0);
+	assert_int_equal(trace_emit(t, "app.odd", f), 0);
+	trace_set_context(t, NULL);
+	assert_int_equal(trace_close(t), 0);
+
+	int n = read_all(fx->path, ev, MAX_EVENTS);
+	assert_int_equal(n, 3);
+	assert_string_equal(ev[1].event, "app.fields");
+	assert_int_equal(ev[1].seq, 2);
+	assert_string_equal(string_member(&ev[1], "key"), "first");
+	assert_string_equal(string_member(&ev[1], "variant"), "kept: the line has none");
+	int keys = 0;
+	for (const cJSON *c = ev[1].json->child; c; c = c->next)
+		keys += strcmp(c->string, "key") == 0;
+	assert_int_equal(keys, 1);
+	assert_string_equal(ev[2].conn, "odd\"conn\\");
+	assert_string_equal(string_member(&ev[2], "variant"), "v\tariant");
+	assert_true(cJSON_GetObjectItemCaseSensitive(ev[2].json, "n")->valuedouble == 12345678901.0);
+	release_all(ev, n);
+}
+
+static void test_no_file_formats_only_for_a_tap(void **state)
+{
+	(void)state;
+	char err[256];
+	struct trace *t = trace_open(NULL, "lvdemo", NULL, err, sizeof(err));
+	size_t len = 0;
+
+	assert_non_null(t);
+	/* the start line is there for a tap's first subscriber */
+	const char *head = trace_head(t, &len);
+	assert_non_null(head);
+	assert_true(len > 0 && head[len - 1] == '\n');
+	assert_int_equal(trace_emit(t, "app.tick", NULL), 0);
+	assert_int_equal(trace_flush(t), 0);
+	assert_int_equal(trace_failed(t), 0);
+	assert_int_equal(trace_close(t), 0);
+}
+
 static void test_conn_and_variant_from_context(void **state)
 {
 	struct fixture *fx = *state;
@@ -819,6 +930,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_start_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seq_and_members_of_every_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_context_tally, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batching_writes_whole_lines_at_flush, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_line_members_are_the_writers, setup, teardown),
+		cmocka_unit_test(test_no_file_formats_only_for_a_tap),
 		cmocka_unit_test_setup_teardown(test_conn_and_variant_from_context, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nested_spans_compose_phases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_span_stack_limit, setup, teardown),
