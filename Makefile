@@ -90,7 +90,7 @@ TEST_LIBS = $(call pkg_libs,$(DEMO_PKGS) $(LVTRACE_PKGS) cmocka) -lstdc++ -lpthr
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: FORCE all deps test-deps fuzz-deps run demo test check asan install uninstall clean unit-tests bench fuzz
+.PHONY: FORCE all deps test-deps fuzz-deps bench-deps run demo test check asan install uninstall clean unit-tests bench fuzz
 .DEFAULT_GOAL := all
 
 ASSETS := build/assets/app.js build/assets/phoenix.mjs build/assets/phoenix_live_view.esm.js
@@ -119,6 +119,9 @@ deps:
 
 test-deps:
 	@scripts/ensure-deps test
+
+bench-deps:
+	@scripts/ensure-deps bench
 
 $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
@@ -309,7 +312,7 @@ $(FUZZ_APP_TARGETS:%=$(BUILD)/tests/fuzz/replay_%): tests/fuzz/fuzz_app.c tests/
 
 test: $(REPLAY_BIN)
 
-bench: all $(BENCH_BIN) $(TRACER_BENCH)
+bench: bench-deps all $(BENCH_BIN) $(TRACER_BENCH)
 	@BIN=$(BIN) BUILD=$(BUILD) tests/bench/run
 
 asan:
