@@ -224,7 +224,6 @@ static int handle_feed(struct lws *wsi, enum lws_callback_reasons reason, void *
 		return 0;
 
 	case LWS_CALLBACK_ESTABLISHED: {
-		http_deadline_stop(wsi); /* a WebSocket has no request deadline */
 		struct sub *s = calloc(1, sizeof(*s));
 		if (!s)
 			return -1;
@@ -256,6 +255,9 @@ static int handle_feed(struct lws *wsi, enum lws_callback_reasons reason, void *
 		if (pss)
 			pss->sub = NULL;
 		return 0;
+
+	case LWS_CALLBACK_TIMER:
+		return 0; /* the request deadline of the upgrade: a WebSocket has none */
 
 	default:
 		break;

@@ -55,27 +55,18 @@ static void linger_close(struct lws *wsi)
  * body's is renewed by every piece that arrives (a byte every 2 s keeps a
  * connection forever), and an expired one closes without an answer. So
  * each connection has a timer of its own (lws_set_timer_usecs: it stays
- * with the connection when lws binds it to another protocol), stopped
- * when the request is complete. When it fires first the answer is 408
+ * with the connection when lws binds it to another protocol); when it
+ * fires after the request is complete, or on a WebSocket, it does nothing.
+ * (It cannot be stopped: lws 4.1.6's lws_set_timer_usecs does not know the
+ * LWS_SET_TIMER_USEC_CANCEL its header documents and schedules the timer
+ * in the past, and moving it far away would cost a walk of lws's sorted
+ * list of timers for each connection.) When it fires first the answer is 408
  * with "connection: close", as Cowboy's request_timeout answers; and, as
  * there, a connection that has not begun a request is closed without one.
  */
 void http_deadline_arm(struct lws *wsi, const struct app *app)
 {
 	lws_set_timer_usecs(wsi, (lws_usec_t)app->request_timeout_s * LWS_US_PER_SEC);
-}
-
-/*
- * lws 4.1.6's lws_set_timer_usecs does not know LWS_SET_TIMER_USEC_CANCEL,
- * which its header documents: it schedules the timer that many µs from now,
- * one in the past, so the timer fires at once. And nothing else of its API
- * removes a connection's timer. So "stopped" is "moved decades away".
- */
-#define DEADLINE_NEVER ((lws_usec_t)1 << 50) /* µs: 35 years */
-
-void http_deadline_stop(struct lws *wsi)
-{
-	lws_set_timer_usecs(wsi, DEADLINE_NEVER);
 }
 
 static void timeout_text(const struct app *app, char *text, size_t len)
@@ -252,7 +243,8 @@ static void request_dispatch(struct request *req)
 	if (req->dispatched)
 		return;
 	req->dispatched = 1;
-	http_deadline_stop(req->wsi);
+	/* the deadline's timer stays: it finds the request dispatched and does
+	 * nothing (lws 4.1.6 cannot cancel it, see http_deadline_arm) */
 	endpoint_call(req);
 	answer(req);
 }
@@ -335,12 +327,24 @@ static int request_write(struct lws *wsi, struct pss_http *pss)
 		    lws_add_http_header_by_name(wsi, (const unsigned char *)"connection:",
 						(const unsigned char *)"close", 5, &p, end))
 			return -1;
-		if (lws_finalize_write_http_header(wsi, start, &p, end))
-			return -1;
 		pss->headers_sent = 1;
-		if (req->resp.len > 0 && !head_only) {
-			lws_callback_on_writable(wsi);
-			return 0;
+		if (!head_only && req->resp.len > 0 && req->resp.len <= (size_t)(end - p) - 4) {
+			/* the body fits after the headers: one write, one send (as lws's
+			 * own lws_return_http_status does on HTTP/1), not a send and
+			 * another pass of the event loop for the body */
+			if (lws_finalize_http_header(wsi, &p, end))
+				return -1;
+			memcpy(p, req->resp.data, req->resp.len);
+			p += req->resp.len;
+			if (lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_FINAL) != (int)(p - start))
+				return -1;
+		} else {
+			if (lws_finalize_write_http_header(wsi, start, &p, end))
+				return -1;
+			if (req->resp.len > 0 && !head_only) {
+				lws_callback_on_writable(wsi);
+				return 0;
+			}
 		}
 	} else {
 		size_t n = req->resp.len - pss->sent;

@@ -296,13 +296,12 @@ static int handle_live(struct lws *wsi, enum lws_callback_reasons reason, void *
 	case LWS_CALLBACK_TIMER:
 		/* a connection reading a request line or headers (this protocol
 		 * holds it until they are in): its deadline passed. Not a
-		 * WebSocket's: its deadline was stopped when it was established */
+		 * WebSocket's: it has no request deadline */
 		if (pss && pss->conn)
 			return 0;
 		return http_deadline_expired(wsi, vhd->app);
 
 	case LWS_CALLBACK_ESTABLISHED:
-		http_deadline_stop(wsi); /* a WebSocket has no request deadline */
 		pss->conn = conn_of(vhd, wsi);
 		if (!pss->conn)
 			return -1;

@@ -21,13 +21,13 @@ struct app;
 
 /*
  * The deadline of a request (protocol_http.c): armed when a connection
- * opens and when an answer is out, stopped once a request has arrived
- * whole. http_deadline_expired is the first protocol's LWS_CALLBACK_TIMER
+ * opens and when an answer is out; when it fires, the protocols' TIMER
+ * callbacks ignore it for a request that has arrived whole and for a
+ * WebSocket. http_deadline_expired is the first protocol's LWS_CALLBACK_TIMER
  * for a connection still reading a request line or headers: 408 when a
  * request has begun, else a plain close. Returns the callback's answer.
  */
 void http_deadline_arm(struct lws *wsi, const struct app *app);
-void http_deadline_stop(struct lws *wsi);
 int http_deadline_expired(struct lws *wsi, const struct app *app);
 /*
  * The feed's checks of an upgrade to /trace (the subprotocol, the peer, the

@@ -12,7 +12,8 @@
 #include <libwebsockets.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include "util.h"
@@ -70,22 +71,54 @@ int secure_equal(const void *a, const void *b, size_t len)
 	return CRYPTO_memcmp(a, b, len) == 0;
 }
 
-/* HMAC over "PURPOSE\nPAYLOAD.ISSUED", as url-safe base64. */
+/*
+ * HMAC-SHA256 of the LEN bytes at MSG under KEY into MAC, its length into
+ * *MACLEN: 0, or -1 when OpenSSL fails. OpenSSL 3's one-shot HMAC() looks
+ * the algorithm up among its providers at every call, a tenth of a dead
+ * render's time: the context keyed with the last key is kept (one a
+ * thread) and copied for each message.
+ */
+static int hmac_sha256(const unsigned char *key, const void *msg, size_t len, unsigned char *mac,
+		       size_t *maclen)
+{
+	static _Thread_local EVP_MAC_CTX *keyed;
+	static _Thread_local unsigned char keyed_with[SIGN_KEY_LEN];
+
+	if (!keyed || CRYPTO_memcmp(keyed_with, key, SIGN_KEY_LEN) != 0) {
+		EVP_MAC *hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+		OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", (char *)"SHA256", 0),
+				       OSSL_PARAM_construct_end()};
+		EVP_MAC_CTX_free(keyed);
+		keyed = hmac ? EVP_MAC_CTX_new(hmac) : NULL;
+		EVP_MAC_free(hmac);
+		if (!keyed || !EVP_MAC_init(keyed, key, SIGN_KEY_LEN, params)) {
+			EVP_MAC_CTX_free(keyed);
+			keyed = NULL;
+			return -1;
+		}
+		memcpy(keyed_with, key, SIGN_KEY_LEN);
+	}
+	EVP_MAC_CTX *c = EVP_MAC_CTX_dup(keyed);
+	int ok = c && EVP_MAC_update(c, msg, len) && EVP_MAC_final(c, mac, maclen, EVP_MAX_MD_SIZE);
+	EVP_MAC_CTX_free(c);
+	return ok ? 0 : -1;
+}
+
+/* HMAC over "PURPOSE\nPAYLOAD.ISSUED", as url-safe base64; NULL when OpenSSL fails. */
 static char *mac_of(const struct signer *s, const char *purpose, const char *signed_part,
 		    size_t signed_len)
 {
 	unsigned char mac[EVP_MAX_MD_SIZE];
-	unsigned int maclen = 0;
+	size_t maclen = 0;
 	struct buf msg;
 
 	buf_init(&msg);
 	buf_adds(&msg, purpose);
 	buf_add(&msg, "\n", 1);
 	buf_add(&msg, signed_part, signed_len);
-	HMAC(EVP_sha256(), s->key, SIGN_KEY_LEN, (const unsigned char *)msg.data, msg.len, mac,
-	     &maclen);
+	int rc = hmac_sha256(s->key, msg.data, msg.len, mac, &maclen);
 	buf_release(&msg);
-	return b64url_encode(mac, maclen);
+	return rc == 0 ? b64url_encode(mac, maclen) : NULL;
 }
 
 char *sign_message(const struct signer *s, const char *purpose, const void *data, size_t len,
@@ -97,6 +130,12 @@ char *sign_message(const struct signer *s, const char *purpose, const void *data
 	buf_init(&out);
 	buf_addf(&out, "%s.%lld", payload, (long long)now);
 	char *mac = mac_of(s, purpose, out.data, out.len);
+	if (!mac) {
+		/* not an input's fault but the library's: no token can be made,
+		 * and none must go out unsigned */
+		fputs("lvdemo: OpenSSL cannot compute HMAC-SHA256\n", stderr);
+		abort();
+	}
 	buf_addf(&out, ".%s", mac);
 	free(mac);
 	free(payload);
@@ -112,6 +151,8 @@ unsigned char *sign_verify(const struct signer *s, const char *purpose, const ch
 	if (!dot1 || !dot2 || strchr(dot2 + 1, '.'))
 		return NULL;
 	char *mac = mac_of(s, purpose, text, (size_t)(dot2 - text));
+	if (!mac)
+		return NULL; /* nothing is verified without its MAC */
 	size_t maclen = strlen(mac);
 	int ok = strlen(dot2 + 1) == maclen && secure_equal(mac, dot2 + 1, maclen);
 	free(mac);

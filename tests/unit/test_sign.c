@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "sign.h"
 
@@ -326,6 +327,39 @@ static void test_sign_round_trip(void **state)
 	free(signed_bin);
 }
 
+/* The signature is HMAC-SHA256 of "PURPOSE\nPAYLOAD.ISSUED", whatever the
+ * signer keeps between calls: checked against OpenSSL's one-shot HMAC, for
+ * two keys used in turn (a context kept for one key must not sign for the other) */
+static void test_sign_is_hmac_sha256(void **state)
+{
+	(void)state;
+	struct signer a, b;
+
+	make_signer(&a, 5);
+	make_signer(&b, 6);
+	for (int round = 0; round < 4; round++) {
+		struct signer *s = round % 2 ? &b : &a;
+		char *text = sign_message(s, "purpose", "data", 4, 1700000000 + round);
+		const char *d2 = strrchr(text, '.');
+		assert_non_null(d2);
+		char msg[256];
+		int n = snprintf(msg, sizeof(msg), "purpose\n%.*s", (int)(d2 - text), text);
+		unsigned char want[EVP_MAX_MD_SIZE];
+		unsigned int wantlen = 0;
+		assert_non_null(HMAC(EVP_sha256(), s->key, SIGN_KEY_LEN, (const unsigned char *)msg, (size_t)n,
+				     want, &wantlen));
+		char *want_b64 = b64url_encode(want, wantlen);
+		assert_string_equal(d2 + 1, want_b64);
+		free(want_b64);
+		size_t len = 0;
+		unsigned char *back = sign_verify(s, "purpose", text, 1700000000 + round, 0, &len, NULL);
+		assert_non_null(back);
+		free(back);
+		assert_null(sign_verify(round % 2 ? &a : &b, "purpose", text, 1700000000 + round, 0, &len, NULL));
+		free(text);
+	}
+}
+
 static void test_sign_tampered_payload_rejected(void **state)
 {
 	(void)state;
@@ -548,6 +582,7 @@ int main(void)
 		cmocka_unit_test(test_b64_decode_rejects_characters_outside_alphabet),
 		cmocka_unit_test(test_b64_decode_rejects_impossible_lengths),
 		cmocka_unit_test(test_sign_round_trip),
+		cmocka_unit_test(test_sign_is_hmac_sha256),
 		cmocka_unit_test(test_sign_tampered_payload_rejected),
 		cmocka_unit_test(test_sign_tampered_signature_rejected),
 		cmocka_unit_test(test_sign_other_purpose_or_key_rejected),
