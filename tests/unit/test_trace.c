@@ -333,6 +333,69 @@ static void test_line_members_are_the_writers(void **state)
 	release_all(ev, n);
 }
 
+/* Lines are printed as cJSON_PrintUnformatted prints the same object, byte
+ * for byte, whatever the members: the writer's own printing of integers and
+ * plain strings must agree with cJSON's, the rest is cJSON's. */
+static void test_lines_print_as_cjson_does(void **state)
+{
+	struct fixture *fx = *state;
+	static const double numbers[] = {0, -0.0, 1, -1, 42, 2147483647.0, 2147483648.0, -2147483649.0,
+					 12345678901.0, 999999999999999.0, 1e15, -1e15, 1e20, 0.5, -3.25,
+					 1.0 / 3.0, 123456.789, 1e-7};
+	static const char *const strings[] = {"", "plain/path:1", "quote\"d", "back\\slash", "tab\there",
+					      "new\nline", "caf\xc3\xa9", "\x01", "sql 'x' = ?"};
+	struct trace *t = open_trace(fx->path, "lvdemo", NULL);
+	cJSON *expected[64];
+	int n = 0;
+
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		cJSON *f = cJSON_CreateObject();
+		cJSON_AddNumberToObject(f, "n", numbers[i]);
+		expected[n++] = cJSON_Duplicate(f, 1);
+		assert_int_equal(trace_emit(t, "app.number", f), 0);
+	}
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+		cJSON *f = cJSON_CreateObject();
+		cJSON_AddStringToObject(f, strings[i], strings[i]);
+		cJSON_AddBoolToObject(f, "b", (int)i % 2);
+		cJSON_AddNullToObject(f, "z");
+		cJSON *arr = cJSON_AddArrayToObject(f, "params");
+		cJSON_AddItemToArray(arr, cJSON_CreateString(strings[i]));
+		cJSON_AddItemToArray(arr, cJSON_CreateNumber(numbers[i]));
+		cJSON *obj = cJSON_AddObjectToObject(f, "o");
+		cJSON_AddNumberToObject(obj, "k", numbers[i + 1]);
+		expected[n++] = cJSON_Duplicate(f, 1);
+		assert_int_equal(trace_emit(t, "app.mixed", f), 0);
+	}
+	assert_int_equal(trace_close(t), 0);
+
+	FILE *fp = fopen(fx->path, "r");
+	char line[4096];
+	assert_non_null(fp);
+	assert_non_null(fgets(line, sizeof(line), fp)); /* trace.start */
+	for (int i = 0; i < n; i++) {
+		assert_non_null(fgets(line, sizeof(line), fp));
+		line[strcspn(line, "\n")] = '\0';
+		/* the same object, its own members first, as cJSON prints it */
+		cJSON *want = cJSON_CreateObject();
+		cJSON *got = cJSON_Parse(line);
+		assert_non_null(got);
+		cJSON_AddNumberToObject(want, "seq", i + 2);
+		cJSON_AddItemToObject(want, "t_us", cJSON_Duplicate(cJSON_GetObjectItem(got, "t_us"), 1));
+		cJSON_AddStringToObject(want, "event", i < (int)(sizeof(numbers) / sizeof(numbers[0])) ? "app.number" : "app.mixed");
+		cJSON_AddStringToObject(want, "conn", "app");
+		for (cJSON *c = expected[i]->child; c; c = c->next)
+			cJSON_AddItemToObject(want, c->string, cJSON_Duplicate(c, 1));
+		char *text = cJSON_PrintUnformatted(want);
+		assert_string_equal(line, text);
+		free(text);
+		cJSON_Delete(want);
+		cJSON_Delete(got);
+		cJSON_Delete(expected[i]);
+	}
+	fclose(fp);
+}
+
 static void test_no_file_formats_only_for_a_tap(void **state)
 {
 	(void)state;
@@ -932,6 +995,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_context_tally, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batching_writes_whole_lines_at_flush, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_line_members_are_the_writers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lines_print_as_cjson_does, setup, teardown),
 		cmocka_unit_test(test_no_file_formats_only_for_a_tap),
 		cmocka_unit_test_setup_teardown(test_conn_and_variant_from_context, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nested_spans_compose_phases, setup, teardown),
