@@ -78,6 +78,17 @@ void http_deadline_stop(struct lws *wsi)
 	lws_set_timer_usecs(wsi, DEADLINE_NEVER);
 }
 
+/*
+ * A timer decades away stays in lws's one sorted list of timers, and goes
+ * in by a walk from its head past every other one: for a connection that
+ * stays (a WebSocket, held for hours), the deadline fires at once instead,
+ * at the head of the list, and leaves it.
+ */
+void http_deadline_end(struct lws *wsi)
+{
+	lws_set_timer_usecs(wsi, 1);
+}
+
 static void timeout_text(const struct app *app, char *text, size_t len)
 {
 	snprintf(text, len, "Request Timeout: the request did not arrive whole within %d s\n",
