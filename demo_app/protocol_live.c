@@ -16,6 +16,13 @@
 #include "lws_header.h"
 
 #define MAX_MESSAGE_BYTES (1024 * 1024)
+/*
+ * lws's receive buffer, one per socket for its whole life (4 KB when not
+ * given): what LiveView's client sends most is heartbeats (about 50 bytes)
+ * and events (about 150); a page's join, about 1 KB once, comes in a few
+ * pieces that conn_receive puts together, as it does any message
+ */
+#define RX_BUFFER_BYTES 512
 #define MAX_QUEUED_BYTES (8 * 1024 * 1024)
 /* Phoenix's socket timeout: the client sends a heartbeat every 30 s */
 #define IDLE_TIMEOUT_SECONDS 60
@@ -438,4 +445,5 @@ const struct lws_protocols protocol_live = {
 	.name = "live",
 	.callback = callback_live,
 	.per_session_data_size = sizeof(struct pss_live),
+	.rx_buffer_size = RX_BUFFER_BYTES,
 };
