@@ -313,11 +313,18 @@ static int conn_receive(struct vhd_live *vhd, struct live_conn *c, const void *i
 		c->close_reason = "message too big";
 		return -1;
 	}
+	int whole = lws_is_final_fragment(c->wsi) && !lws_remaining_packet_payload(c->wsi);
+	if (whole && c->rx.len == 0) {
+		/* the whole message in one piece (most are): read where lws has it */
+		live_socket_message(c->sock, in, len);
+		return 0;
+	}
 	buf_add(&c->rx, in, len);
-	if (!lws_is_final_fragment(c->wsi) || lws_remaining_packet_payload(c->wsi))
+	if (!whole)
 		return 0;
 	live_socket_message(c->sock, buf_str(&c->rx), c->rx.len);
-	buf_reset(&c->rx);
+	/* freed, not kept: a socket is silent most of its life */
+	buf_release(&c->rx);
 	return 0;
 }
 
