@@ -312,7 +312,7 @@ $(FUZZ_APP_TARGETS:%=$(BUILD)/tests/fuzz/replay_%): tests/fuzz/fuzz_app.c tests/
 
 test: $(REPLAY_BIN)
 
-bench: bench-deps all $(BENCH_BIN) $(TRACER_BENCH)
+bench: bench-deps all node_modules/.package-lock.json $(BENCH_BIN) $(TRACER_BENCH)
 	@BIN=$(BIN) BUILD=$(BUILD) tests/bench/run
 
 asan:

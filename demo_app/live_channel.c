@@ -32,7 +32,16 @@ struct live_socket {
 	struct app *app;
 	struct live_socket_io io;
 	unsigned long id;
-	struct trace_context tctx;
+	/*
+	 * The trace context while the socket runs code (a message, its close):
+	 * one on that call's stack, made from the id, the variant and the tally
+	 * kept here and put back into them after. Not one of its own for the
+	 * socket's life: its 16 spans are 4 KB, and a socket between messages
+	 * has none open.
+	 */
+	struct trace_context *ctx;
+	char variant[32];
+	struct trace_tally tally;
 	int connect_emitted;
 	const char *session_state; /* "ok", "none", "csrf_mismatch" */
 	int has_session;	   /* a cookie session whose CSRF token matched */
@@ -42,6 +51,25 @@ struct live_socket {
 };
 
 static void emit_connect(struct live_socket *s);
+
+/* S runs code that may emit: CTX, the caller's, is the current trace context. */
+static void socket_enter(struct live_socket *s, struct trace_context *ctx)
+{
+	trace_context_init(ctx, "ws", s->id);
+	memcpy(ctx->variant, s->variant, sizeof(ctx->variant));
+	ctx->tally = s->tally;
+	s->ctx = ctx;
+	trace_set_context(s->app->trace, ctx);
+}
+
+static void socket_leave(struct live_socket *s)
+{
+	/* a socket's spans are a message's own: all closed by now */
+	memcpy(s->variant, s->ctx->variant, sizeof(s->variant));
+	s->tally = s->ctx->tally;
+	s->ctx = NULL;
+	trace_set_context(s->app->trace, NULL);
+}
 
 /* ------------------------------------------------------------ connect */
 
@@ -81,7 +109,6 @@ struct live_socket *live_socket_new(struct app *app, unsigned long id, const cha
 	s->app = app;
 	s->io = *io;
 	s->id = id;
-	trace_context_init(&s->tctx, "ws", id);
 
 	/* the cookie session, read at connect; its CSRF token must match */
 	session_init(&session);
@@ -162,7 +189,7 @@ static void channel_remove(struct live_socket *s, struct live_channel *ch, const
 		if (c->lv && c->lv->parent == ch->lv)
 			c->lv->parent = NULL;
 	if (ch->lv)
-		snprintf(s->tctx.variant, sizeof(s->tctx.variant), "%s", ch->lv->variant->name);
+		snprintf(s->ctx->variant, sizeof(s->ctx->variant), "%s", ch->lv->variant->name);
 	cJSON *f = cJSON_CreateObject();
 	cJSON_AddStringToObject(f, "topic", ch->topic);
 	if (ch->lv)
@@ -254,7 +281,7 @@ static void channel_join(struct live_socket *s, const char *join_ref, const char
 		join_refused(s, join_ref, ref, topic, NULL, "stale");
 		return;
 	}
-	snprintf(s->tctx.variant, sizeof(s->tctx.variant), "%s", variant->name);
+	snprintf(s->ctx->variant, sizeof(s->ctx->variant), "%s", variant->name);
 	/* no session on the socket (a CSRF token that did not match): stale */
 	if (!s->has_session ||
 	    (static_token && static_token[0] &&
@@ -517,7 +544,7 @@ static void handle_message(struct live_socket *s, const char *text, size_t len)
 		struct lv_token tok;
 		const char *session = strcmp(event, "phx_join") == 0 ? json_str(pl, "session") : NULL;
 		if (session && lv_session_verify(s->app, session, &tok) == 0)
-			snprintf(s->tctx.variant, sizeof(s->tctx.variant), "%s", tok.variant);
+			snprintf(s->ctx->variant, sizeof(s->ctx->variant), "%s", tok.variant);
 		emit_connect(s);
 	}
 
@@ -534,7 +561,7 @@ static void handle_message(struct live_socket *s, const char *text, size_t len)
 	} else {
 		struct live_channel *ch = channel_find(s, topic);
 		if (ch && ch->lv)
-			snprintf(s->tctx.variant, sizeof(s->tctx.variant), "%s",
+			snprintf(s->ctx->variant, sizeof(s->ctx->variant), "%s",
 				 ch->lv->variant->name);
 		if (strcmp(event, "phx_leave") == 0) {
 			/* stray leaves (unload, after an error) are answered ok too */
@@ -556,16 +583,20 @@ static void handle_message(struct live_socket *s, const char *text, size_t len)
 
 void live_socket_message(struct live_socket *s, const char *text, size_t len)
 {
-	trace_set_context(s->app->trace, &s->tctx);
+	struct trace_context ctx;
+
+	socket_enter(s, &ctx);
 	handle_message(s, text, len);
-	trace_set_context(s->app->trace, NULL);
+	socket_leave(s);
 }
 
 void live_socket_error(struct live_socket *s, const char *why)
 {
-	trace_set_context(s->app->trace, &s->tctx);
+	struct trace_context ctx;
+
+	socket_enter(s, &ctx);
 	protocol_error(s, why);
-	trace_set_context(s->app->trace, NULL);
+	socket_leave(s);
 }
 
 /* ------------------------------------------------------------ life */
@@ -591,8 +622,9 @@ void live_socket_free(struct live_socket *s, int established, const char *reason
 	if (!s)
 		return;
 	struct app *app = s->app;
+	struct trace_context ctx;
 
-	trace_set_context(app->trace, &s->tctx);
+	socket_enter(s, &ctx);
 	if (established)
 		emit_connect(s);
 	while (s->channels)
@@ -604,7 +636,7 @@ void live_socket_free(struct live_socket *s, int established, const char *reason
 			cJSON_AddNumberToObject(f, "code", code);
 		trace_emit(app->trace, TRACE_EV_SOCKET_DISCONNECT, f);
 	}
-	trace_set_context(app->trace, NULL);
+	socket_leave(s);
 	pubsub_unsubscribe(&app->pubsub, s->sub);
 	free(s->live_socket_id);
 	free(s);

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+
 #include "json_get.h"
 #include "sign.h"
 
@@ -73,6 +75,29 @@ static void rendered_release(struct lv_rendered *r)
 	memset(r, 0, sizeof(*r));
 }
 
+static void digest_of(const char *html, unsigned char out[LV_DIGEST_LEN])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (!EVP_Digest(html, strlen(html), md, &mdlen, EVP_sha256(), NULL) ||
+	    mdlen < LV_DIGEST_LEN)
+		memset(md, 0, LV_DIGEST_LEN); /* cannot happen; then equal to nothing sent */
+	memcpy(out, md, LV_DIGEST_LEN);
+}
+
+/* R becomes what LV last sent: its digests kept, R released. */
+static void sent_keep(struct lv *lv, struct lv_rendered *r)
+{
+	free(lv->last.digest);
+	lv->last.statics = r->statics;
+	lv->last.n = r->n;
+	lv->last.digest = r->n ? xcalloc(r->n, LV_DIGEST_LEN) : NULL;
+	for (size_t i = 0; i < r->n; i++)
+		digest_of(r->dyn[i], lv->last.digest[i]);
+	rendered_release(r);
+}
+
 void lv_free(struct lv *lv)
 {
 	if (!lv)
@@ -81,7 +106,7 @@ void lv_free(struct lv *lv)
 	free(lv->live_socket_id);
 	free(lv->redirect_to);
 	free(lv->child_container);
-	rendered_release(&lv->last);
+	free(lv->last.digest);
 	free(lv->statics_ext);
 	free(lv);
 }
@@ -500,8 +525,7 @@ cJSON *lv_render_tree(struct lv *lv)
 	}
 	if (r.title)
 		cJSON_AddStringToObject(tree, "t", r.title);
-	rendered_release(&lv->last);
-	lv->last = r;
+	sent_keep(lv, &r);
 	return tree;
 }
 
@@ -513,13 +537,14 @@ cJSON *lv_render_diff(struct lv *lv)
 	lv_render_connected(lv, &r);
 	cJSON *diff = cJSON_CreateObject();
 	for (size_t i = 0; i < r.n; i++) {
-		if (i < lv->last.n && strcmp(r.dyn[i], lv->last.dyn[i]) == 0)
+		unsigned char d[LV_DIGEST_LEN];
+		digest_of(r.dyn[i], d);
+		if (i < lv->last.n && memcmp(d, lv->last.digest[i], LV_DIGEST_LEN) == 0)
 			continue;
 		snprintf(key, sizeof(key), "%zu", i);
 		cJSON_AddStringToObject(diff, key, r.dyn[i]);
 	}
-	rendered_release(&lv->last);
-	lv->last = r;
+	sent_keep(lv, &r);
 	return diff;
 }
 
@@ -531,15 +556,15 @@ cJSON *lv_panel_diff(struct lv *lv)
 	/* the panel is lvdemo's, not the view's: no render of the view, no render span */
 	char *html = panel_html(lv);
 	size_t k = lv->last.n - 1;
-	if (strcmp(html, lv->last.dyn[k]) != 0) {
+	unsigned char d[LV_DIGEST_LEN];
+	digest_of(html, d);
+	if (memcmp(d, lv->last.digest[k], LV_DIGEST_LEN) != 0) {
 		char key[24];
 		snprintf(key, sizeof(key), "%zu", k);
 		cJSON_AddStringToObject(diff, key, html);
-		free(lv->last.dyn[k]);
-		lv->last.dyn[k] = html;
-	} else {
-		free(html);
+		memcpy(lv->last.digest[k], d, LV_DIGEST_LEN);
 	}
+	free(html);
 	return diff;
 }
 

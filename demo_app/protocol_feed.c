@@ -224,6 +224,7 @@ static int handle_feed(struct lws *wsi, enum lws_callback_reasons reason, void *
 		return 0;
 
 	case LWS_CALLBACK_ESTABLISHED: {
+		http_deadline_end(wsi); /* a WebSocket has no request deadline */
 		struct sub *s = calloc(1, sizeof(*s));
 		if (!s)
 			return -1;

@@ -69,6 +69,17 @@ void http_deadline_arm(struct lws *wsi, const struct app *app)
 	lws_set_timer_usecs(wsi, (lws_usec_t)app->request_timeout_s * LWS_US_PER_SEC);
 }
 
+/*
+ * For a connection that stays (a WebSocket, held for hours) the deadline
+ * fires at once instead, at the head of lws's one sorted list of timers,
+ * and leaves it: a timer left to its deadline (or moved away) would stay in
+ * the list, and every other timer goes in by a walk past it.
+ */
+void http_deadline_end(struct lws *wsi)
+{
+	lws_set_timer_usecs(wsi, 1);
+}
+
 static void timeout_text(const struct app *app, char *text, size_t len)
 {
 	snprintf(text, len, "Request Timeout: the request did not arrive whole within %d s\n",

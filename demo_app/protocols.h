@@ -28,6 +28,8 @@ struct app;
  * request has begun, else a plain close. Returns the callback's answer.
  */
 void http_deadline_arm(struct lws *wsi, const struct app *app);
+/* Ended for good: its TIMER comes once more, at once, and must be ignored (a WebSocket's). */
+void http_deadline_end(struct lws *wsi);
 int http_deadline_expired(struct lws *wsi, const struct app *app);
 /*
  * The feed's checks of an upgrade to /trace (the subprotocol, the peer, the

@@ -1,6 +1,7 @@
 /*
- * pubsub.c: the subscriptions as a list, and broadcasts that survive a
- * subscriber leaving while it is called. Who subscribes (the LiveView
+ * pubsub.c: the subscriptions as a doubly linked list (a socket leaves in
+ * one step, not by a walk past every other socket's subscription), and
+ * broadcasts that survive a subscriber leaving while it is called. Who subscribes (the LiveView
  * sockets) and who broadcasts (the log-out) are the layers above.
  */
 #include "pubsub.h"
@@ -17,7 +18,7 @@ struct pubsub_sub {
 	pubsub_fn fn;
 	void *arg;
 	int gone; /* unsubscribed during a broadcast: freed when it ends */
-	struct pubsub_sub *next;
+	struct pubsub_sub *prev, *next;
 };
 
 void pubsub_init(struct pubsub *ps, struct trace *trace)
@@ -51,20 +52,30 @@ struct pubsub_sub *pubsub_subscribe(struct pubsub *ps, const char *topic, pubsub
 	s->fn = fn;
 	s->arg = arg;
 	s->next = ps->subs;
+	if (ps->subs)
+		ps->subs->prev = s;
 	ps->subs = s;
 	return s;
 }
 
+static void unlink_free(struct pubsub *ps, struct pubsub_sub *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		ps->subs = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	sub_free(s);
+}
+
+/* After a broadcast: free those that left during it. */
 static void sweep(struct pubsub *ps)
 {
-	for (struct pubsub_sub **pp = &ps->subs; *pp;) {
-		struct pubsub_sub *s = *pp;
-		if (s->gone) {
-			*pp = s->next;
-			sub_free(s);
-		} else {
-			pp = &s->next;
-		}
+	for (struct pubsub_sub *s = ps->subs, *next; s; s = next) {
+		next = s->next;
+		if (s->gone)
+			unlink_free(ps, s);
 	}
 }
 
@@ -72,9 +83,10 @@ void pubsub_unsubscribe(struct pubsub *ps, struct pubsub_sub *sub)
 {
 	if (!sub)
 		return;
-	sub->gone = 1;
 	if (ps->depth == 0)
-		sweep(ps);
+		unlink_free(ps, sub);
+	else
+		sub->gone = 1; /* a broadcast is walking the list: it frees it after */
 }
 
 int pubsub_broadcast(struct pubsub *ps, const char *topic, const char *event,
