@@ -18,11 +18,15 @@
 #define MAX_MESSAGE_BYTES (1024 * 1024)
 /*
  * lws's receive buffer, one per socket for its whole life (4 KB when not
- * given): what LiveView's client sends most is heartbeats (about 50 bytes)
- * and events (about 150); a page's join, about 1 KB once, comes in a few
- * pieces that conn_receive puts together, as it does any message
+ * given), and how much lws reads from the socket at a time: what LiveView's
+ * client sends is heartbeats (about 50 bytes), events (about 150) and a
+ * page's join (about 1 KB), each whole in one read. 512 bytes made lws
+ * lose a client's close frame more often when the client closes at once
+ * after it (socket.disconnect "connection lost", not "client closed": the
+ * golden file of t0800's 08-nested-child-reconnect, which 4 KB also fails
+ * now and then)
  */
-#define RX_BUFFER_BYTES 512
+#define RX_BUFFER_BYTES 2048
 #define MAX_QUEUED_BYTES (8 * 1024 * 1024)
 /* Phoenix's socket timeout: the client sends a heartbeat every 30 s */
 #define IDLE_TIMEOUT_SECONDS 60
