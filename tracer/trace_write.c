@@ -309,28 +309,29 @@ static int put_line(struct trace *t, const char *line, size_t len, int gap)
 	return 0;
 }
 
-/* The members every line has, the writer's: a field may not shadow them
- * (a second "event" would win in most readers). "variant" only when the
- * line has one. */
-static void drop_shadowing(cJSON *fields, int has_variant)
+/*
+ * Whether the field C is left out of its line: the members every line has
+ * are the writer's, a field may not shadow them (a second "event" would win
+ * in most readers; "variant" only when the line has one), and a member
+ * given twice is written once, the first. Asked while printing, without
+ * lookups: a line has a handful of fields.
+ */
+static int field_left_out(const cJSON *fields, const cJSON *c, int has_variant)
 {
-	static const char *const own[] = {"seq", "t_us", "event", "conn", "variant"};
+	const char *k = c->string ? c->string : "";
 
-	if (!fields)
-		return;
-	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]) - !has_variant; i++)
-		while (cJSON_GetObjectItemCaseSensitive(fields, own[i]))
-			cJSON_DeleteItemFromObjectCaseSensitive(fields, own[i]);
-	/* and a member given twice is written once, the first */
-	for (cJSON *a = fields->child; a; a = a->next) {
-		cJSON *b = a->next;
-		while (b) {
-			cJSON *next = b->next;
-			if (a->string && b->string && strcmp(a->string, b->string) == 0)
-				cJSON_Delete(cJSON_DetachItemViaPointer(fields, b));
-			b = next;
-		}
+	switch (k[0]) {
+	case 's': if (strcmp(k, "seq") == 0) return 1; break;
+	case 't': if (strcmp(k, "t_us") == 0) return 1; break;
+	case 'e': if (strcmp(k, "event") == 0) return 1; break;
+	case 'c': if (strcmp(k, "conn") == 0) return 1; break;
+	case 'v': if (has_variant && strcmp(k, "variant") == 0) return 1; break;
+	default: break;
 	}
+	for (const cJSON *b = fields->child; b != c; b = b->next)
+		if (b->string && strcmp(b->string, k) == 0)
+			return 1;
+	return 0;
 }
 
 /* A line being formatted into t->scratch; BAD once memory ran out. */
@@ -469,8 +470,9 @@ static int format_line(struct trace *t, uint64_t t_us, const char *event, const 
 		out_add(&o, ",\"variant\":", 11);
 		out_string(&o, variant);
 	}
-	drop_shadowing(fields, has_variant);
 	for (const cJSON *c = fields ? fields->child : NULL; c; c = c->next) {
+		if (field_left_out(fields, c, has_variant))
+			continue;
 		out_add(&o, ",", 1);
 		out_string(&o, c->string ? c->string : "");
 		out_add(&o, ":", 1);
