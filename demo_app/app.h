@@ -43,6 +43,7 @@ struct app {
 	/* connections (protocols.c): at most conn_cap served at once (0: no cap),
 	 * below the descriptor limit; the few more lws lets in get a 503 */
 	int conn_cap;
+	int conn_room; /* past conn_cap + conn_room a connection is closed as it is accepted */
 	int conns;
 	long conns_refused;	/* refused since it was last said on stderr */
 	long long refused_said_s; /* when that was (monotonic seconds), 0: never */

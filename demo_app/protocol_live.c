@@ -386,6 +386,11 @@ static int handle_live(struct lws *wsi, enum lws_callback_reasons reason, void *
 			return lws_return_http_status(wsi, 400, "only websocket upgrades"), 1;
 		return confirm(wsi, vhd);
 
+	case LWS_CALLBACK_FILTER_NETWORK_CONNECTION:
+		/* an accepted connection, before lws takes it (this first protocol
+		 * is asked): past the cap and its room, closed at once */
+		return conn_admit(vhd->app);
+
 	case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
 		/* every new connection comes here first: counted, and its first
 		 * request's deadline */

@@ -44,13 +44,12 @@ void conn_closed(struct lws *wsi, struct app *app)
 	}
 }
 
-int conn_over_cap(struct lws *wsi, struct app *app)
+/* Say, at the first refusal and then at most once an interval, that
+ * lvdemo is refusing: a flood of connections must not become one of lines */
+static void say_refused(struct app *app)
 {
-	if (lws_get_opaque_user_data(wsi) != &over_mark)
-		return 0;
-	/* said at the first refusal, then at most once an interval: a flood of
-	 * connections must not become a flood of log lines */
 	long long now = monotonic_s();
+
 	app->conns_refused++;
 	if (!app->refused_said_s) {
 		fprintf(stderr, "lvdemo: %d connections, the most it serves: refusing more with 503\n",
@@ -63,6 +62,21 @@ int conn_over_cap(struct lws *wsi, struct app *app)
 		app->conns_refused = 0;
 		app->refused_said_s = now;
 	}
+}
+
+int conn_admit(struct app *app)
+{
+	if (!app->conn_cap || app->conns < app->conn_cap + app->conn_room)
+		return 0;
+	say_refused(app);
+	return 1;
+}
+
+int conn_over_cap(struct lws *wsi, struct app *app)
+{
+	if (lws_get_opaque_user_data(wsi) != &over_mark)
+		return 0;
+	say_refused(app);
 	return 1;
 }
 

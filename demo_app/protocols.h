@@ -46,6 +46,8 @@ int feed_confirm(struct lws *wsi, struct app *app);
  * are in, is refused with 503 (conn_over_cap says whether, and says on
  * stderr, once per interval, that lvdemo is refusing).
  */
+/* At accept (FILTER_NETWORK_CONNECTION): 0 to take the connection, 1 to close it at once. */
+int conn_admit(struct app *app);
 void conn_opened(struct lws *wsi, struct app *app);
 void conn_closed(struct lws *wsi, struct app *app);
 int conn_over_cap(struct lws *wsi, struct app *app);
