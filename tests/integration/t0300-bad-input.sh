@@ -231,7 +231,7 @@ test_expect_success 'out of descriptors: no busy loop of accept errors; it serve
 	{ ( ulimit -n 40 && exec "$LVDEMO" --port 0 --db fd.db --trace fd.jsonl --bcrypt-cost 4 ) >fd.out 2>fd.err & } &&
 	pid=$! && test_when_finished "kill $pid 2>/dev/null; wait $pid 2>/dev/null" &&
 	{ [ -p tick ] || mkfifo tick; } &&
-	for i in $(seq 200); do grep -q listening fd.out && break; read -r -t 0.05 <>tick || :; done &&
+	wait_until 10 grep -q listening fd.out &&
 	url=$(sed -n "s/^lvdemo listening on \([^ ]*\).*/\1/p" fd.out) && hostport=${url#http://} &&
 	# more idle connections than it has descriptors, held open a while
 	opened=0 &&
@@ -260,7 +260,7 @@ test_expect_success 'at the connection cap it says so at start; more get 503 wit
 	{ ( ulimit -n 64 && exec "$LVDEMO" --port 0 --db cap.db --trace cap.jsonl --bcrypt-cost 4 --request-timeout 60 ) >cap.out 2>cap.err & } &&
 	pid=$! && test_when_finished "kill $pid 2>/dev/null; wait $pid 2>/dev/null" &&
 	{ [ -p tick ] || mkfifo tick; } &&
-	for i in $(seq 200); do grep -q listening cap.out && break; read -r -t 0.05 <>tick || :; done &&
+	wait_until 10 grep -q listening cap.out &&
 	url=$(sed -n "s/^lvdemo listening on \([^ ]*\).*/\1/p" cap.out) && hostport=${url#http://} &&
 	cap=$(sed -n "s/^lvdemo listening on [^ ]* (at most \([0-9]*\) connections)$/\1/p" cap.out) &&
 	test "$cap" -gt 8 && test "$cap" -lt 40 &&
