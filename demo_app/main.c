@@ -89,7 +89,7 @@ static void usage(FILE *out)
 	      "\n"
 	      "Once it accepts connections it prints 'lvdemo listening on http://HOST:PORT\n"
 	      "(at most N connections)' on stdout, or on stderr when the trace goes to stdout;\n"
-	      "N is below the limit of open files, and more connections get 503.\n",
+	      "N is below the limit of open files; a few more get 503, the rest are closed.\n",
 	      out);
 }
 
