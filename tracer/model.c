@@ -164,6 +164,7 @@ void model_free(struct model *m)
 	free(m->text);
 	if (m->in_fd >= 0)
 		close(m->in_fd);
+	pipe_free(m->pipe);
 	trace_scanner_release(&m->scan);
 	mj_free(m->mj);
 	free(m->error);
@@ -253,6 +254,11 @@ void model_progress(const struct model *m, uint64_t *done, uint64_t *total)
 {
 	*done = m->pos;
 	*total = m->total; /* 0: a pipe, of no known size */
+}
+
+uint64_t model_lines_ahead(const struct model *m)
+{
+	return m->lines_ahead;
 }
 
 const char *model_title(const struct model *m)
@@ -614,34 +620,33 @@ uint64_t model_count(struct model *m, struct model_pos pos, size_t c, uint64_t o
  */
 struct lview {
 	const cJSON *j;
-	struct mj *mj;
+	const struct mj_line *ml;
 	long long t_us;
 	const char *event, *conn, *variant, *phase;
 };
 
-static const char *lv_str(const struct lview *l, const char *key)
+static const char *lv_str(const struct lview *l, enum mj_key key)
 {
-	if (l->mj)
-		return mj_str(l->mj, key);
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(l->j, key);
+	if (l->ml)
+		return l->ml->type[key] == MJ_STRING ? l->ml->str[key] : NULL;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(l->j, mj_key_name(key));
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* Member KEY as a number, or DFLT. */
-static double lv_num(const struct lview *l, const char *key, double dflt)
+/* Member KEY (one of the numeric keys) as a number, or DFLT. */
+static double lv_num(const struct lview *l, enum mj_key key, double dflt)
 {
-	double d;
-	if (l->mj)
-		return mj_num(l->mj, key, &d) ? d : dflt;
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(l->j, key);
+	if (l->ml)
+		return l->ml->type[key] == MJ_NUMBER ? l->ml->num[key] : dflt;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(l->j, mj_key_name(key));
 	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
 }
 
-static int lv_true(const struct lview *l, const char *key)
+static int lv_true(const struct lview *l, enum mj_key key)
 {
-	if (l->mj)
-		return mj_true(l->mj, key);
-	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(l->j, key));
+	if (l->ml)
+		return l->ml->type[key] == MJ_TRUE;
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(l->j, mj_key_name(key)));
 }
 
 static struct conn_state *conn_of(struct model *m, uint32_t id)
@@ -699,8 +704,8 @@ static int is_asset(const char *path)
 /* The header: the scenario, its title and variants, in that order. */
 static int read_header(struct model *m, const struct lview *j)
 {
-	const char *sc = lv_str(j, "scenario");
-	const char *title = lv_str(j, "title"), *desc = lv_str(j, "description");
+	const char *sc = lv_str(j, MK_SCENARIO);
+	const char *title = lv_str(j, MK_TITLE), *desc = lv_str(j, MK_DESCRIPTION);
 
 	m->header_seen = 1;
 	m->scenario = sc != NULL;
@@ -764,7 +769,7 @@ static uint32_t scenario_step_of(struct model *m, const struct model_event *e, c
 	uint32_t v = e->variant;
 
 	if (e->kind == TK_SCENARIO_STEP) {
-		double n = lv_num(j, "step", 0);
+		double n = lv_num(j, MK_STEP, 0);
 		if (n < 1 || n > 1e9)
 			return m->latest;
 		uint32_t want = (uint32_t)n;
@@ -772,11 +777,11 @@ static uint32_t scenario_step_of(struct model *m, const struct model_event *e, c
 		 * the steps a number skips (a line must not cost memory of its own) */
 		uint32_t s = step_by_number(m, want);
 		if (s == MODEL_NONE) {
-			s = step_add(m, MS_SCENARIO, lv_str(j, "kind"), lv_str(j, "text"));
+			s = step_add(m, MS_SCENARIO, lv_str(j, MK_KIND), lv_str(j, MK_TEXT));
 			if (s == MODEL_NONE || step_number_add(m, want, s) < 0)
 				return MODEL_NONE;
 			m->steps[s].number = want;
-			double line = lv_num(j, "line", 0);
+			double line = lv_num(j, MK_LINE, 0);
 			m->steps[s].line = line > 0 && line < 1e7 ? (int)line : 0;
 		}
 		if (v != MODEL_NO_VARIANT)
@@ -802,7 +807,7 @@ static uint32_t raw_step_of(struct model *m, const struct model_event *e, const 
 	char label[512];
 
 	if (e->kind == TK_ENDPOINT_START) {
-		const char *method = lv_str(j, "method"), *path = lv_str(j, "path");
+		const char *method = lv_str(j, MK_METHOD), *path = lv_str(j, MK_PATH);
 		if (!is_asset(path)) {
 			snprintf(label, sizeof(label), "%s %s", method ? method : "?", path ? path : "?");
 			uint32_t s = step_add(m, MS_REQUEST, method ? method : "?", label);
@@ -825,7 +830,7 @@ static uint32_t raw_step_of(struct model *m, const struct model_event *e, const 
 			 ((e->kind == TK_MOUNT_START && (e->flags & ME_CONNECTED)) ||
 			  e->kind == TK_SOCKET_CONNECT);
 	if (join_start || (cs && cs->ws && e->kind == TK_CHANNEL_JOIN)) {
-		const char *view = lv_str(j, "view");
+		const char *view = lv_str(j, MK_VIEW);
 		snprintf(label, sizeof(label), "join %s", view ? view : "(socket)");
 		uint32_t s = step_add(m, MS_JOIN, "join", label);
 		if (s != MODEL_NONE && e->kind != TK_CHANNEL_JOIN) {
@@ -843,7 +848,7 @@ static uint32_t raw_step_of(struct model *m, const struct model_event *e, const 
 /* A raw join step is labelled by its view once the join names it. */
 static void raw_join_label(struct model *m, uint32_t s, const struct lview *j)
 {
-	const char *view = lv_str(j, "view");
+	const char *view = lv_str(j, MK_VIEW);
 	struct model_step *st = &m->steps[s];
 	if (st->kind != MS_JOIN || !view || strcmp(st->text, "join (socket)") != 0)
 		return;
@@ -886,9 +891,9 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 	if (!e.conn || (tev->phase && !e.phase))
 		return -1;
 	if (is_live_view_kind(k)) {
-		if (lv_true(j, "connected"))
+		if (lv_true(j, MK_CONNECTED))
 			e.flags |= ME_CONNECTED;
-		if (lv_true(j, "child"))
+		if (lv_true(j, MK_CHILD))
 			e.flags |= ME_CHILD;
 	}
 
@@ -897,12 +902,12 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 	char buf[512];
 	switch (k) {
 	case TK_ENDPOINT_START:
-		snprintf(buf, sizeof(buf), "%s %s", lv_str(j, "method") ? lv_str(j, "method") : "",
-			 unprefixed(lv_str(j, "path"), tev->variant));
+		snprintf(buf, sizeof(buf), "%s %s", lv_str(j, MK_METHOD) ? lv_str(j, MK_METHOD) : "",
+			 unprefixed(lv_str(j, MK_PATH), tev->variant));
 		subject = buf;
 		break;
 	case TK_PLUG_START:
-		subject = lv_str(j, "plug");
+		subject = lv_str(j, MK_PLUG);
 		break;
 	case TK_CONTROLLER_START:
 	case TK_ON_MOUNT_START:
@@ -914,19 +919,19 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 	case TK_RENDER_START:
 	case TK_CHANNEL_JOIN:
 	case TK_CHANNEL_LEAVE:
-		subject = lv_str(j, "view");
+		subject = lv_str(j, MK_VIEW);
 		break;
 	case TK_ASSIGN:
 	case TK_ASSIGN_NEW:
 	case TK_CONN_ASSIGN:
-		subject = lv_str(j, "key");
+		subject = lv_str(j, MK_KEY);
 		break;
 	case TK_REPO_QUERY:
-		subject = lv_str(j, "source");
+		subject = lv_str(j, MK_SOURCE);
 		break;
 	case TK_SCENARIO_EXPECT:
 	case TK_SCENARIO_ERROR: {
-		double line = lv_num(j, "line", 0);
+		double line = lv_num(j, MK_LINE, 0);
 		snprintf(buf, sizeof(buf), "line %d", line > 0 && line < 1e7 ? (int)line : 0);
 		subject = buf;
 		break;
@@ -948,7 +953,7 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 		e.group = (uint8_t)query_group(tev->phase);
 		break;
 	case TK_ASSIGN_NEW:
-		e.from = (uint8_t)trace_from_of(lv_str(j, "from"));
+		e.from = (uint8_t)trace_from_of(lv_str(j, MK_FROM));
 		if (e.from == TF_CONN_ASSIGNS || e.from == TF_PARENT_ASSIGNS || e.from == TF_SOCKET_ASSIGNS)
 			e.flags |= ME_AVOIDED;
 		/* fall through */
@@ -981,7 +986,7 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 		e.group = MG_JOIN;
 		break;
 	case TK_SCENARIO_EXPECT: {
-		const char *outcome = lv_str(j, "outcome");
+		const char *outcome = lv_str(j, MK_OUTCOME);
 		if (outcome && strcmp(outcome, "failed") == 0)
 			e.flags |= ME_FAILED;
 		else if (outcome && strcmp(outcome, "passed") == 0)
@@ -1008,7 +1013,7 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 			e.flags |= ME_ROW;
 	}
 	/* the page's assets are no part of the lesson */
-	if (k == TK_ENDPOINT_START && is_asset(lv_str(j, "path")))
+	if (k == TK_ENDPOINT_START && is_asset(lv_str(j, MK_PATH)))
 		e.flags &= (uint8_t)~ME_ROW;
 
 	/* its step */
@@ -1037,7 +1042,7 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 	cs->last_step = s;
 	struct model_step *st = &m->steps[s];
 	if (k == TK_SCENARIO_NOTE && !st->note) {
-		const char *text = lv_str(j, "text");
+		const char *text = lv_str(j, MK_TEXT);
 		if (text && !(st->note = strdup(text)))
 			return -1;
 		m->last_note = s;
@@ -1045,7 +1050,7 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 		if (s + 1 < m->nsteps)
 			m->notes_dirty = 1; /* steps made after it: see it too */
 	} else if (k == TK_SCENARIO_MARK && !st->mark) {
-		const char *label = lv_str(j, "label");
+		const char *label = lv_str(j, MK_LABEL);
 		if (label && !(st->mark = strdup(label)))
 			return -1;
 		m->last_mark = s;
@@ -1140,6 +1145,50 @@ static int load_line_cjson(struct model *m, size_t off, size_t len, char *err, s
 	return keep_error(m, err);
 }
 
+/* Add a line the fast parser read, its members in ML. 0, or -1 with the error kept. */
+static int load_parsed(struct model *m, size_t off, size_t len, const struct mj_line *ml,
+		       char *err, size_t errlen)
+{
+	/* the members every line has, checked as the trace library checks them */
+	struct trace_members mb = {
+		.has_seq = ml->type[MK_SEQ] != MJ_ABSENT,
+		.has_t_us = ml->type[MK_T_US] != MJ_ABSENT,
+		.has_event = ml->type[MK_EVENT] != MJ_ABSENT,
+		.has_conn = ml->type[MK_CONN] != MJ_ABSENT,
+		.seq_is_number = ml->type[MK_SEQ] == MJ_NUMBER,
+		.t_us_is_number = ml->type[MK_T_US] == MJ_NUMBER,
+		.seq = ml->type[MK_SEQ] == MJ_NUMBER ? ml->num[MK_SEQ] : 0,
+		.t_us = ml->type[MK_T_US] == MJ_NUMBER ? ml->num[MK_T_US] : 0,
+		.event = ml->type[MK_EVENT] == MJ_STRING ? ml->str[MK_EVENT] : NULL,
+		.conn = ml->type[MK_CONN] == MJ_STRING ? ml->str[MK_CONN] : NULL,
+	};
+	if (trace_scanner_members(&m->scan, &mb, err, errlen) < 0)
+		return keep_error(m, err);
+	struct lview l = {.ml = ml, .t_us = (long long)mb.t_us, .event = mb.event, .conn = mb.conn,
+			  .variant = ml->type[MK_VARIANT] == MJ_STRING ? ml->str[MK_VARIANT] : NULL,
+			  .phase = ml->type[MK_PHASE] == MJ_STRING ? ml->str[MK_PHASE] : NULL};
+	if (add_event(m, &l, off, len) == 0)
+		return 0;
+	snprintf(err, errlen, "%s:%ld:1: out of memory", m->scan.name, m->scan.lineno);
+	return keep_error(m, err);
+}
+
+/* A line the fast parser refused: cJSON, only to say where (where it is laxer, column 1). */
+static int explain_bad_line(struct model *m, const char *line, size_t len, char *err,
+			    size_t errlen)
+{
+	struct trace_event tev;
+	char why[160];
+	long at = m->scan.lineno + 1;
+
+	if (trace_event_parse(line, len, &tev, why, sizeof(why)) == 0) {
+		trace_event_release(&tev);
+		snprintf(why, sizeof(why), "1: not valid JSON");
+	}
+	snprintf(err, errlen, "%s:%ld:%s", m->scan.name, at, why);
+	return keep_error(m, err);
+}
+
 /* Parse one line at OFF (its padding readable). 0, or -1 with the error kept. */
 static int load_line(struct model *m, size_t off, size_t len, char *err, size_t errlen)
 {
@@ -1150,44 +1199,76 @@ static int load_line(struct model *m, size_t off, size_t len, char *err, size_t 
 		len--;
 	if (!m->scan.started || len == 0 || !m->mj)
 		return load_line_cjson(m, off, len, err, errlen);
-	if (mj_parse(m->mj, line, len) < 0) {
-		/* the line is bad: cJSON, only to say where (where it is laxer, column 1) */
-		struct trace_event tev;
-		char why[160];
-		long at = m->scan.lineno + 1;
-		if (trace_event_parse(line, len, &tev, why, sizeof(why)) == 0) {
-			trace_event_release(&tev);
-			snprintf(why, sizeof(why), "1: not valid JSON");
-		}
-		snprintf(err, errlen, "%s:%ld:%s", m->scan.name, at, why);
+	if (mj_parse(m->mj, line, len) < 0)
+		return explain_bad_line(m, line, len, err, errlen);
+	struct mj_line ml;
+	mj_extract(m->mj, &ml);
+	return load_parsed(m, off, len, &ml, err, errlen);
+}
+
+/* A line of a batch the worker parsed. */
+static int load_ahead(struct model *m, const struct pline *pl, char *err, size_t errlen)
+{
+	if (pl->status == PL_LONG) {
+		snprintf(err, errlen, "%s:%ld:1: line longer than %d bytes", m->scan.name,
+			 m->scan.lineno + 1, TRACE_LINE_MAX);
 		return keep_error(m, err);
 	}
-	/* the members every line has: one look-up each */
-	struct mj_value seq, t_us, event, conn;
-	mj_get(m->mj, "seq", &seq);
-	mj_get(m->mj, "t_us", &t_us);
-	mj_get(m->mj, "event", &event);
-	mj_get(m->mj, "conn", &conn);
-	struct trace_members mb = {
-		.has_seq = seq.present,
-		.has_t_us = t_us.present,
-		.has_event = event.present,
-		.has_conn = conn.present,
-		.seq_is_number = seq.is_number,
-		.t_us_is_number = t_us.is_number,
-		.seq = seq.number,
-		.t_us = t_us.number,
-		.event = event.string,
-		.conn = conn.string,
-	};
-	if (trace_scanner_members(&m->scan, &mb, err, errlen) < 0)
-		return keep_error(m, err);
-	struct lview l = {.mj = m->mj, .t_us = (long long)mb.t_us, .event = mb.event, .conn = mb.conn,
-			  .variant = mj_str(m->mj, "variant"), .phase = mj_str(m->mj, "phase")};
-	if (add_event(m, &l, off, len) == 0)
-		return 0;
-	snprintf(err, errlen, "%s:%ld:1: out of memory", m->scan.name, m->scan.lineno);
-	return keep_error(m, err);
+	if (pl->status == PL_SLOW || !m->scan.started)
+		return load_line(m, pl->off, pl->len, err, errlen);
+	return load_parsed(m, pl->off, pl->len, &pl->ml, err, errlen);
+}
+
+/*
+ * A batch for the worker: about this many bytes of whole lines. A load of
+ * less than two batches stays on one core (a thread is not worth it, and a
+ * trace followed live grows by a few lines at a time).
+ */
+#define PIPE_BATCH (512u << 10)
+
+/* Hand the worker the batches after those out or being added, while there are whole ones. */
+static void pipe_next(struct model *m)
+{
+	if (m->pipe_off || !m->mj || !m->scan.started)
+		return;
+	while (pipe_room(m->pipe)) {
+		int running = m->ahead_i < m->ahead_n || pipe_out(m->pipe);
+		size_t from = running ? m->ahead_end : m->pos;
+		/* from a standstill a small batch, so that the loader waits little for it */
+		size_t want = running ? PIPE_BATCH : PIPE_BATCH / 8;
+		/* the worker's parser reads mj_padding() bytes past a line: the text's own */
+		if (m->text_len < from + want + mj_padding())
+			return;
+		const char *nl = memrchr(m->text + from, '\n', want);
+		if (!nl)
+			return; /* a line longer than a batch: the one-line path says so */
+		if (!m->pipe && !(m->pipe = pipe_new())) {
+			m->pipe_off = 1;
+			return;
+		}
+		m->ahead_end = (size_t)(nl - m->text) + 1;
+		pipe_start(m->pipe, m->text, from, m->ahead_end);
+	}
+}
+
+/*
+ * A batch is out and the text after it is short of the next: read on
+ * meanwhile. A regular file only: a read from a pipe may wait, and the
+ * lines there are must not wait with it.
+ */
+static int pipe_wants_text(const struct model *m)
+{
+	return pipe_out(m->pipe) && m->in_fd >= 0 && !m->in_done && m->total > 0 &&
+	       m->text_len < m->ahead_end + PIPE_BATCH + mj_padding();
+}
+
+/* Stop using the worker once the load is over (its thread and buffers go). */
+static void pipe_end(struct model *m)
+{
+	pipe_free(m->pipe);
+	m->pipe = NULL;
+	m->ahead = NULL;
+	m->ahead_i = m->ahead_n = 0;
 }
 
 #define READ_SLICE (4u << 20)
@@ -1200,6 +1281,7 @@ static int read_more(struct model *m, char *err, size_t errlen)
 	if (m->text_cap - m->text_len < 65536 + mj_padding()) {
 		/* the file grew, or its size was not known: half as much again */
 		size_t cap = m->text_cap ? m->text_cap + m->text_cap / 2 : 262144;
+		pipe_quiesce(m->pipe); /* a batch out is read from the text */
 		char *grown = realloc(m->text, cap);
 		if (!grown) {
 			snprintf(err, errlen, "%s: out of memory", m->scan.name);
@@ -1236,7 +1318,34 @@ static int read_more(struct model *m, char *err, size_t errlen)
 static int parse_lines(struct model *m, size_t max, int finish, size_t *done, char *err,
 		       size_t errlen)
 {
-	while (m->pos < m->text_len && (!max || *done < max)) {
+	while (!max || *done < max) {
+		if (pipe_wants_text(m))
+			return 0; /* the caller reads, then comes back */
+		/* lines the worker parsed first, the next batch out while they are added */
+		if (m->ahead_i < m->ahead_n) {
+			const struct pline *pl = &m->ahead[m->ahead_i++];
+			m->pos = pl->next;
+			if (load_ahead(m, pl, err, errlen) < 0)
+				return -1;
+			(*done)++;
+			continue;
+		}
+		if (pipe_out(m->pipe)) {
+			if (pipe_wait(m->pipe, &m->ahead, &m->ahead_n) < 0) {
+				snprintf(err, errlen, "%s:%ld:1: out of memory", m->scan.name,
+					 m->scan.lineno + 1);
+				return keep_error(m, err);
+			}
+			m->ahead_i = 0;
+			m->lines_ahead += m->ahead_n;
+			pipe_next(m);
+			continue;
+		}
+		pipe_next(m);
+		if (pipe_out(m->pipe))
+			continue;
+		if (m->pos >= m->text_len)
+			break;
 		const char *start = m->text + m->pos;
 		const char *nl = memchr(start, '\n', m->text_len - m->pos);
 		size_t len;
@@ -1274,6 +1383,7 @@ static int parse_lines(struct model *m, size_t max, int finish, size_t *done, ch
 static int finish_load(struct model *m, char *err, size_t errlen)
 {
 	m->loaded = 1;
+	pipe_end(m);
 	if (!m->header_seen) {
 		snprintf(err, errlen, "%s:1:1: empty trace (no trace.start line)", m->scan.name);
 		free(m->error);
@@ -1332,6 +1442,7 @@ int model_feed(struct model *m, const char *data, size_t n, int finish, char *er
 		size_t cap = m->text_cap ? m->text_cap : 65536;
 		while (cap < m->text_len + n + mj_padding())
 			cap *= 2;
+		pipe_quiesce(m->pipe);
 		char *grown = realloc(m->text, cap);
 		if (!grown) {
 			snprintf(err, errlen, "out of memory");

@@ -161,6 +161,8 @@ int model_loaded(const struct model *m);
 int model_complete(const struct model *m);
 /* Bytes loaded so far and in all (*TOTAL 0 when unknown: a pipe), for progress. */
 void model_progress(const struct model *m, uint64_t *done, uint64_t *total);
+/* Lines parsed on the second core so far (a big file loads on two: model_pipe.c). */
+uint64_t model_lines_ahead(const struct model *m);
 
 /* ---------------------------------------------------------------- what it holds */
 

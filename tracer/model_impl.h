@@ -8,6 +8,8 @@
 #define LVTRACE_MODEL_IMPL_H
 
 #include "model.h"
+#include "model_json.h"
+#include "trace.h"
 
 #define MODEL_SPAN_DEPTH 16
 
@@ -44,6 +46,13 @@ struct model {
 	int waiting;	/* the last load found no input to read yet */
 	uint64_t total; /* the input's size when known */
 	size_t pos;	/* the next byte to parse */
+	/* a big load's lines parsed ahead by the second core (model_pipe.c) */
+	struct model_pipe *pipe;
+	int pipe_off;		   /* it could not be started: one core */
+	const struct pline *ahead; /* the batch being added, from ahead_i */
+	size_t ahead_i, ahead_n;
+	size_t ahead_end;	   /* the byte after the last batch handed out */
+	uint64_t lines_ahead;	   /* lines it parsed */
 	struct trace_scanner scan;
 	char *error;
 	int loaded;
@@ -90,6 +99,25 @@ struct model {
 	int search_escaped; /* it has characters JSON escapes: no raw prefilter */
 	void (*search_label)(struct model *m, uint32_t i, char *buf, size_t len);
 };
+
+/* model_pipe.c: lines parsed by a worker thread, a batch at a time, in the order handed out */
+enum { PL_OK, PL_SLOW, PL_LONG }; /* parsed; for the one-line path (empty, bad); too long */
+struct pline {
+	size_t off, len; /* the line, without its newline (or a CR before it) */
+	size_t next;	 /* the byte after its newline */
+	int status;
+	struct mj_line ml; /* PL_OK: its members, the strings the batch's own */
+};
+struct model_pipe;
+struct model_pipe *pipe_new(void); /* NULL: no thread (out of memory, or refused) */
+void pipe_free(struct model_pipe *p);
+/* Parse TEXT[BEGIN, END) (whole lines, mj_padding() readable after) on the worker: TEXT stays put until the batch is back. */
+void pipe_start(struct model_pipe *p, const char *text, size_t begin, size_t end);
+int pipe_out(const struct model_pipe *p);  /* a batch is out */
+int pipe_room(const struct model_pipe *p); /* another may go out */
+void pipe_quiesce(struct model_pipe *p);    /* wait until those out are parsed; they stay out */
+/* Take the oldest batch out back: its lines valid until the next pipe_wait. 0, or -1 out of memory. */
+int pipe_wait(struct model_pipe *p, const struct pline **lines, size_t *n);
 
 /* model.c */
 void model_invalidate_rows(struct model *m);

@@ -2,7 +2,9 @@
 // libsimdjson-dev). Error codes, not exceptions, cross the C boundary.
 #include "model_json.h"
 
+#include <cstring>
 #include <new>
+#include <string_view>
 
 #include <simdjson.h>
 
@@ -37,46 +39,72 @@ int mj_parse(struct mj *p, const char *line, size_t len)
 	return 0;
 }
 
-const char *mj_str(struct mj *p, const char *key)
+static const char *const key_names[MK_COUNT] = {
+	"seq",	   "t_us",	  "step", "line", "event",     "conn",	"variant", "phase",
+	"scenario", "title",	  "description", "kind", "text", "method", "path",    "view",
+	"connected", "child",	  "plug", "key",  "source",    "from",	"outcome", "label",
+};
+
+const char *mj_key_name(enum mj_key key)
 {
-	const char *s = nullptr;
-	if (p->obj[key].get_c_str().get(s) != simdjson::SUCCESS)
-		return nullptr;
-	return s;
+	return key_names[key];
 }
 
-int mj_num(struct mj *p, const char *key, double *out)
+// The key named NAME, or MK_COUNT: only the names of its length compared
+// (a line has a dozen members, each looked for among the keys).
+static int key_of(std::string_view name)
 {
-	simdjson::dom::element e;
-	if (p->obj[key].get(e) != simdjson::SUCCESS || !e.is_number())
-		return 0;
-	return e.get_double().get(*out) == simdjson::SUCCESS;
+	static const signed char by_len[12][11] = {
+		{-1},
+		{-1},
+		{-1},
+		{MK_SEQ, MK_KEY, -1},
+		{MK_T_US, MK_STEP, MK_LINE, MK_CONN, MK_KIND, MK_TEXT, MK_PATH, MK_VIEW, MK_PLUG, MK_FROM, -1},
+		{MK_EVENT, MK_PHASE, MK_TITLE, MK_CHILD, MK_LABEL, -1},
+		{MK_METHOD, MK_SOURCE, -1},
+		{MK_VARIANT, MK_OUTCOME, -1},
+		{MK_SCENARIO, -1},
+		{MK_CONNECTED, -1},
+		{-1},
+		{MK_DESCRIPTION, -1},
+	};
+	if (name.size() >= 12)
+		return MK_COUNT;
+	for (const signed char *k = by_len[name.size()]; *k >= 0; k++)
+		if (memcmp(key_names[*k], name.data(), name.size()) == 0)
+			return *k;
+	return MK_COUNT;
 }
 
-int mj_true(struct mj *p, const char *key)
+void mj_extract(struct mj *p, struct mj_line *out)
 {
-	bool b = false;
-	return p->obj[key].get_bool().get(b) == simdjson::SUCCESS && b;
-}
-
-int mj_has(struct mj *p, const char *key)
-{
-	simdjson::dom::element e;
-	return p->obj[key].get(e) == simdjson::SUCCESS;
-}
-
-void mj_get(struct mj *p, const char *key, struct mj_value *out)
-{
-	simdjson::dom::element e;
-	*out = mj_value{};
-	if (p->obj[key].get(e) != simdjson::SUCCESS)
-		return;
-	out->present = 1;
-	if (e.is_number()) {
-		out->is_number = e.get_double().get(out->number) == simdjson::SUCCESS;
-	} else if (e.is_string()) {
-		const char *s = nullptr;
-		if (e.get_c_str().get(s) == simdjson::SUCCESS)
-			out->string = s;
+	for (int k = 0; k < MK_COUNT; k++)
+		out->type[k] = MJ_ABSENT;
+	for (auto field : p->obj) {
+		if (field.key.empty())
+			continue;
+		int k = key_of(field.key);
+		if (k == MK_COUNT || out->type[k] != MJ_ABSENT)
+			continue;
+		simdjson::dom::element v = field.value;
+		switch (v.type()) {
+		case simdjson::dom::element_type::STRING:
+			out->type[k] = MJ_STRING;
+			out->str[k] = v.get_c_str().value_unsafe();
+			out->len[k] = (unsigned)v.get_string_length().value_unsafe();
+			break;
+		case simdjson::dom::element_type::INT64:
+		case simdjson::dom::element_type::UINT64:
+		case simdjson::dom::element_type::DOUBLE:
+			out->type[k] = MJ_NUMBER;
+			if (k < MK_NUMBERS)
+				out->num[k] = v.get_double().value_unsafe();
+			break;
+		case simdjson::dom::element_type::BOOL:
+			out->type[k] = v.get_bool().value_unsafe() ? MJ_TRUE : MJ_FALSE;
+			break;
+		default:
+			out->type[k] = MJ_OTHER;
+		}
 	}
 }

@@ -2,7 +2,8 @@
  * test_model.c: the tracer's model (model.h) on small traces written here:
  * steps, marks and notes of a merged trace, the steps of a trace lvdemo
  * wrote itself, the alignment of rows, counters by phase from the mark,
- * the cursor's motions, search, columns, and a bad line mid-file.
+ * the cursor's motions, search, columns, a bad line mid-file, and a big
+ * file loaded on two cores into the model one core makes.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model.h"
 
@@ -757,6 +759,193 @@ static void test_missing_member(void **state)
 	model_free(m);
 }
 
+/* ------------------------------------------------------------ two cores */
+
+struct big {
+	char *buf;
+	size_t len, cap;
+	long seq;
+};
+
+static void big_add(struct big *b, const char *data, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->buf = realloc(b->buf, b->cap);
+		assert_non_null(b->buf);
+	}
+	memcpy(b->buf + b->len, data, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+/* The lesson's events again and again, seq renumbered, until the text is at least MB megabytes. */
+static void big_lesson(struct big *b, size_t mb)
+{
+	struct text t = {0};
+	char head[64];
+	lesson(&t);
+	const char *first_nl = strchr(t.buf, '\n');
+	big_add(b, t.buf, (size_t)(first_nl + 1 - t.buf)); /* the header, seq 1 */
+	b->seq = 1;
+	while (b->len < mb << 20) {
+		for (const char *p = first_nl + 1; p < t.buf + t.len;) {
+			const char *nl = strchr(p, '\n');
+			const char *rest = strchr(p, ',');
+			int n = snprintf(head, sizeof(head), "{\"seq\":%ld", ++b->seq);
+			big_add(b, head, (size_t)n);
+			big_add(b, rest, (size_t)(nl + 1 - rest));
+			p = nl + 1;
+		}
+	}
+}
+
+static char *big_file(const struct big *b)
+{
+	static char path[64];
+	strcpy(path, "/tmp/lvtrace-test-model.XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *fp = fdopen(fd, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(b->buf, 1, b->len, fp), b->len);
+	assert_int_equal(fclose(fp), 0);
+	return path;
+}
+
+/* Loaded from a file (MAX lines a call, 0 all), or fed in small pieces (one core). -1 on an error, in ERR. */
+static int big_load(const struct big *b, const char *path, size_t max, struct model **out, char *err,
+		    size_t errlen)
+{
+	struct model *m = model_new();
+	int rc;
+	assert_non_null(m);
+	*out = m;
+	if (!path) {
+		for (size_t at = 0; at < b->len; at += 4096)
+			if (model_feed(m, b->buf + at, b->len - at < 4096 ? b->len - at : 4096, 0, err, errlen) < 0)
+				return -1;
+		return model_feed(m, "", 0, 1, err, errlen);
+	}
+	assert_int_equal(model_open_file(m, path, err, errlen), 0);
+	while ((rc = model_load(m, max, err, errlen)) == 1)
+		;
+	return rc;
+}
+
+static void assert_same_model(struct model *a, struct model *b)
+{
+	assert_int_equal(model_event_count(a), model_event_count(b));
+	assert_int_equal(model_step_count(a), model_step_count(b));
+	for (uint32_t i = 0; i < model_event_count(a); i++) {
+		const struct model_event *x = model_event(a, i), *y = model_event(b, i);
+		assert_true(x->off == y->off && x->len == y->len && x->step == y->step && x->t_us == y->t_us);
+		assert_true(x->phase == y->phase && x->conn == y->conn && x->subject == y->subject &&
+			    x->pair == y->pair);
+		assert_true(x->kind == y->kind && x->variant == y->variant && x->group == y->group &&
+			    x->depth == y->depth && x->flags == y->flags && x->mphase == y->mphase &&
+			    x->from == y->from);
+		if (x->phase)
+			assert_string_equal(model_string(a, x->phase), model_string(b, y->phase));
+		if (x->subject)
+			assert_string_equal(model_string(a, x->subject), model_string(b, y->subject));
+	}
+	uint64_t ca[TG_COUNT], cb[TG_COUNT];
+	model_end(a);
+	model_end(b);
+	assert_int_equal(model_count(a, model_cursor(a), 0, ca), model_count(b, model_cursor(b), 0, cb));
+	assert_memory_equal(ca, cb, sizeof(ca));
+}
+
+/* A big file loads on two cores into the model one core makes, in one call or a slice at a time. */
+static void test_two_cores_one_model(void **state)
+{
+	(void)state;
+	struct big b = {0};
+	char err[512];
+	struct model *one, *two, *sliced;
+
+	big_lesson(&b, 4);
+	/* a CR before a newline, deep in */
+	char *nl = strchr(b.buf + b.len / 2, '\n');
+	memmove(nl + 1, nl, b.len - (size_t)(nl - b.buf) + 1);
+	*nl = '\r';
+	b.len++;
+	char *path = big_file(&b);
+	assert_int_equal(big_load(&b, NULL, 0, &one, err, sizeof(err)), 0);
+	assert_int_equal(big_load(&b, path, 0, &two, err, sizeof(err)), 0);
+	assert_int_equal(big_load(&b, path, 1000, &sliced, err, sizeof(err)), 0);
+	assert_int_equal(model_lines_ahead(one), 0);
+	assert_true(model_lines_ahead(two) > model_event_count(two) / 2);
+	assert_true(model_lines_ahead(sliced) > 0);
+	assert_same_model(one, two);
+	assert_same_model(one, sliced);
+	model_free(one);
+	model_free(two);
+	model_free(sliced);
+	unlink(path);
+	free(b.buf);
+}
+
+/* A bad line, an overlong one, or one longer than a batch deep in a big file: what one core says. */
+static void test_two_cores_bad_lines(void **state)
+{
+	(void)state;
+	char err1[512], err2[512];
+	static const char *const cuts[] = {"bad", "long", "wide"};
+
+	for (size_t c = 0; c < sizeof(cuts) / sizeof(cuts[0]); c++) {
+		struct big b = {0};
+		struct model *one, *two;
+		big_lesson(&b, 3);
+		/* line 20001 */
+		char *p = b.buf;
+		for (int i = 0; i < 20000; i++)
+			p = strchr(p, '\n') + 1;
+		size_t at = (size_t)(p - b.buf);
+		if (strcmp(cuts[c], "bad") == 0) {
+			memcpy(p + 3, "@@@", 3);
+		} else {
+			/* a member of 1.1 MB (past the line limit) or of 600 KB (past a batch) */
+			size_t n = strcmp(cuts[c], "long") == 0 ? (11u << 20) / 10 : 600u << 10;
+			struct big w = {0};
+			big_add(&w, b.buf, at);
+			big_add(&w, "{\"seq\":20001,\"pad\":\"", 20);
+			char *pad = malloc(n);
+			assert_non_null(pad);
+			memset(pad, 'x', n);
+			big_add(&w, pad, n);
+			free(pad);
+			big_add(&w, "\",", 2);
+			big_add(&w, strchr(p, ',') + 1, b.len - (size_t)(strchr(p, ',') + 1 - b.buf));
+			free(b.buf);
+			b = w;
+		}
+		char *path = big_file(&b);
+		int rc1 = big_load(&b, NULL, 0, &one, err1, sizeof(err1));
+		int rc2 = big_load(&b, path, 0, &two, err2, sizeof(err2));
+		if (strcmp(cuts[c], "wide") == 0) {
+			assert_int_equal(rc1, 0);
+			assert_int_equal(rc2, 0);
+			assert_true(model_lines_ahead(two) > 0);
+			assert_same_model(one, two);
+		} else {
+			assert_int_equal(rc1, -1);
+			assert_int_equal(rc2, -1);
+			assert_true(model_lines_ahead(two) > 0);
+			assert_non_null(strstr(err2, ":20001:"));
+			/* the same words, after the file's name */
+			assert_string_equal(strchr(err1, ':'), strchr(err2, ':'));
+			assert_int_equal(model_event_count(two), 20000);
+			assert_int_equal(model_event_count(one), 20000);
+		}
+		model_free(one);
+		model_free(two);
+		unlink(path);
+		free(b.buf);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -776,6 +965,8 @@ int main(void)
 		cmocka_unit_test(test_phase_classes),
 		cmocka_unit_test(test_rows_keep_phase_groups_apart),
 		cmocka_unit_test(test_missing_member),
+		cmocka_unit_test(test_two_cores_one_model),
+		cmocka_unit_test(test_two_cores_bad_lines),
 	};
 
 	return cmocka_run_group_tests_name("model: the tracer's one model of a trace", tests, NULL, NULL);
