@@ -343,7 +343,11 @@ static void test_lines_print_as_cjson_does(void **state)
 					 12345678901.0, 999999999999999.0, 1e15, -1e15, 1e20, 0.5, -3.25,
 					 1.0 / 3.0, 123456.789, 1e-7};
 	static const char *const strings[] = {"", "plain/path:1", "quote\"d", "back\\slash", "tab\there",
-					      "new\nline", "caf\xc3\xa9", "\x01", "sql 'x' = ?"};
+					      "new\nline", "caf\xc3\xa9", "\x01", "sql 'x' = ?",
+					      /* what must be escaped at each place in eight bytes and past them */
+					      "0123456\"89", "01234567\x7f9abcdef", "012345678\\", "0123456789abcde\x1f",
+					      "0123456789abcdef\xe2\x82\xac", "SELECT u.id FROM users AS u WHERE u.x = ?1",
+					      "0123456789abcdefghijklmnopqrstu\x20v"};
 	struct trace *t = open_trace(fx->path, "lvdemo", NULL);
 	cJSON *expected[64];
 	int n = 0;
