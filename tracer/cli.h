@@ -22,6 +22,7 @@ struct cli_cmd {
 
 extern const struct cli_cmd cmd_run_entry;
 extern const struct cli_cmd cmd_check_entry;
+extern const struct cli_cmd cmd_expect_entry;
 extern const struct cli_cmd cmd_replay_entry;
 extern const struct cli_cmd cmd_export_entry;
 extern const struct cli_cmd cmd_report_entry;
