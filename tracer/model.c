@@ -995,6 +995,9 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 	case TK_OTHER:
 		subject = tev->event;
 		break;
+	case TK_SPAN:
+		subject = lv_str(j, "name");
+		break;
 	default:
 		break;
 	}
