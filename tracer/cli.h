@@ -22,10 +22,12 @@ struct cli_cmd {
 
 extern const struct cli_cmd cmd_run_entry;
 extern const struct cli_cmd cmd_check_entry;
+extern const struct cli_cmd cmd_expect_entry;
 extern const struct cli_cmd cmd_replay_entry;
 extern const struct cli_cmd cmd_export_entry;
 extern const struct cli_cmd cmd_report_entry;
 extern const struct cli_cmd cmd_live_entry;
+extern const struct cli_cmd cmd_import_entry;
 
 /* Print "lvtrace: WHAT 'ARG' (see lvtrace --help)" on stderr; returns 2. ARG may be NULL. */
 int cli_bad_usage(const char *what, const char *arg);

@@ -103,8 +103,7 @@ static int check_exec(int argc, char **argv)
 		return 2;
 	}
 	if (jf)
-		fprintf(jf, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"lvtrace\" tests=\"%zu\">\n",
-			nfiles);
+		report_junit_begin(jf, nfiles);
 	int width = report_width(stdout);
 	int npassed = 0, nfailed = 0;
 	for (size_t i = 0; i < nfiles && !cli_interrupted; i++) {
@@ -138,7 +137,7 @@ static int check_exec(int argc, char **argv)
 			       scs[i].path, scs[i].title, passed + failed, passed + failed == 1 ? "" : "s",
 			       scs[i].nvariants, scs[i].nvariants == 1 ? "" : "s", secs);
 		if (jf)
-			report_junit_case(jf, scs[i].path, scs[i].title, secs, ok ? NULL : text);
+			report_junit_case(jf, "lvtrace.scenarios", scs[i].path, scs[i].title, secs, ok ? NULL : text);
 		if (tlen && tap) {
 			/* TAP: the explanation as diagnostics */
 			for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
@@ -157,7 +156,7 @@ static int check_exec(int argc, char **argv)
 	}
 	int write_failed = 0;
 	if (jf) {
-		fputs("</testsuite>\n", jf);
+		report_junit_end(jf);
 		int ok = fflush(jf) != EOF && !ferror(jf);
 		if (fclose(jf) == EOF)
 			ok = 0;

@@ -14,10 +14,12 @@
 static const struct cli_cmd *const commands[] = {
 	&cmd_run_entry,
 	&cmd_check_entry,
+	&cmd_expect_entry,
 	&cmd_replay_entry,
 	&cmd_live_entry,
 	&cmd_export_entry,
 	&cmd_report_entry,
+	&cmd_import_entry,
 };
 
 static const char options_text[] =
@@ -27,8 +29,8 @@ static const char options_text[] =
 	"traces in the tracer, one column per variant. `lvtrace TRACE.jsonl` replays.\n"
 	"`run` and `check` also take a bundled scenario's name: lvtrace run first-visit.\n"
 	"\n"
-	"  -o, --output FILE   where `run` writes the merged trace, `export` and `report`\n"
-	"                      what they write (- for stdout, the default of those two)\n"
+	"  -o, --output FILE   where `run` writes the merged trace, `export`, `report` and\n"
+	"                      `import` what they write (- for stdout, their default)\n"
 	"  --no-tracer         `run` prints its summary even on a terminal\n"
 	"  --variants A,B      the columns, in that order (run, replay, live, report)\n"
 	"  --all               every variant as a column, up to four (run, replay)\n"
@@ -41,19 +43,28 @@ static const char options_text[] =
 	"  --width N           the plain view's width, 40 to 1000 (default $COLUMNS,\n"
 	"                      else the terminal's, else 100)\n"
 	"  --times             durations in the plain view\n"
-	"  --junit FILE        `check` also writes a JUnit XML report\n"
+	"  --junit FILE        `check` and `expect` also write a JUnit XML report\n"
 	"  -v, --verbose       `check` explains the expectations that held too, with\n"
 	"                      the queries they counted\n"
 	"  --tap               `check` prints TAP (ok / not ok lines, # diagnostics)\n"
+	"  --page PATH         `expect` checks the page loads of PATH (a glob; /mission\n"
+	"                      is /assign/mission too), not every page load\n"
 	"  --lvdemo PATH       the lvdemo to run (default: $LVDEMO, else the lvdemo\n"
 	"                      next to lvtrace)\n"
 	"  --perfetto          `export` writes Chrome trace event JSON (ui.perfetto.dev)\n"
 	"  --csv               `export` writes CSV, a row per query\n"
 	"  --html              `report` writes one self-contained HTML page\n"
+	"  --otlp FILE         `import` reads OpenTelemetry spans (OTLP/JSON, a request\n"
+	"                      per line): HTTP, opentelemetry_phoenix's LiveView spans,\n"
+	"                      opentelemetry_ecto's queries (db.query.text, db.statement)\n"
+	"  --variant NAME      `import` gives every event that variant (its column)\n"
+	"\n"
+	"`expect` takes what a scenario says after `expect`: 'queries 2',\n"
+	"'queries phase=mount:dead* 0', 'queries source=users_tokens assign=3 assign_new=2'.\n"
 	"\n"
 	"Exit status: 0 all expectations held, 1 one failed or a step could not run,\n"
-	"2 usage or scenario syntax error, or a summary or report that cannot be\n"
-	"written (replay, export, report: 2 a missing, empty or unreadable trace,\n"
+	"2 usage or scenario syntax error (expect: a bad expectation, a trace it cannot\n"
+	"read; import: an input that is not OTLP, said with its line), or a summary or report that cannot be written (replay, export, report: 2 a missing, empty or unreadable trace,\n"
 	"1 a bad line in it or an output that cannot be written;\n"
 	"live: 0 after q, 2 a feed lvdemo refuses or a record it cannot create, 1 a\n"
 	"record it cannot write); any command: 128+N after signal N.\n"
@@ -77,7 +88,7 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	lws_set_log_level(LLL_ERR, NULL);
 	if (argc < 2)
-		return cli_bad_usage("a command is needed: run, check, replay, live, export or report", NULL);
+		return cli_bad_usage("a command is needed: run, check, expect, replay, live, export, report or import", NULL);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		cli_cmd_help(stdout, NULL);
 		return 0;

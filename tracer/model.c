@@ -611,6 +611,67 @@ uint64_t model_count(struct model *m, struct model_pos pos, size_t c, uint64_t o
 	return total;
 }
 
+/* ------------------------------------------------------------ page loads */
+
+static int is_asset(const char *path);
+
+int model_page_loads(struct model *m, int v, struct model_page_load **out, size_t *n)
+{
+	uint8_t want = v == MODEL_SHARED ? MODEL_NO_VARIANT : (uint8_t)v;
+	struct model_page_load *p = NULL, *cur = NULL;
+	size_t np = 0, cap = 0, evcap = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (uint32_t i = 0; i < m->nev; i++) {
+		const struct model_event *e = &m->ev[i];
+		if (e->variant != want)
+			continue;
+		if (e->kind == TK_ENDPOINT_START) {
+			/* its subject is "METHOD PATH", the path unprefixed */
+			const char *page = model_string(m, e->subject);
+			const char *path = strchr(page, ' ');
+			if (!is_asset(path ? path + 1 : page)) {
+				if (np == cap) {
+					size_t ncap = cap ? cap * 2 : 8;
+					struct model_page_load *g = realloc(p, ncap * sizeof(*g));
+					if (!g)
+						goto oom;
+					p = g;
+					cap = ncap;
+				}
+				cur = &p[np++];
+				*cur = (struct model_page_load){.request = i, .page = page};
+				evcap = 0;
+			}
+		}
+		if (!cur)
+			continue;
+		if (cur->nev == evcap) {
+			size_t ncap = evcap ? evcap * 2 : 64;
+			uint32_t *g = realloc(cur->ev, ncap * sizeof(*g));
+			if (!g)
+				goto oom;
+			cur->ev = g;
+			evcap = ncap;
+		}
+		cur->ev[cur->nev++] = i;
+	}
+	*out = p;
+	*n = np;
+	return 0;
+oom:
+	model_page_loads_free(p, np);
+	return -1;
+}
+
+void model_page_loads_free(struct model_page_load *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(p[i].ev);
+	free(p);
+}
+
 /* ------------------------------------------------------------ loading */
 
 /*
@@ -938,6 +999,9 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 	}
 	case TK_OTHER:
 		subject = tev->event;
+		break;
+	case TK_SPAN:
+		subject = lv_str(j, "name");
 		break;
 	default:
 		break;

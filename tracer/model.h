@@ -243,6 +243,30 @@ int model_counts_page_loads(struct model *m, struct model_pos pos);
 /* Count that way (ON 1; the tracer does, live or not), or from the first step (0, the default). */
 void model_set_page_loads(struct model *m, int on);
 
+/* ---------------------------------------------------------------- page loads */
+
+/*
+ * A page load of one variant: an HTTP request (an endpoint.start that is
+ * not an asset's) and every event of that variant after it up to its next
+ * request: its plugs, its dead mount, the socket's join and connected
+ * mount that follow, the socket's events. The unit model_count counts
+ * from in a trace lvdemo wrote, in any trace (a scenario's too).
+ */
+struct model_page_load {
+	uint32_t request; /* its endpoint.start */
+	const char *page; /* its method and path without the variant's prefix: "GET /mission" */
+	uint32_t *ev;	  /* its events in trace order, the request first (owned) */
+	size_t nev;
+};
+
+/*
+ * The page loads of slot V (a variant's index, or MODEL_SHARED: the
+ * events of no variant) into *OUT (*N of them, in trace order; free with
+ * model_page_loads_free). Returns 0, or -1 when out of memory.
+ */
+int model_page_loads(struct model *m, int v, struct model_page_load **out, size_t *n);
+void model_page_loads_free(struct model_page_load *p, size_t n);
+
 /* ---------------------------------------------------------------- cursor */
 
 /* The replay cursor: the last row revealed. Starts at the first shown step's header. */

@@ -135,20 +135,25 @@ static void list_queries(FILE *out, struct model *m, const uint32_t *q, size_t n
 	}
 }
 
-/* Phases of the window, with the number of queries each variant made in them. */
-static void phase_table(FILE *out, struct model *m, uint32_t s, const struct filter *f)
+/* The name of slot V of a scope: a variant's, or the events of none. */
+static const char *slot_name(struct model *m, size_t v)
 {
-	size_t nv = model_variant_count(m);
+	return v == MODEL_SHARED ? "(no variant)" : model_variant(m, v);
+}
+
+/* Phases of the scope, with the number of queries each variant made in them. */
+static void phase_table(FILE *out, struct model *m, const struct report_scope *sc, const struct filter *f)
+{
 	uint32_t phases[64];
 	size_t np = 0;
-	struct window w[MODEL_MAX_VARIANTS];
 
-	for (size_t v = 0; v < nv; v++) {
-		window_of(m, s, (int)v, &w[v]);
-		for (size_t i = 0; i < w[v].n; i++) {
-			if (!counted(m, w[v].ev[i], f))
+	for (size_t v = 0; v <= MODEL_SHARED; v++) {
+		if (!sc->in[v])
+			continue;
+		for (size_t i = 0; i < sc->n[v]; i++) {
+			if (!counted(m, sc->ev[v][i], f))
 				continue;
-			uint32_t ph = model_event(m, w[v].ev[i])->phase;
+			uint32_t ph = model_event(m, sc->ev[v][i])->phase;
 			size_t k = 0;
 			while (k < np && phases[k] != ph)
 				k++;
@@ -156,18 +161,21 @@ static void phase_table(FILE *out, struct model *m, uint32_t s, const struct fil
 				phases[np++] = ph;
 		}
 	}
-	fprintf(out, "  the same window in every variant, phase by phase%s%s:\n",
-		f->source ? ", source=" : "", f->source ? f->source : "");
+	fprintf(out, "  the same %s in every variant, phase by phase%s%s:\n",
+		sc->what ? sc->what : "window", f->source ? ", source=" : "", f->source ? f->source : "");
 	fprintf(out, "    %-56s", "phase");
-	for (size_t v = 0; v < nv; v++)
-		fprintf(out, " %15s", model_variant(m, v));
+	for (size_t v = 0; v <= MODEL_SHARED; v++)
+		if (sc->in[v])
+			fprintf(out, " %15s", slot_name(m, v));
 	fputc('\n', out);
 	for (size_t k = 0; k < np; k++) {
 		fprintf(out, "    %-56s", model_string(m, phases[k])[0] ? model_string(m, phases[k]) : "?");
-		for (size_t v = 0; v < nv; v++) {
+		for (size_t v = 0; v <= MODEL_SHARED; v++) {
+			if (!sc->in[v])
+				continue;
 			size_t n = 0;
-			for (size_t i = 0; i < w[v].n; i++)
-				if (model_event(m, w[v].ev[i])->phase == phases[k] && counted(m, w[v].ev[i], f))
+			for (size_t i = 0; i < sc->n[v]; i++)
+				if (model_event(m, sc->ev[v][i])->phase == phases[k] && counted(m, sc->ev[v][i], f))
 					n++;
 			fprintf(out, " %15zu", n);
 		}
@@ -175,8 +183,6 @@ static void phase_table(FILE *out, struct model *m, uint32_t s, const struct fil
 	}
 	if (np == 0)
 		fprintf(out, "    (no queries in any variant)\n");
-	for (size_t v = 0; v < nv; v++)
-		free(w[v].ev);
 }
 
 /* A known pattern behind a wrong count, or NULL. */
@@ -211,6 +217,36 @@ static const char *hint_for(struct model *m, const uint32_t *q, size_t n)
 	return NULL;
 }
 
+void report_explain_queries(FILE *out, struct model *m, size_t v, const struct report_scope *sc,
+			    const char *phase, const char *source, long expected, long actual, int width,
+			    int failed)
+{
+	struct filter f = {phase, source};
+	uint32_t *q = malloc((sc->n[v] + 1) * sizeof(*q));
+	size_t nq = 0;
+
+	for (size_t i = 0; q && i < sc->n[v]; i++)
+		if (counted(m, sc->ev[v][i], &f))
+			q[nq++] = sc->ev[v][i];
+	if (failed) {
+		fprintf(out, "  variant %s: expected %ld quer%s", slot_name(m, v), expected,
+			expected == 1 ? "y" : "ies");
+		if (f.phase || f.source)
+			fprintf(out, " (%s%s%s%s%s)", f.phase ? "phase=" : "", f.phase ? f.phase : "",
+				f.phase && f.source ? " " : "", f.source ? "source=" : "", f.source ? f.source : "");
+		fprintf(out, ", got %ld\n", actual >= 0 ? actual : (long)nq);
+	}
+	if (q)
+		list_queries(out, m, q, nq, width);
+	if (failed) {
+		phase_table(out, m, sc, &f);
+		const char *hint = q ? hint_for(m, q, nq) : NULL;
+		if (hint)
+			fprintf(out, "  hint: %s\n", hint);
+	}
+	free(q);
+}
+
 /* The expectation of step S in variant V, explained (EXPECT its scenario.expect event). */
 static void explain(FILE *out, struct model *m, uint32_t s, int v, uint32_t expect, int width,
 		    int failed)
@@ -220,7 +256,6 @@ static void explain(FILE *out, struct model *m, uint32_t s, int v, uint32_t expe
 	const char *text = json_str(j, "text") ? json_str(j, "text") : st->text;
 	const cJSON *expected = cJSON_GetObjectItemCaseSensitive(j, "expected");
 	const cJSON *actual = cJSON_GetObjectItemCaseSensitive(j, "actual");
-	struct filter f = {json_str(j, "expect_phase"), json_str(j, "expect_source")};
 	const char *path = model_scenario(m) ? model_scenario(m) : "?";
 
 	if (failed)
@@ -235,32 +270,21 @@ static void explain(FILE *out, struct model *m, uint32_t s, int v, uint32_t expe
 		cJSON_Delete(j);
 		return;
 	}
-	struct window w;
-	window_of(m, s, v, &w);
-	uint32_t *q = malloc((w.n + 1) * sizeof(*q));
-	size_t nq = 0;
-	for (size_t i = 0; q && i < w.n; i++)
-		if (counted(m, w.ev[i], &f))
-			q[nq++] = w.ev[i];
-	if (failed) {
-		long want = (long)expected->valuedouble;
-		fprintf(out, "  variant %s: expected %ld quer%s", model_variant(m, (size_t)v), want,
-			want == 1 ? "y" : "ies");
-		if (f.phase || f.source)
-			fprintf(out, " (%s%s%s%s%s)", f.phase ? "phase=" : "", f.phase ? f.phase : "",
-				f.phase && f.source ? " " : "", f.source ? "source=" : "", f.source ? f.source : "");
-		fprintf(out, ", got %ld\n", cJSON_IsNumber(actual) ? (long)actual->valuedouble : (long)nq);
+	/* the window of the step in every variant: from the mark in effect up to it */
+	struct report_scope sc = {.what = "window"};
+	struct window w[MODEL_MAX_VARIANTS];
+	size_t nv = model_variant_count(m);
+	for (size_t u = 0; u < nv; u++) {
+		window_of(m, s, (int)u, &w[u]);
+		sc.ev[u] = w[u].ev;
+		sc.n[u] = w[u].ev ? w[u].n : 0;
+		sc.in[u] = 1;
 	}
-	if (q)
-		list_queries(out, m, q, nq, width);
-	if (failed) {
-		phase_table(out, m, s, &f);
-		const char *hint = q ? hint_for(m, q, nq) : NULL;
-		if (hint)
-			fprintf(out, "  hint: %s\n", hint);
-	}
-	free(q);
-	free(w.ev);
+	report_explain_queries(out, m, (size_t)v, &sc, json_str(j, "expect_phase"),
+			       json_str(j, "expect_source"), (long)expected->valuedouble,
+			       cJSON_IsNumber(actual) ? (long)actual->valuedouble : -1, width, failed);
+	for (size_t u = 0; u < nv; u++)
+		free(w[u].ev);
 	cJSON_Delete(j);
 }
 
@@ -343,11 +367,24 @@ static void xml_text(FILE *out, const char *s)
 	buf_release(&b);
 }
 
-void report_junit_case(FILE *out, const char *path, const char *title, double seconds,
-		       const char *failure_text)
+void report_junit_begin(FILE *out, size_t ntests)
 {
-	fputs("  <testcase classname=\"lvtrace.scenarios\" name=\"", out);
-	xml_text(out, path);
+	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"lvtrace\" tests=\"%zu\">\n",
+		ntests);
+}
+
+void report_junit_end(FILE *out)
+{
+	fputs("</testsuite>\n", out);
+}
+
+void report_junit_case(FILE *out, const char *classname, const char *name, const char *title,
+		       double seconds, const char *failure_text)
+{
+	fputs("  <testcase classname=\"", out);
+	xml_text(out, classname);
+	fputs("\" name=\"", out);
+	xml_text(out, name);
 	fprintf(out, "\" time=\"%.3f\"", seconds);
 	if (!failure_text) {
 		fputs("/>\n", out);

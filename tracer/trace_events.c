@@ -47,6 +47,7 @@ static const char *const names[TK_KIND_COUNT] = {
 	[TK_SCENARIO_EXPECT] = TRACE_EV_SCENARIO_EXPECT,
 	[TK_SCENARIO_ERROR] = TRACE_EV_SCENARIO_ERROR,
 	[TK_SCENARIO_END] = TRACE_EV_SCENARIO_END,
+	[TK_SPAN] = TRACE_EV_SPAN,
 };
 
 const char *trace_kind_name(enum trace_kind kind)

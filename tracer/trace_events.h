@@ -50,6 +50,7 @@ enum trace_kind {
 	TK_SCENARIO_EXPECT,
 	TK_SCENARIO_ERROR,
 	TK_SCENARIO_END,
+	TK_SPAN,
 	TK_KIND_COUNT
 };
 
@@ -79,6 +80,8 @@ enum trace_kind {
 #define TRACE_EV_SCENARIO_EXPECT "scenario.expect"
 #define TRACE_EV_SCENARIO_ERROR "scenario.error"
 #define TRACE_EV_SCENARIO_END "scenario.end"
+/* a span of another tracer that no other event stands for (lvtrace import) */
+#define TRACE_EV_SPAN "span"
 /* lvdemo's live feed (/trace): an upgrade it refused; to a subscriber alone, the lines it lost */
 #define TRACE_EV_FEED_REFUSED "feed.refused"
 #define TRACE_EV_FEED_DROPPED "feed.dropped"

@@ -256,6 +256,10 @@ enum view_style view_label(struct model *m, uint32_t i, char *buf, size_t len, i
 	case TK_TRACE_STOP:
 		snprintf(buf, len, "lvdemo stopped: %.0f statements", json_num(j, "statements", 0));
 		break;
+	case TK_SPAN:
+		snprintf(buf, len, "span %s", json_str(j, "name") ? json_str(j, "name") : "?");
+		style = VS_DIM;
+		break;
 	default:
 		snprintf(buf, len, "%s", json_str(j, "event") ? json_str(j, "event") : "?");
 		break;
