@@ -1001,7 +1001,7 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 		subject = tev->event;
 		break;
 	case TK_SPAN:
-		subject = lv_str(j, "name");
+		subject = lv_str(j, MK_NAME);
 		break;
 	default:
 		break;

@@ -39,11 +39,12 @@ int mj_parse(struct mj *p, const char *line, size_t len)
 	return 0;
 }
 
-static const char *const key_names[MK_COUNT] = {
+static const char *const key_names[] = {
 	"seq",	   "t_us",	  "step", "line", "event",     "conn",	"variant", "phase",
 	"scenario", "title",	  "description", "kind", "text", "method", "path",    "view",
-	"connected", "child",	  "plug", "key",  "source",    "from",	"outcome", "label",
+	"connected", "child",	  "plug", "key",  "source",    "from",	"outcome", "label", "name",
 };
+static_assert(sizeof(key_names) / sizeof(key_names[0]) == MK_COUNT, "a name for every key");
 
 const char *mj_key_name(enum mj_key key)
 {
@@ -54,12 +55,12 @@ const char *mj_key_name(enum mj_key key)
 // (a line has a dozen members, each looked for among the keys).
 static int key_of(std::string_view name)
 {
-	static const signed char by_len[12][11] = {
+	static const signed char by_len[12][12] = {
 		{-1},
 		{-1},
 		{-1},
 		{MK_SEQ, MK_KEY, -1},
-		{MK_T_US, MK_STEP, MK_LINE, MK_CONN, MK_KIND, MK_TEXT, MK_PATH, MK_VIEW, MK_PLUG, MK_FROM, -1},
+		{MK_T_US, MK_STEP, MK_LINE, MK_CONN, MK_KIND, MK_TEXT, MK_PATH, MK_VIEW, MK_PLUG, MK_FROM, MK_NAME, -1},
 		{MK_EVENT, MK_PHASE, MK_TITLE, MK_CHILD, MK_LABEL, -1},
 		{MK_METHOD, MK_SOURCE, -1},
 		{MK_VARIANT, MK_OUTCOME, -1},

@@ -59,6 +59,7 @@ enum mj_key {
 	MK_FROM,
 	MK_OUTCOME,
 	MK_LABEL,
+	MK_NAME,
 	MK_COUNT
 };
 
