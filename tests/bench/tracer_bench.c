@@ -140,6 +140,8 @@ static int load(const char *path)
 	printf("load: %.3f s, %zu events, %zu steps; memory: %.0f MB = the file (%.0f MB) + %.1f bytes per event\n",
 	       t1 - t0, model_event_count(m), model_step_count(m), (double)(rss1 - rss0) / 1024.0,
 	       (double)sb.st_size / 1e6 * 1e6 / 1048576.0, extra);
+	printf("      %.0f %% of the lines parsed on the second core\n",
+	       100.0 * (double)model_lines_ahead(m) / (double)model_event_count(m));
 	model_free(m);
 	return 0;
 }
