@@ -261,6 +261,11 @@ uint64_t model_lines_ahead(const struct model *m)
 	return m->lines_ahead;
 }
 
+const char *model_origin(const struct model *m)
+{
+	return m->origin[0] ? m->origin : "a trace";
+}
+
 const char *model_title(const struct model *m)
 {
 	return m->title;
@@ -762,6 +767,20 @@ static int is_asset(const char *path)
 	return path && (strncmp(path, "/assets/", 8) == 0 || strcmp(path, "/favicon.ico") == 0);
 }
 
+/* "a trace APP wrote" of the trace.start's app ("lvdemo 0.1.0", "lvtrace import"): its version left out. */
+static void set_origin(struct model *m, const char *app)
+{
+	size_t n = app ? strlen(app) : 0;
+	const char *last = app ? strrchr(app, ' ') : NULL;
+
+	if (last && last[1] >= '0' && last[1] <= '9')
+		n = (size_t)(last - app);
+	if (n == 0 || n > 64)
+		snprintf(m->origin, sizeof(m->origin), "a trace");
+	else
+		snprintf(m->origin, sizeof(m->origin), "a trace %.*s wrote", (int)n, app);
+}
+
 /* The header: the scenario, its title and variants, in that order. */
 static int read_header(struct model *m, const struct lview *j)
 {
@@ -770,6 +789,7 @@ static int read_header(struct model *m, const struct lview *j)
 
 	m->header_seen = 1;
 	m->scenario = sc != NULL;
+	set_origin(m, lv_str(j, MK_APP));
 	if ((sc && !(m->scenario_path = strdup(sc))) || (title && !(m->title = strdup(title))) ||
 	    (desc && !(m->description = strdup(desc))))
 		return -1;

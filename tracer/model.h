@@ -168,6 +168,8 @@ uint64_t model_lines_ahead(const struct model *m);
 
 /* The scenario's title, description and file, from the trace's first line (NULL when none). */
 const char *model_title(const struct model *m);
+/* What wrote the trace, as a phrase: "a trace lvdemo wrote", "a trace lvtrace import wrote" ("a trace" when it does not say). */
+const char *model_origin(const struct model *m);
 const char *model_description(const struct model *m);
 const char *model_scenario(const struct model *m);
 /* 1 when the steps are a scenario's, 0 for a trace lvdemo wrote itself. */

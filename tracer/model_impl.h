@@ -72,6 +72,7 @@ struct model {
 	int page_loads; /* model_set_page_loads: columns count their own page loads */
 	int header_seen;
 	char *title, *description, *scenario_path;
+	char origin[96]; /* "a trace lvdemo wrote": the trace.start's app, without its version */
 	uint32_t cur_step[MODEL_MAX_VARIANTS]; /* a merged trace: each variant's current step */
 	uint32_t end_step;		       /* the shut-down step, MODEL_NONE */
 	uint32_t latest;		       /* the step the last event went to */

@@ -42,7 +42,7 @@ int mj_parse(struct mj *p, const char *line, size_t len)
 static const char *const key_names[] = {
 	"seq",	   "t_us",	  "step", "line", "event",     "conn",	"variant", "phase",
 	"scenario", "title",	  "description", "kind", "text", "method", "path",    "view",
-	"connected", "child",	  "plug", "key",  "source",    "from",	"outcome", "label", "name",
+	"connected", "child",	  "plug", "key",  "source",    "from",	"outcome", "label", "name", "app",
 };
 static_assert(sizeof(key_names) / sizeof(key_names[0]) == MK_COUNT, "a name for every key");
 
@@ -59,7 +59,7 @@ static int key_of(std::string_view name)
 		{-1},
 		{-1},
 		{-1},
-		{MK_SEQ, MK_KEY, -1},
+		{MK_SEQ, MK_KEY, MK_APP, -1},
 		{MK_T_US, MK_STEP, MK_LINE, MK_CONN, MK_KIND, MK_TEXT, MK_PATH, MK_VIEW, MK_PLUG, MK_FROM, MK_NAME, -1},
 		{MK_EVENT, MK_PHASE, MK_TITLE, MK_CHILD, MK_LABEL, -1},
 		{MK_METHOD, MK_SOURCE, -1},

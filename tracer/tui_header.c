@@ -73,7 +73,7 @@ static void step_line(struct tui *t, char *buf, size_t len)
 /* The title, and the columns the play state leaves it on the bar. */
 static const char *title_of(struct tui *t)
 {
-	return model_title(t->m) ? model_title(t->m) : "a trace lvdemo wrote";
+	return model_title(t->m) ? model_title(t->m) : model_origin(t->m);
 }
 
 #define STATE_W 26

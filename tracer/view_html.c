@@ -242,7 +242,8 @@ int view_html(FILE *out, struct model *m)
 		buf_adds(&b, "scenario: ");
 		buf_add_html(&b, model_scenario(m));
 	} else {
-		buf_adds(&b, "a trace lvdemo wrote: the steps are its page loads and socket joins");
+		buf_add_html(&b, model_origin(m));
+		buf_adds(&b, ": the steps are its page loads and socket joins");
 	}
 	buf_adds(&b, " \u00b7 side by side:");
 	for (size_t c = 0; c < model_column_count(m); c++) {

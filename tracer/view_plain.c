@@ -277,7 +277,7 @@ int view_plain(FILE *out, struct model *m, const struct plain_options *o)
 	if (model_scenario(m))
 		fprintf(mem, "scenario: %s\n", model_scenario(m));
 	else
-		fprintf(mem, "a trace lvdemo wrote: the steps are its page loads and socket joins\n");
+		fprintf(mem, "%s: the steps are its page loads and socket joins\n", model_origin(m));
 	fputs("variants in the trace:", mem);
 	for (size_t i = 0; i < model_variant_count(m); i++)
 		fprintf(mem, "%s %s", i ? "," : "", model_variant(m, i));

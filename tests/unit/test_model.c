@@ -759,6 +759,26 @@ static void test_missing_member(void **state)
 	model_free(m);
 }
 
+/* What wrote a trace, from its trace.start's app, its version left out. */
+static void test_origin(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{"\"app\":\"lvdemo 0.1.0\",", "a trace lvdemo wrote"},
+		{"\"app\":\"lvtrace import\",", "a trace lvtrace import wrote"},
+		{"\"app\":\"lvtrace_telemetry 0.1.0\",", "a trace lvtrace_telemetry wrote"},
+		{"", "a trace"},
+		{"\"app\":7,", "a trace"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct text t = {0};
+		line(&t, "\"event\":\"trace.start\",\"conn\":\"app\",%s\"format\":\"lvtrace\",\"version\":1", cases[i][0]);
+		struct model *m = load_text(&t);
+		assert_string_equal(model_origin(m), cases[i][1]);
+		model_free(m);
+	}
+}
+
 /* ------------------------------------------------------------ two cores */
 
 struct big {
@@ -965,6 +985,7 @@ int main(void)
 		cmocka_unit_test(test_phase_classes),
 		cmocka_unit_test(test_rows_keep_phase_groups_apart),
 		cmocka_unit_test(test_missing_member),
+		cmocka_unit_test(test_origin),
 		cmocka_unit_test(test_two_cores_one_model),
 		cmocka_unit_test(test_two_cores_bad_lines),
 	};
