@@ -330,7 +330,7 @@ static int field_left_out(const cJSON *fields, const cJSON *c, int has_variant)
 	default: break;
 	}
 	for (const cJSON *b = fields->child; b != c; b = b->next)
-		if (b->string && strcmp(b->string, k) == 0)
+		if (b->string && b->string[0] == k[0] && strcmp(b->string, k) == 0)
 			return 1;
 	return 0;
 }
