@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "report.h"
 #include "tui.h"
 #include "runner.h"
 #include "util.h"
@@ -441,4 +442,26 @@ const char *cli_no_terminal(void)
 	if (!tui_term_known(term))
 		return "the terminal type in TERM is unknown";
 	return NULL;
+}
+
+int cli_junit_close(FILE *jf, struct cli_whole *w)
+{
+	report_junit_end(jf);
+	int ok = fflush(jf) != EOF && !ferror(jf);
+	if (fclose(jf) == EOF)
+		ok = 0;
+	if (cli_whole_close(w, ok) < 0) {
+		fprintf(stderr, "lvtrace: cannot write '%s': %s\n", w->path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int cli_stdout_flush(void)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "lvtrace: cannot write the report to standard output: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
 }

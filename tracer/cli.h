@@ -107,6 +107,11 @@ struct cli_whole {
 int cli_whole_open(struct cli_whole *w, const char *path);
 int cli_whole_close(struct cli_whole *w, int ok);
 
+/* End the JUnit report JF opened through W (report_junit_end, then closed and put in place). 0, or -1 after saying why on stderr. */
+int cli_junit_close(FILE *jf, struct cli_whole *w);
+/* Standard output flushed: 0, or -1 after saying on stderr that the report could not be written. */
+int cli_stdout_flush(void);
+
 /* Why the ncurses tracer cannot be used here (no terminal, TERM unknown), or NULL when it can. */
 const char *cli_no_terminal(void);
 

@@ -154,24 +154,12 @@ static int check_exec(int argc, char **argv)
 			runner_release(&run);
 		fflush(stdout);
 	}
-	int write_failed = 0;
-	if (jf) {
-		report_junit_end(jf);
-		int ok = fflush(jf) != EOF && !ferror(jf);
-		if (fclose(jf) == EOF)
-			ok = 0;
-		if (cli_whole_close(&jw, ok) < 0) {
-			fprintf(stderr, "lvtrace: cannot write '%s': %s\n", junit, strerror(errno));
-			write_failed = 1;
-		}
-	}
+	int write_failed = jf && cli_junit_close(jf, &jw) < 0;
 	if (tap)
 		printf("1..%zu\n", nfiles);
 	printf("%d passed, %d failed\n", npassed, nfailed);
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		fprintf(stderr, "lvtrace: cannot write the report to standard output: %s\n", strerror(errno));
+	if (cli_stdout_flush() < 0)
 		write_failed = 1;
-	}
 	release_all(scs, files, nfiles);
 	if (cli_interrupted)
 		return 128 + cli_interrupted;

@@ -347,24 +347,12 @@ static int expect_exec(int argc, char **argv)
 			nfailed++;
 		free(text);
 	}
-	int write_failed = 0;
-	if (jf) {
-		report_junit_end(jf);
-		int ok = fflush(jf) != EOF && !ferror(jf);
-		if (fclose(jf) == EOF)
-			ok = 0;
-		if (cli_whole_close(&jw, ok) < 0) {
-			fprintf(stderr, "lvtrace: cannot write '%s': %s\n", junit, strerror(errno));
-			write_failed = 1;
-		}
-	}
+	int write_failed = jf && cli_junit_close(jf, &jw) < 0;
 	if (nfailed)
 		printf("  replay: lvtrace replay %s\n", path);
 	printf("%d passed, %d failed\n", npassed, nfailed);
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		fprintf(stderr, "lvtrace: cannot write the report to standard output: %s\n", strerror(errno));
+	if (cli_stdout_flush() < 0)
 		write_failed = 1;
-	}
 	status = write_failed ? 2 : nfailed ? 1 : 0;
 out:
 	for (size_t v = 0; v <= MODEL_SHARED; v++) {
