@@ -5,7 +5,7 @@
  * span, a LiveView callback, a database call, something else) and writes
  * the events lvdemo would have written, in time order, through the trace
  * library. What the span names and attributes are is taken from the
- * instrumentation libraries (see tests/fixtures/otlp/README).
+ * instrumentation libraries (see tests/fixtures/otlp/make-fixtures).
  */
 #include "import_otlp.h"
 
@@ -446,6 +446,22 @@ static const char *attr_str(const struct span *s, const char *key)
 	return json_str(s->attrs, key);
 }
 
+/* An HTTP span of LiveView's socket: answered 101, or to its /websocket or /longpoll path. */
+static int is_upgrade(const struct span *s)
+{
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(s->attrs, "http.response.status_code");
+	if (!st)
+		st = cJSON_GetObjectItemCaseSensitive(s->attrs, "http.status_code");
+	if (cJSON_IsNumber(st) && st->valuedouble == 101)
+		return 1;
+	const char *path = attr_str(s, "url.path") ? attr_str(s, "url.path") : attr_str(s, "http.target");
+	if (!path)
+		return 0;
+	size_t n = strcspn(path, "?");
+	return (n >= 10 && strncmp(path + n - 10, "/websocket", 10) == 0) ||
+	       (n >= 9 && strncmp(path + n - 9, "/longpoll", 9) == 0);
+}
+
 /* What span S is, from its name and attributes. 0, or -1 when out of memory. */
 static int classify(struct span *s)
 {
@@ -472,19 +488,26 @@ static int classify(struct span *s)
 		}
 	}
 	if (dot) {
-		size_t vl = (size_t)(dot - s->name);
+		/* "MyAppWeb.UserLive.Index" is "UserLive.Index", as the Elixir handler
+		 * writes it: the app's web namespace is the same on every row */
+		const char *view = s->name, *first = strchr(s->name, '.');
+		if (first && first < dot && first - s->name >= 3 && strncmp(first - 3, "Web", 3) == 0)
+			view = first + 1;
+		size_t vl = (size_t)(dot - view);
 		if (vl >= 96) /* a phase's view is at most 95 bytes */
 			vl = 95;
 		s->role = R_LIVE;
-		if (!(s->view = strndup(s->name, vl)))
+		if (!(s->view = strndup(view, vl)))
 			return -1;
 		if (s->live == LK_HANDLE_EVENT && !(s->event = strdup(dot + 1 + strlen("handle_event#"))))
 			return -1;
 		return 0;
 	}
-	/* the HTTP server span of opentelemetry_cowboy or opentelemetry_bandit (renamed by opentelemetry_phoenix) */
+	/* the HTTP server span of opentelemetry_cowboy or opentelemetry_bandit (renamed by
+	 * opentelemetry_phoenix); the socket's upgrade is one too (bandit makes a span of every
+	 * request), but no page load: its mounts are the join's, kept as a span */
 	if (s->kind == 2 && (attr_str(s, "http.request.method") || attr_str(s, "http.method"))) {
-		s->role = R_HTTP;
+		s->role = is_upgrade(s) ? R_OTHER : R_HTTP;
 		return 0;
 	}
 	s->role = R_OTHER;

@@ -762,9 +762,24 @@ static const char *unprefixed(const char *path, const char *variant)
 	return path ? path : "";
 }
 
+/*
+ * A static file, no page load: lvdemo's /assets/ and /favicon.ico, and in
+ * an app's trace any path whose last segment names a file ("/images/logo.svg",
+ * "/robots.txt"; Plug.Static's requests are traced like the others).
+ */
 static int is_asset(const char *path)
 {
-	return path && (strncmp(path, "/assets/", 8) == 0 || strcmp(path, "/favicon.ico") == 0);
+	if (!path)
+		return 0;
+	if (strncmp(path, "/assets/", 8) == 0 || strcmp(path, "/favicon.ico") == 0)
+		return 1;
+	size_t n = strcspn(path, "?#");
+	const char *seg = path;
+	for (const char *p = path; p < path + n; p++)
+		if (*p == '/')
+			seg = p + 1;
+	const char *dot = memchr(seg, '.', (size_t)(path + n - seg));
+	return dot && dot > seg && dot + 1 < path + n;
 }
 
 /* "a trace APP wrote" of the trace.start's app ("lvdemo 0.1.0", "lvtrace import"): its version left out. */

@@ -229,8 +229,11 @@ void report_explain_queries(FILE *out, struct model *m, size_t v, const struct r
 		if (counted(m, sc->ev[v][i], &f))
 			q[nq++] = sc->ev[v][i];
 	if (failed) {
-		fprintf(out, "  variant %s: expected %ld quer%s", slot_name(m, v), expected,
-			expected == 1 ? "y" : "ies");
+		if (v == MODEL_SHARED)
+			fprintf(out, "  expected %ld quer%s", expected, expected == 1 ? "y" : "ies");
+		else
+			fprintf(out, "  variant %s: expected %ld quer%s", slot_name(m, v), expected,
+				expected == 1 ? "y" : "ies");
 		if (f.phase || f.source)
 			fprintf(out, " (%s%s%s%s%s)", f.phase ? "phase=" : "", f.phase ? f.phase : "",
 				f.phase && f.source ? " " : "", f.source ? "source=" : "", f.source ? f.source : "");

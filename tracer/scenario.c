@@ -22,6 +22,7 @@
 #define SC_MAX_LINE 4096	   /* bytes in one line, newline excluded */
 #define SC_MAX_FILE (1024 * 1024) /* a scenario is a page of text, not a data set */
 #define SC_MAX_TOKENS (SC_MAX_LINE / 2 + 1)
+#define SC_MAX_NAMES 16 /* variants a text may name (scenario_parse_with_variants) */
 #define SC_SHOW_MAX 64	   /* bytes of a word quoted in a message */
 #define SC_LONG_SHOW 64	   /* bytes of an over-long line shown under its message */
 #define SC_QUERIES_MAX 1000000L /* an "expect queries" count */
@@ -184,6 +185,8 @@ struct parser {
 
 	int title_line, description_line, variants_line, first_step_line;
 	size_t steps_cap;
+	const char *const *names; /* the variants it may name: lvdemo's, unless told others */
+	size_t nnames;
 	char suggestion[SC_SHOW_MAX + 32];
 };
 
@@ -719,11 +722,10 @@ static int scenario_variant_index(const struct scenario *sc, const char *name, s
 	return -1;
 }
 
-static int known_variant(const char *name, size_t n)
+static int known_variant(const struct parser *p, const char *name, size_t n)
 {
-	for (size_t i = 0; i < (size_t)VARIANT_COUNT; i++)
-		if (strlen(variant_names[i]) == n &&
-		    strncmp(variant_names[i], name, n) == 0)
+	for (size_t i = 0; i < p->nnames; i++)
+		if (strlen(p->names[i]) == n && strncmp(p->names[i], name, n) == 0)
 			return 1;
 	return 0;
 }
@@ -803,13 +805,13 @@ static int parse_expect_queries(struct parser *p, const struct syntax *s)
 			*slot = t;
 			continue;
 		}
-		if (!known_variant(t->val, nlen)) {
-			const char *cands[COUNT_OF(queries_options) + VARIANT_COUNT];
+		if (!known_variant(p, t->val, nlen)) {
+			const char *cands[COUNT_OF(queries_options) + SC_MAX_NAMES];
 			size_t nc = 0;
 			for (size_t k = 0; k < COUNT_OF(queries_options); k++)
 				cands[nc++] = queries_options[k];
-			for (size_t k = 0; k < (size_t)VARIANT_COUNT; k++)
-				cands[nc++] = variant_names[k];
+			for (size_t k = 0; k < p->nnames; k++)
+				cands[nc++] = p->names[k];
 			return FAIL(p, t->col,
 				    suggest_option(p, t->val, nlen, cands, nc, value, vlen),
 				    "%s: unknown option or variant " SHOW_FMT, cmd,
@@ -966,8 +968,8 @@ static int parse_variants(struct parser *p)
 	static const char *const argname[] = {"VARIANT"};
 	const char *usage = "variants VARIANT...";
 	struct scenario *sc = p->sc;
-	int seen[VARIANT_COUNT] = {0};
-	size_t order[VARIANT_COUNT];
+	int seen[SC_MAX_NAMES] = {0};
+	size_t order[SC_MAX_NAMES];
 	char list[128];
 	size_t n = 0;
 
@@ -975,16 +977,14 @@ static int parse_variants(struct parser *p)
 		struct token *t = &p->tok[i];
 		if (need_word(p, t, "variants", "VARIANT") < 0)
 			return -1;
-		int v = word_in(t->val, variant_names, (size_t)VARIANT_COUNT);
+		int v = word_in(t->val, p->names, p->nnames);
 		if (v < 0)
-			return FAIL(p, t->col,
-				    closest(t->val, t->len, variant_names,
-					    (size_t)VARIANT_COUNT),
+			return FAIL(p, t->col, closest(t->val, t->len, p->names, p->nnames),
 				    "variants: unknown variant " SHOW_FMT " (%s)", SHOW(t->val, t->len),
-				    list_text(variant_names, (size_t)VARIANT_COUNT, list, sizeof(list)));
+				    list_text(p->names, p->nnames, list, sizeof(list)));
 		if (seen[v])
 			return FAIL(p, t->col, NULL, "variants: duplicate variant '%s' (first at column %d)",
-				    variant_names[v], seen[v]);
+				    p->names[v], seen[v]);
 		seen[v] = t->col;
 		order[n++] = (size_t)v;
 	}
@@ -993,7 +993,7 @@ static int parse_variants(struct parser *p)
 	if (!(sc->variants = calloc(n, sizeof(*sc->variants))))
 		return fail_oom(p);
 	for (size_t i = 0; i < n; i++) {
-		sc->variants[i] = xstrdup(variant_names[order[i]]);
+		sc->variants[i] = xstrdup(p->names[order[i]]);
 		sc->nvariants++;
 	}
 	return 0;
@@ -1203,11 +1203,11 @@ static int parse_text(struct parser *p, const char *text, size_t len)
 	return 0;
 }
 
-static int parse_buffer(const char *name, const char *text, size_t len, struct scenario *sc,
-			char *err, size_t errlen)
+static int parse_buffer(const char *name, const char *text, size_t len, const char *const *names,
+			size_t nnames, struct scenario *sc, char *err, size_t errlen)
 {
 	struct parser p = {.name = name ? name : "(scenario)", .sc = sc, .err = err,
-			   .errlen = errlen};
+			   .errlen = errlen, .names = names, .nnames = nnames};
 	int rc = -1;
 
 	memset(sc, 0, sizeof(*sc));
@@ -1234,7 +1234,20 @@ out:
 int scenario_parse_string(const char *name, const char *text, struct scenario *sc, char *err,
 			  size_t errlen)
 {
-	return parse_buffer(name, text, text ? strlen(text) : 0, sc, err, errlen);
+	return parse_buffer(name, text, text ? strlen(text) : 0, variant_names, (size_t)VARIANT_COUNT,
+			    sc, err, errlen);
+}
+
+int scenario_parse_with_variants(const char *name, const char *text, const char *const *names,
+				 size_t nnames, struct scenario *sc, char *err, size_t errlen)
+{
+	if (nnames > SC_MAX_NAMES) {
+		memset(sc, 0, sizeof(*sc));
+		snprintf(err, errlen, "%s: more than %d variants", name ? name : "(scenario)",
+			 SC_MAX_NAMES);
+		return -1;
+	}
+	return parse_buffer(name, text, text ? strlen(text) : 0, names, nnames, sc, err, errlen);
 }
 
 int scenario_parse_file(const char *path, struct scenario *sc, char *err, size_t errlen)
@@ -1280,7 +1293,8 @@ int scenario_parse_file(const char *path, struct scenario *sc, char *err, size_t
 	}
 	/* a UTF-8 byte order mark (some Windows editors write one) is not part of the text */
 	size_t skip = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-	rc = parse_buffer(path, buf + skip, len - skip, sc, err, errlen);
+	rc = parse_buffer(path, buf + skip, len - skip, variant_names, (size_t)VARIANT_COUNT, sc, err,
+			  errlen);
 out:
 	free(buf);
 	fclose(fp);

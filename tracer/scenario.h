@@ -85,6 +85,14 @@ int scenario_parse_file(const char *path, struct scenario *sc, char *err, size_t
 /* The same for TEXT, reported as NAME. */
 int scenario_parse_string(const char *name, const char *text, struct scenario *sc, char *err,
 			  size_t errlen);
+/*
+ * The same with NAMES (NNAMES of them, at most 16) in place of
+ * lvdemo's as the variants a variants line and a V=N count may name: an
+ * expectation checked against the trace of an app whose variants are its
+ * own (lvtrace expect).
+ */
+int scenario_parse_with_variants(const char *name, const char *text, const char *const *names,
+				 size_t nnames, struct scenario *sc, char *err, size_t errlen);
 void scenario_release(struct scenario *sc);
 
 /* "register", "expect queries", ...: the words that start a step of KIND. */

@@ -281,6 +281,8 @@ int view_plain(FILE *out, struct model *m, const struct plain_options *o)
 	fputs("variants in the trace:", mem);
 	for (size_t i = 0; i < model_variant_count(m); i++)
 		fprintf(mem, "%s %s", i ? "," : "", model_variant(m, i));
+	if (model_variant_count(m) == 0)
+		fputs(" none (its events name no variant)", mem);
 	fputs("\nside by side:", mem);
 	for (size_t c = 0; c < nc; c++)
 		fprintf(mem, "%s %s", c ? "," : "", model_variant(m, (size_t)model_column_variant(m, c)));

@@ -18,19 +18,19 @@ test_expect_success 'a page load imports; the plain view counts plug 1, dead 1, 
 	test ! -s err &&
 	grep -q "^== step 1/2: GET /mission$" plain &&
 	grep -q "^GET /mission?tab=briefing -> 200$" plain &&
-	grep -q "^  mount (dead) MyAppWeb.MissionLive$" plain &&
+	grep -q "^  mount (dead) MissionLive$" plain &&
 	grep -q "^   hits: mine 2: plug 1, dead mount 1$" plain &&
-	grep -q "^  mount (connected) MyAppWeb.MissionLive$" plain &&
+	grep -q "^  mount (connected) MissionLive$" plain &&
 	grep -q "^   hits: mine 1: connected mount 1$" plain &&
-	grep -q "^  handle_event \"accept\" (MyAppWeb.MissionLive)$" plain
+	grep -q "^  handle_event \"accept\" (MissionLive)$" plain
 '
 
 test_expect_success 'the phases are lvdemo'"'"'s, and lvtrace expect holds the page load to them' '
 	grep "\"event\":\"repo.query\"" mine.jsonl >queries &&
 	test "$(wc -l <queries)" = 3 &&
 	sed -n 1p queries | grep -q "\"source\":\"users_tokens\",\"total_us\":200,\"phase\":\"plug:pipeline\"}$" &&
-	sed -n 2p queries | grep -q "\"phase\":\"mount:dead:MyAppWeb.MissionLive\"}$" &&
-	sed -n 3p queries | grep -q "\"phase\":\"mount:connected:MyAppWeb.MissionLive\"}$" &&
+	sed -n 2p queries | grep -q "\"phase\":\"mount:dead:MissionLive\"}$" &&
+	sed -n 3p queries | grep -q "\"phase\":\"mount:connected:MissionLive\"}$" &&
 	"$LVTRACE" expect mine.jsonl --page /mission "queries phase=plug:* 1" "queries phase=mount:dead* 1" \
 		"queries phase=mount:connected* 1" "queries 3" >out &&
 	test "$(tail -n 1 out)" = "4 passed, 0 failed"
@@ -50,7 +50,7 @@ test_expect_success '--variant lands in every event and in trace.start; without 
 test_expect_success 'a span lvtrace has no event for is a span event, in the phase around it' '
 	grep "\"event\":\"span\"" mine.jsonl >spans &&
 	test "$(wc -l <spans)" = 1 &&
-	grep -q "\"conn\":\"ws:1\",\"variant\":\"mine\",\"name\":\"GET\",\"kind\":\"client\",\"duration_us\":300,\"phase\":\"mount:connected:MyAppWeb.MissionLive\",\"attributes\":{\"http.request.method\":\"GET\",\"url.full\":\"https://api.example.com/briefing\"" spans &&
+	grep -q "\"conn\":\"ws:1\",\"variant\":\"mine\",\"name\":\"GET\",\"kind\":\"client\",\"duration_us\":300,\"phase\":\"mount:connected:MissionLive\",\"attributes\":{\"http.request.method\":\"GET\",\"url.full\":\"https://api.example.com/briefing\"" spans &&
 	grep -q "^    span GET$" plain
 '
 
@@ -87,6 +87,28 @@ test_expect_success 'spans whose parents loop are refused, not followed' '
 	echo "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[$(span 00f067aa0ba902b7 53995c3f42cd8ad8),$(span 53995c3f42cd8ad8 00f067aa0ba902b7)]}]}]}" >loop.json &&
 	test_expect_code 2 "$LVTRACE" import --otlp loop.json 2>err &&
 	grep -q "^lvtrace: loop.json:1: span 00f067aa0ba902b7: its parents loop" err
+'
+
+test_expect_success 'the requests bandit traces besides the page (a static file, the socket upgrade) are no page loads' '
+	"$LVTRACE" import --otlp "$FIX/page-load-bandit.json" -o bandit.jsonl --variant mine 2>err &&
+	"$LVTRACE" replay --plain bandit.jsonl >plain &&
+	grep "^== step" plain >steps &&
+	printf "%s\n" "== step 1/2: GET /mission" "== step 2/2: join MissionLive" >expected &&
+	test_cmp expected steps &&
+	grep -q "^   hits: mine 1: connected mount 1$" plain &&
+	grep -q "\"event\":\"span\",.*\"name\":\"GET /live/websocket\"" bandit.jsonl &&
+	"$LVTRACE" expect bandit.jsonl --page /mission "queries 3" "queries phase=mount:connected* 1" >out &&
+	test "$(tail -n 1 out)" = "2 passed, 0 failed"
+'
+
+test_expect_success 'lvtrace expect names the trace'"'"'s own variant in V=N counts, and suggests it' '
+	"$LVTRACE" expect mine.jsonl --page /mission "queries mine=3" "queries phase=mount:dead* mine=1" >out &&
+	test "$(tail -n 1 out)" = "2 passed, 0 failed" &&
+	test_expect_code 1 "$LVTRACE" expect mine.jsonl "queries mine=2" >out &&
+	grep -q "^  variant mine: expected 2 queries, got 3$" out &&
+	test_expect_code 2 "$LVTRACE" expect mine.jsonl "queries mime=3" 2>err &&
+	grep -q "unknown option or variant .mime." err &&
+	grep -q "did you mean .mine=3.?" err
 '
 
 test_expect_success 'usage: no input, a missing file' '
