@@ -281,6 +281,11 @@ int model_is_scenario(const struct model *m)
 	return m->scenario;
 }
 
+int model_is_merged(const struct model *m)
+{
+	return m->merged;
+}
+
 size_t model_variant_count(const struct model *m)
 {
 	return m->nvariants;
@@ -747,19 +752,14 @@ static enum model_group query_group(const char *phase)
 	}
 }
 
-/* "/assign/mission" of variant "assign" gives "/mission": rows of one page line up. */
 static const char *unprefixed(const char *path, const char *variant)
 {
-	size_t n = variant ? strlen(variant) : 0;
-	if (path && n && path[0] == '/' && strncmp(path + 1, variant, n) == 0 &&
-	    (path[n + 1] == '/' || path[n + 1] == '\0'))
-		return path[n + 1] ? path + n + 1 : "/";
-	return path ? path : "";
+	return trace_path_unprefixed(path, variant);
 }
 
 static int is_asset(const char *path)
 {
-	return path && (strncmp(path, "/assets/", 8) == 0 || strcmp(path, "/favicon.ico") == 0);
+	return trace_path_is_asset(path);
 }
 
 /* The header: the scenario, its title and variants, in that order. */
@@ -769,7 +769,9 @@ static int read_header(struct model *m, const struct lview *j)
 	const char *title = lv_str(j, MK_TITLE), *desc = lv_str(j, MK_DESCRIPTION);
 
 	m->header_seen = 1;
-	m->scenario = sc != NULL;
+	/* a trace of `lvtrace merge` has its steps made as a run's are */
+	m->merged = j->j && cJSON_GetObjectItemCaseSensitive(j->j, "merged_from") != NULL;
+	m->scenario = sc != NULL || m->merged;
 	if ((sc && !(m->scenario_path = strdup(sc))) || (title && !(m->title = strdup(title))) ||
 	    (desc && !(m->description = strdup(desc))))
 		return -1;
@@ -963,8 +965,10 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 	char buf[512];
 	switch (k) {
 	case TK_ENDPOINT_START:
+		/* a merged trace's column may be named otherwise than its variant */
 		snprintf(buf, sizeof(buf), "%s %s", lv_str(j, MK_METHOD) ? lv_str(j, MK_METHOD) : "",
-			 unprefixed(lv_str(j, MK_PATH), tev->variant));
+			 unprefixed(lv_str(j, MK_PATH),
+				    lv_str(j, MK_SRC_VARIANT) ? lv_str(j, MK_SRC_VARIANT) : tev->variant));
 		subject = buf;
 		break;
 	case TK_PLUG_START:

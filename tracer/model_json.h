@@ -60,6 +60,7 @@ enum mj_key {
 	MK_OUTCOME,
 	MK_LABEL,
 	MK_NAME,
+	MK_SRC_VARIANT,
 	MK_COUNT
 };
 

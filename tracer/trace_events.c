@@ -172,3 +172,17 @@ enum trace_from trace_from_of(const char *name)
 			return (enum trace_from)f;
 	return TF_NONE;
 }
+
+const char *trace_path_unprefixed(const char *path, const char *variant)
+{
+	size_t n = variant ? strlen(variant) : 0;
+	if (path && n && path[0] == '/' && strncmp(path + 1, variant, n) == 0 &&
+	    (path[n + 1] == '/' || path[n + 1] == '\0'))
+		return path[n + 1] ? path + n + 1 : "/";
+	return path ? path : "";
+}
+
+int trace_path_is_asset(const char *path)
+{
+	return path && (strncmp(path, "/assets/", 8) == 0 || strcmp(path, "/favicon.ico") == 0);
+}
