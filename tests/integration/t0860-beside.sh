@@ -81,6 +81,15 @@ test_expect_success 'a missing trace, a bad line, five traces, one name twice: e
 	test "$(ls "$TRASH" | grep -c lvtrace-merge)" = 0
 '
 
+test_expect_success 'a page of no variant after the page load (the log-in page) is left out' '
+	request GET /users/log_in &&
+	cp "$TRACE" lvdemo2.jsonl &&
+	"$LVTRACE" replay --plain --width 120 otlp.jsonl lvdemo2.jsonl >out 2>err &&
+	grep -q "^== step 1/1: GET /mission -- the counters start here$" out &&
+	test_must_fail grep -q "/users/log_in" out &&
+	grep -q "^total  otlp 3  assign_new 2 " out
+'
+
 test_expect_success 'a trace with the page loads of two variants is refused, saying why' '
 	request GET /assign/mission &&
 	test_expect_code 2 "$LVTRACE" replay --plain otlp.jsonl "$TRACE" >out 2>err &&
