@@ -53,7 +53,7 @@ TRACE_SRC := $(wildcard tracer/trace_*.c)
 DEMO_SRC := $(filter-out demo_app/main.c,$(wildcard demo_app/*.c))
 # lvtrace without its terminal views: scenarios, runner, model, text views
 LVCORE_SRC := tracer/scenario.c tracer/expect.c tracer/runner.c $(wildcard tracer/run_*.c) \
-	tracer/live_source.c $(wildcard tracer/import_*.c) \
+	tracer/live_source.c $(wildcard tracer/import_*.c) tracer/merge.c \
 	tracer/report.c $(wildcard tracer/model*.c) $(wildcard tracer/view_*.c)
 # the model's fast line parser: simdjson, behind a C interface (model_json.h)
 LVCORE_CXX := tracer/model_json.cpp

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "merge.h"
 #include "model.h"
 #include "report.h"
 #include "tui.h"
@@ -321,6 +322,87 @@ struct model *cli_run_model(const struct run *run, const char *path, char *err, 
 }
 
 /* ------------------------------------------------------------ loading and writing */
+
+int cli_merge(char *const *paths, size_t n, const char *as, const char *out)
+{
+	char err[1024], *names_buf = NULL;
+	const char *names[MERGE_MAX_TRACES] = {0};
+	struct cli_whole w = {0};
+	int whole = strcmp(out, "-") != 0, rc = 2;
+
+	if (n > MERGE_MAX_TRACES) {
+		fprintf(stderr, "lvtrace: %zu traces: side by side there are at most %d columns\n", n,
+			MERGE_MAX_TRACES);
+		return 2;
+	}
+	if (as) {
+		if (!(names_buf = strdup(as))) {
+			fprintf(stderr, "lvtrace: out of memory\n");
+			return 2;
+		}
+		size_t k = 0;
+		for (char *p = names_buf, *comma; p; p = comma ? comma + 1 : NULL, k++) {
+			if ((comma = strchr(p, ',')))
+				*comma = '\0';
+			if (k < n)
+				names[k] = *p ? p : NULL;
+		}
+		if (k != n) {
+			fprintf(stderr, "lvtrace: --as names %zu columns, and there are %zu traces\n", k, n);
+			goto out;
+		}
+	}
+	/* the inputs are all read before a line is written: a bad one writes nothing */
+	if (whole && cli_whole_open(&w, out) < 0) {
+		fprintf(stderr, "lvtrace: cannot write '%s': %s\n", out, strerror(errno));
+		goto out;
+	}
+	if (merge_traces((const char *const *)paths, n, names, whole ? w.part : out, err, sizeof(err)) < 0) {
+		fprintf(stderr, "lvtrace: %s\n", err);
+		if (whole)
+			cli_whole_close(&w, 0);
+		goto out;
+	}
+	if (whole && cli_whole_close(&w, 1) < 0) {
+		fprintf(stderr, "lvtrace: cannot write '%s': %s\n", out, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(names_buf);
+	return rc;
+}
+
+struct model *cli_load_traces(char *const *paths, size_t n, const char *as, int *status)
+{
+	char tmp[4200];
+
+	if (n == 1 && !as)
+		return cli_load_trace(paths[0], status);
+	if ((*status = cli_merge_temp(paths, n, as, tmp, sizeof(tmp))) != 0)
+		return NULL;
+	struct model *m = cli_load_trace(tmp, status);
+	unlink(tmp);
+	return m;
+}
+
+int cli_merge_temp(char *const *paths, size_t n, const char *as, char *tmp, size_t tmplen)
+{
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	snprintf(tmp, tmplen, "%s/lvtrace-merge-XXXXXX", dir);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		fprintf(stderr, "lvtrace: cannot create a temporary file in '%s': %s\n", dir, strerror(errno));
+		return 2;
+	}
+	close(fd);
+	int rc = cli_merge(paths, n, as, tmp);
+	if (rc)
+		unlink(tmp);
+	return rc;
+}
 
 struct model *cli_load_trace(const char *path, int *status)
 {

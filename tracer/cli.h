@@ -28,6 +28,7 @@ extern const struct cli_cmd cmd_export_entry;
 extern const struct cli_cmd cmd_report_entry;
 extern const struct cli_cmd cmd_live_entry;
 extern const struct cli_cmd cmd_import_entry;
+extern const struct cli_cmd cmd_merge_entry;
 
 /* Print "lvtrace: WHAT 'ARG' (see lvtrace --help)" on stderr; returns 2. ARG may be NULL. */
 int cli_bad_usage(const char *what, const char *arg);
@@ -111,6 +112,24 @@ int cli_whole_close(struct cli_whole *w, int ok);
 int cli_junit_close(FILE *jf, struct cli_whole *w);
 /* Standard output flushed: 0, or -1 after saying on stderr that the report could not be written. */
 int cli_stdout_flush(void);
+
+/*
+ * The N traces of PATHS merged page load beside page load (merge.c) into a
+ * new temporary file, its path in TMP (TMPLEN bytes; the caller removes
+ * it), the columns named by AS ("NAME,NAME", may be NULL; an empty name
+ * keeps the one the trace gives). Returns 0, or 2 after saying why on
+ * stderr (a trace that cannot be read, a bad line, too many traces).
+ */
+int cli_merge_temp(char *const *paths, size_t n, const char *as, char *tmp, size_t tmplen);
+
+/*
+ * cli_load_trace of one trace, or of the N traces of PATHS merged by
+ * cli_merge_temp (with AS), the temporary file removed once loaded.
+ */
+struct model *cli_load_traces(char *const *paths, size_t n, const char *as, int *status);
+
+/* The same merge written at OUT ("-": stdout; a file appears whole or not at all). 0, or 2 as above. */
+int cli_merge(char *const *paths, size_t n, const char *as, const char *out);
 
 /* Why the ncurses tracer cannot be used here (no terminal, TERM unknown), or NULL when it can. */
 const char *cli_no_terminal(void);

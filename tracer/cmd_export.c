@@ -27,11 +27,12 @@ static int export_exec(int argc, char **argv)
 		{"perfetto", no_argument, NULL, 'P'},
 		{"csv", no_argument, NULL, 'C'},
 		{"output", required_argument, NULL, 'o'},
+		{"as", required_argument, NULL, 'A'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int (*write)(FILE *, void *) = NULL;
-	const char *output = NULL;
+	const char *output = NULL, *as = NULL;
 	int c;
 
 	optind = 1;
@@ -45,6 +46,7 @@ static int export_exec(int argc, char **argv)
 			write = c == 'P' ? write_perfetto : write_csv;
 			break;
 		case 'o': output = optarg; break;
+		case 'A': as = optarg; break;
 		case 'h': cli_cmd_help(stdout, argv[0]); return 0;
 		case ':': return cli_bad_usage("missing value for option", argv[optind - 1]);
 		default: return cli_bad_usage("unknown option", argv[optind - 1]);
@@ -52,10 +54,10 @@ static int export_exec(int argc, char **argv)
 	}
 	if (!write)
 		return cli_bad_usage("export needs a format: --perfetto or --csv", NULL);
-	if (argc - optind != 1)
-		return cli_bad_usage("export takes one trace file", NULL);
+	if (argc - optind < 1)
+		return cli_bad_usage("export takes a trace file, or several to put side by side", NULL);
 	int status;
-	struct model *m = cli_load_trace(argv[optind], &status);
+	struct model *m = cli_load_traces(argv + optind, (size_t)(argc - optind), as, &status);
 	if (!m)
 		return status;
 	status = cli_write_output(output, write, m) < 0 ? 1 : 0;
@@ -65,7 +67,7 @@ static int export_exec(int argc, char **argv)
 
 const struct cli_cmd cmd_export_entry = {
 	.name = "export",
-	.synopsis = "lvtrace export (--perfetto | --csv) TRACE.jsonl [-o FILE]",
+	.synopsis = "lvtrace export (--perfetto | --csv) TRACE.jsonl [TRACE2.jsonl...] [--as NAME,NAME] [-o FILE]",
 	.summary = "write a trace for other tools: Perfetto's trace JSON, or CSV with a row per query",
 	.exec = export_exec,
 };

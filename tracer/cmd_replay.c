@@ -2,7 +2,10 @@
  * cmd_replay.c: `lvtrace replay TRACE.jsonl` (also `lvtrace TRACE.jsonl`):
  * loads the trace into the model and opens the side-by-side tracer on a
  * terminal (tui.c), or prints the plain view (view_plain.c) when asked to,
- * or when there is no terminal to draw on.
+ * or when there is no terminal to draw on. Several traces are first merged
+ * into one, page load beside page load (merge.c), into a temporary file
+ * that the model loads like any trace: one reader, one model, whichever
+ * the input, rather than a model that knows several files.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -93,10 +96,12 @@ static int replay_exec(int argc, char **argv)
 		{"all", no_argument, NULL, 'a'},
 		{"width", required_argument, NULL, 'w'},
 		{"times", no_argument, NULL, 't'},
+		{"as", required_argument, NULL, 'A'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct view_options ro = {0};
+	const char *as = NULL;
 	int c;
 
 	optind = 1;
@@ -111,20 +116,33 @@ static int replay_exec(int argc, char **argv)
 				return cli_bad_usage("--width takes a number from 40 to 1000, not", optarg);
 			break;
 		case 't': ro.times = 1; break;
+		case 'A': as = optarg; break;
 		case 'h': cli_cmd_help(stdout, argv[0]); return 0;
 		case ':': return cli_bad_usage("missing value for option", argv[optind - 1]);
 		default: return cli_bad_usage("unknown option", argv[optind - 1]);
 		}
 	}
-	if (argc - optind != 1)
-		return cli_bad_usage("replay takes one trace file", NULL);
+	if (argc - optind < 1)
+		return cli_bad_usage("replay takes a trace file, or several to see side by side", NULL);
 	ro.width = replay_width(ro.width);
-	return replay_trace(argv[optind], &ro);
+	if (argc - optind == 1 && !as)
+		return replay_trace(argv[optind], &ro);
+	/* several traces: one column each, page load k of each in step k */
+	char tmp[4200];
+	int status = cli_merge_temp(argv + optind, (size_t)(argc - optind), as, tmp, sizeof(tmp));
+	if (status)
+		return status;
+	if (!ro.variants)
+		ro.all = 1;
+	status = replay_trace(tmp, &ro);
+	unlink(tmp);
+	return status;
 }
 
 const struct cli_cmd cmd_replay_entry = {
 	.name = "replay",
-	.synopsis = "lvtrace replay TRACE.jsonl [--variants A,B] [--all] [--plain] [--width N] [--times]",
-	.summary = "replay a trace side by side: the tracer on a terminal, else the plain view",
+	.synopsis = "lvtrace replay TRACE.jsonl [TRACE2.jsonl...] [--as NAME,NAME] [--variants A,B] [--all]\n"
+		    "                     [--plain] [--width N] [--times]",
+	.summary = "replay a trace side by side (the tracer, else the plain view); several: a column each",
 	.exec = replay_exec,
 };

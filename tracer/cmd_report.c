@@ -21,10 +21,11 @@ static int report_exec(int argc, char **argv)
 		{"html", no_argument, NULL, 'H'},
 		{"variants", required_argument, NULL, 'V'},
 		{"output", required_argument, NULL, 'o'},
+		{"as", required_argument, NULL, 'A'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *output = NULL, *variants = NULL;
+	const char *output = NULL, *variants = NULL, *as = NULL;
 	int html = 0, c;
 
 	optind = 1;
@@ -34,6 +35,7 @@ static int report_exec(int argc, char **argv)
 		case 'H': html = 1; break;
 		case 'V': variants = optarg; break;
 		case 'o': output = optarg; break;
+		case 'A': as = optarg; break;
 		case 'h': cli_cmd_help(stdout, argv[0]); return 0;
 		case ':': return cli_bad_usage("missing value for option", argv[optind - 1]);
 		default: return cli_bad_usage("unknown option", argv[optind - 1]);
@@ -41,10 +43,10 @@ static int report_exec(int argc, char **argv)
 	}
 	if (!html)
 		return cli_bad_usage("report needs a format: --html", NULL);
-	if (argc - optind != 1)
-		return cli_bad_usage("report takes one trace file", NULL);
+	if (argc - optind < 1)
+		return cli_bad_usage("report takes a trace file, or several to put side by side", NULL);
 	int status;
-	struct model *m = cli_load_trace(argv[optind], &status);
+	struct model *m = cli_load_traces(argv + optind, (size_t)(argc - optind), as, &status);
 	if (!m)
 		return status;
 	char err[512];
@@ -62,7 +64,7 @@ static int report_exec(int argc, char **argv)
 
 const struct cli_cmd cmd_report_entry = {
 	.name = "report",
-	.synopsis = "lvtrace report --html TRACE.jsonl [--variants A,B] [-o FILE]",
+	.synopsis = "lvtrace report --html TRACE.jsonl [TRACE2.jsonl...] [--as NAME,NAME] [--variants A,B] [-o FILE]",
 	.summary = "write one self-contained HTML page of a trace: steps, notes, rows, a chart",
 	.exec = report_exec,
 };

@@ -20,6 +20,7 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_export_entry,
 	&cmd_report_entry,
 	&cmd_import_entry,
+	&cmd_merge_entry,
 };
 
 static const char options_text[] =
@@ -58,6 +59,8 @@ static const char options_text[] =
 	"                      per line): HTTP, opentelemetry_phoenix's LiveView spans,\n"
 	"                      opentelemetry_ecto's queries (db.query.text, db.statement)\n"
 	"  --variant NAME      `import` gives every event that variant (its column)\n"
+	"  --as NAME,NAME      the columns' names, a trace each (replay, merge, report,\n"
+	"                      export of several traces, side by side page load by page load)\n"
 	"\n"
 	"`expect` takes what a scenario says after `expect`: 'queries 2',\n"
 	"'queries phase=mount:dead* 0', 'queries source=users_tokens assign=3 assign_new=2'.\n"
@@ -66,6 +69,8 @@ static const char options_text[] =
 	"2 usage or scenario syntax error (expect: a bad expectation, a trace it cannot\n"
 	"read; import: an input that is not OTLP, said with its line), or a summary or report that cannot be written (replay, export, report: 2 a missing, empty or unreadable trace,\n"
 	"1 a bad line in it or an output that cannot be written;\n"
+	"merge, and replay, export or report of several traces: 2 for a trace that is\n"
+	"missing or has a bad line, more than four, two columns of one name;\n"
 	"live: 0 after q, 2 a feed lvdemo refuses or a record it cannot create, 1 a\n"
 	"record it cannot write); any command: 128+N after signal N.\n"
 	"Manuals: lvtrace(1), lvdemo(1), lvtrace-trace(5); the scenario language:\n"
@@ -88,7 +93,7 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	lws_set_log_level(LLL_ERR, NULL);
 	if (argc < 2)
-		return cli_bad_usage("a command is needed: run, check, expect, replay, live, export, report or import", NULL);
+		return cli_bad_usage("a command is needed: run, check, expect, replay, live, export, report, import or merge", NULL);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		cli_cmd_help(stdout, NULL);
 		return 0;

@@ -286,6 +286,11 @@ int model_is_scenario(const struct model *m)
 	return m->scenario;
 }
 
+int model_is_merged(const struct model *m)
+{
+	return m->merged;
+}
+
 size_t model_variant_count(const struct model *m)
 {
 	return m->nvariants;
@@ -752,34 +757,14 @@ static enum model_group query_group(const char *phase)
 	}
 }
 
-/* "/assign/mission" of variant "assign" gives "/mission": rows of one page line up. */
 static const char *unprefixed(const char *path, const char *variant)
 {
-	size_t n = variant ? strlen(variant) : 0;
-	if (path && n && path[0] == '/' && strncmp(path + 1, variant, n) == 0 &&
-	    (path[n + 1] == '/' || path[n + 1] == '\0'))
-		return path[n + 1] ? path + n + 1 : "/";
-	return path ? path : "";
+	return trace_path_unprefixed(path, variant);
 }
 
-/*
- * A static file, no page load: lvdemo's /assets/ and /favicon.ico, and in
- * an app's trace any path whose last segment names a file ("/images/logo.svg",
- * "/robots.txt"; Plug.Static's requests are traced like the others).
- */
 static int is_asset(const char *path)
 {
-	if (!path)
-		return 0;
-	if (strncmp(path, "/assets/", 8) == 0 || strcmp(path, "/favicon.ico") == 0)
-		return 1;
-	size_t n = strcspn(path, "?#");
-	const char *seg = path;
-	for (const char *p = path; p < path + n; p++)
-		if (*p == '/')
-			seg = p + 1;
-	const char *dot = memchr(seg, '.', (size_t)(path + n - seg));
-	return dot && dot > seg && dot + 1 < path + n;
+	return trace_path_is_asset(path);
 }
 
 /* "a trace APP wrote" of the trace.start's app ("lvdemo 0.1.0", "lvtrace import"): its version left out. */
@@ -803,7 +788,9 @@ static int read_header(struct model *m, const struct lview *j)
 	const char *title = lv_str(j, MK_TITLE), *desc = lv_str(j, MK_DESCRIPTION);
 
 	m->header_seen = 1;
-	m->scenario = sc != NULL;
+	/* a trace of `lvtrace merge` has its steps made as a run's are */
+	m->merged = j->j && cJSON_GetObjectItemCaseSensitive(j->j, "merged_from") != NULL;
+	m->scenario = sc != NULL || m->merged;
 	set_origin(m, lv_str(j, MK_APP));
 	if ((sc && !(m->scenario_path = strdup(sc))) || (title && !(m->title = strdup(title))) ||
 	    (desc && !(m->description = strdup(desc))))
@@ -998,8 +985,10 @@ static int add_event(struct model *m, const struct lview *tev, size_t off, size_
 	char buf[512];
 	switch (k) {
 	case TK_ENDPOINT_START:
+		/* a merged trace's column may be named otherwise than its variant */
 		snprintf(buf, sizeof(buf), "%s %s", lv_str(j, MK_METHOD) ? lv_str(j, MK_METHOD) : "",
-			 unprefixed(lv_str(j, MK_PATH), tev->variant));
+			 unprefixed(lv_str(j, MK_PATH),
+				    lv_str(j, MK_SRC_VARIANT) ? lv_str(j, MK_SRC_VARIANT) : tev->variant));
 		subject = buf;
 		break;
 	case TK_PLUG_START:

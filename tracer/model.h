@@ -174,6 +174,8 @@ const char *model_description(const struct model *m);
 const char *model_scenario(const struct model *m);
 /* 1 when the steps are a scenario's, 0 for a trace lvdemo wrote itself. */
 int model_is_scenario(const struct model *m);
+/* 1 when the trace is several merged by `lvtrace merge`: step k is page load k of each column. */
+int model_is_merged(const struct model *m);
 
 size_t model_variant_count(const struct model *m);
 const char *model_variant(const struct model *m, size_t i);

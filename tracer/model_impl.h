@@ -69,6 +69,7 @@ struct model {
 	struct model_step *steps;
 	size_t nsteps, stepcap;
 	int scenario; /* the steps are a scenario's */
+	int merged;   /* ... or those of `lvtrace merge`: page load k of each trace */
 	int page_loads; /* model_set_page_loads: columns count their own page loads */
 	int header_seen;
 	char *title, *description, *scenario_path;

@@ -43,6 +43,7 @@ static const char *const key_names[] = {
 	"seq",	   "t_us",	  "step", "line", "event",     "conn",	"variant", "phase",
 	"scenario", "title",	  "description", "kind", "text", "method", "path",    "view",
 	"connected", "child",	  "plug", "key",  "source",    "from",	"outcome", "label", "name", "app",
+	"src_variant",
 };
 static_assert(sizeof(key_names) / sizeof(key_names[0]) == MK_COUNT, "a name for every key");
 
@@ -67,7 +68,7 @@ static int key_of(std::string_view name)
 		{MK_SCENARIO, -1},
 		{MK_CONNECTED, -1},
 		{-1},
-		{MK_DESCRIPTION, -1},
+		{MK_DESCRIPTION, MK_SRC_VARIANT, -1},
 	};
 	if (name.size() >= 12)
 		return MK_COUNT;

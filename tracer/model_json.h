@@ -61,6 +61,7 @@ enum mj_key {
 	MK_LABEL,
 	MK_NAME,
 	MK_APP,
+	MK_SRC_VARIANT,
 	MK_COUNT
 };
 

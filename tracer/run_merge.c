@@ -14,18 +14,10 @@
 static void merged_events(struct trace *t, const struct run *run, const struct variant_run *v,
 			  size_t begin, size_t end)
 {
-	static const char *const own[] = {"seq", "t_us", "event", "conn", "variant"};
-	char conn[96];
-
 	for (size_t i = begin; i < end && i < v->nevents; i++) {
 		const struct trace_event *ev = &v->events[i];
-		cJSON *copy = cJSON_Duplicate(ev->json, 1);
-		for (size_t k = 0; k < sizeof(own) / sizeof(own[0]); k++)
-			cJSON_DeleteItemFromObjectCaseSensitive(copy, own[k]);
-		cJSON_AddNumberToObject(copy, "src_seq", (double)ev->seq);
-		snprintf(conn, sizeof(conn), "%s/%s", v->variant, ev->conn);
 		long long t_us = ev->t_us + v->clock_us - run->start_us;
-		trace_emit_at(t, t_us < 0 ? 0 : (uint64_t)t_us, ev->event, conn, v->variant, copy);
+		trace_emit_copy(t, t_us < 0 ? 0 : (uint64_t)t_us, ev, v->variant);
 	}
 }
 

@@ -134,6 +134,19 @@ int trace_emit_at(struct trace *t, uint64_t t_us, const char *event, const char 
 		  const char *variant, cJSON *fields);
 
 /*
+ * Emit a copy of EV, an event read from another trace, at T_US for VARIANT:
+ * its own members as they are, seq the writer's with EV's kept in src_seq,
+ * conn prefixed by the variant ("assign/http:3"; a conn prefixed already,
+ * from a merged trace, has its prefix replaced) and src_variant EV's
+ * variant when it had another. EV is not changed. The
+ * merged traces of `lvtrace run` and `lvtrace merge` are written with it.
+ * Returns as trace_emit.
+ */
+struct trace_event;
+int trace_emit_copy(struct trace *t, uint64_t t_us, const struct trace_event *ev,
+		    const char *variant);
+
+/*
  * Open a span: emit "<prefix>.start" with FIELDS (consumed) plus the phase,
  * and push PHASE, composed with the enclosing one as "outer/PHASE" when the
  * context already has a phase. Returns -1 when the stack is full.

@@ -172,3 +172,29 @@ enum trace_from trace_from_of(const char *name)
 			return (enum trace_from)f;
 	return TF_NONE;
 }
+
+const char *trace_path_unprefixed(const char *path, const char *variant)
+{
+	size_t n = variant ? strlen(variant) : 0;
+	if (path && n && path[0] == '/' && strncmp(path + 1, variant, n) == 0 &&
+	    (path[n + 1] == '/' || path[n + 1] == '\0'))
+		return path[n + 1] ? path + n + 1 : "/";
+	return path ? path : "";
+}
+
+int trace_path_is_asset(const char *path)
+{
+	if (!path)
+		return 0;
+	if (strncmp(path, "/assets/", 8) == 0 || strcmp(path, "/favicon.ico") == 0)
+		return 1;
+	/* in an app's trace any path whose last segment names a file ("/images/logo.svg",
+	 * "/robots.txt"): Plug.Static's requests are traced like the others */
+	size_t n = strcspn(path, "?#");
+	const char *seg = path;
+	for (const char *p = path; p < path + n; p++)
+		if (*p == '/')
+			seg = p + 1;
+	const char *dot = memchr(seg, '.', (size_t)(path + n - seg));
+	return dot && dot > seg && dot + 1 < path + n;
+}

@@ -161,4 +161,14 @@ int trace_kind_is_stop(enum trace_kind kind);
 /* For a .stop kind, the kind of its .start (else KIND itself). */
 enum trace_kind trace_kind_start_of(enum trace_kind kind);
 
+/*
+ * PATH without its variant's prefix: "/assign/mission" of VARIANT "assign"
+ * is "/mission", so that the same page of two variants lines up. PATH
+ * itself when it has no such prefix, "" for NULL. Points into PATH.
+ */
+const char *trace_path_unprefixed(const char *path, const char *variant);
+
+/* 1 when PATH is a static file (/assets/..., /favicon.ico, any path whose last segment names a file): no page load of its own. */
+int trace_path_is_asset(const char *path);
+
 #endif

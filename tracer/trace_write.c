@@ -599,6 +599,25 @@ int trace_emit_at(struct trace *t, uint64_t t_us, const char *event, const char 
 	return emit_line(t, t_us, event, conn, variant, fields);
 }
 
+int trace_emit_copy(struct trace *t, uint64_t t_us, const struct trace_event *ev,
+		    const char *variant)
+{
+	static const char *const own[] = {"seq", "t_us", "event", "conn", "variant", "src_seq", "src_variant"};
+	char conn[160];
+
+	cJSON *copy = cJSON_Duplicate(ev->json, 1);
+	if (!copy)
+		return -1;
+	for (size_t k = 0; k < sizeof(own) / sizeof(own[0]); k++)
+		cJSON_DeleteItemFromObjectCaseSensitive(copy, own[k]);
+	cJSON_AddNumberToObject(copy, "src_seq", (double)ev->seq);
+	if (ev->variant && strcmp(ev->variant, variant) != 0)
+		cJSON_AddStringToObject(copy, "src_variant", ev->variant);
+	const char *slash = strrchr(ev->conn, '/');
+	snprintf(conn, sizeof(conn), "%s/%s", variant, slash ? slash + 1 : ev->conn);
+	return trace_emit_at(t, t_us, ev->event, conn, variant, copy);
+}
+
 int trace_failed(const struct trace *t)
 {
 	return t ? t->failed : 0;

@@ -241,6 +241,8 @@ int view_html(FILE *out, struct model *m)
 	if (model_scenario(m)) {
 		buf_adds(&b, "scenario: ");
 		buf_add_html(&b, model_scenario(m));
+	} else if (model_is_merged(m)) {
+		buf_adds(&b, "traces side by side: step k is the k-th page load of each, with its socket's join");
 	} else {
 		buf_add_html(&b, model_origin(m));
 		buf_adds(&b, ": the steps are its page loads and socket joins");

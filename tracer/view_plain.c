@@ -276,6 +276,8 @@ int view_plain(FILE *out, struct model *m, const struct plain_options *o)
 		return -1;
 	if (model_scenario(m))
 		fprintf(mem, "scenario: %s\n", model_scenario(m));
+	else if (model_is_merged(m))
+		fprintf(mem, "traces side by side: step k is the k-th page load of each, with its socket's join\n");
 	else
 		fprintf(mem, "%s: the steps are its page loads and socket joins\n", model_origin(m));
 	fputs("variants in the trace:", mem);
