@@ -158,14 +158,42 @@ defmodule LvTraceTelemetryTest do
 
   # ------------------------------------------------------------ faults
 
-  test "a file that cannot be opened: one warning, {:error, _}, nothing attached" do
+  test "a missing directory is made, as tmp/ of a fresh phx.new app", %{path: path} do
+    dir = Path.join(Path.rootname(path), "tmp/deeper")
+    file = Path.join(dir, "lvtrace.jsonl")
+    refute File.exists?(dir)
+    :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: file)
+    PageLoad.query()
+    :ok = LvTrace.Telemetry.detach()
+    assert jq(file, ".event") == [~S("trace.start"), ~S("repo.query"), ~S("trace.stop")]
+  end
+
+  test "a directory that cannot be made: one warning, {:error, _}, nothing attached", %{path: path} do
+    # under a regular file, which no mkdir -p can go through (root or not)
+    File.write!(path, "")
+    bad = Path.join(path, "tmp/t.jsonl")
+
     log =
       capture_log(fn ->
-        assert {:error, _} = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: "/no/such/dir/t.jsonl")
+        assert {:error, {:cannot_write, _}} = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: bad)
       end)
 
     assert length(String.split(log, "lvtrace: ")) == 2, log
-    assert log =~ "cannot write '/no/such/dir/t.jsonl': no such file or directory"
+    assert log =~ "cannot write '#{bad}': cannot create directory '#{Path.dirname(bad)}': not a directory"
+    refute :lvtrace_telemetry in :telemetry.attached()
+  end
+
+  test "a file that cannot be opened: one warning, {:error, _}, nothing attached", %{path: path} do
+    # the directory is there, the file is a directory
+    File.mkdir_p!(path)
+
+    log =
+      capture_log(fn ->
+        assert {:error, _} = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: path)
+      end)
+
+    assert length(String.split(log, "lvtrace: ")) == 2, log
+    assert log =~ "cannot write '#{path}': illegal operation on a directory"
     refute :lvtrace_telemetry in :telemetry.attached()
   end
 

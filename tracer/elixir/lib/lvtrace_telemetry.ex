@@ -614,7 +614,11 @@ defmodule LvTrace.Telemetry.Writer do
   # conns are numbered from that seq on, so none is one of the earlier run's
   # (that run had fewer conns than lines).
   defp open(state, append) do
-    existing = if append, do: last_line(state.path), else: :none
+    existing =
+      case mkdir_parent(state.path) do
+        :ok -> if append, do: last_line(state.path), else: :none
+        error -> error
+      end
 
     case existing do
       {:error, why} ->
@@ -650,6 +654,17 @@ defmodule LvTrace.Telemetry.Writer do
           {:error, reason} ->
             {:error, :file.format_error(reason)}
         end
+    end
+  end
+
+  # A fresh `mix phx.new` app has no tmp/: the trace's directory is made
+  # as `mkdir -p` would.
+  defp mkdir_parent(path) do
+    dir = Path.dirname(path)
+
+    case File.mkdir_p(dir) do
+      :ok -> :ok
+      {:error, reason} -> {:error, "cannot create directory '#{dir}': #{:file.format_error(reason)}"}
     end
   end
 
