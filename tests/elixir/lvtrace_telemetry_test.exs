@@ -124,6 +124,42 @@ defmodule LvTraceTelemetryTest do
     assert jq(path, "select(.event == \"repo.query\") | .params") == [~S(["<32 bytes>","session","2026-01-01 00:00:00"])]
   end
 
+  # :erlang.process_info(self(), :current_stacktrace) as Ecto.Repo.Supervisor.tuplet/2
+  # takes it, called by the repo's one/2 (use Ecto.Repo), called by the app
+  defp repo_stacktrace(app_frames) do
+    [
+      {Ecto.Repo.Supervisor, :tuplet, 2, [file: 'lib/ecto/repo/supervisor.ex', line: 185]},
+      {MyApp.Repo, :one, 2, [file: 'lib/my_app/repo.ex', line: 2]}
+    ] ++ app_frames
+  end
+
+  test "caller: the first frame of the app's code, past Ecto's and the repo's", %{path: path} do
+    :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: path)
+    accounts = {MyApp.Accounts, :get_user_by_session_token, 1, [file: 'lib/my_app/accounts.ex', line: 42]}
+    auth = {MyAppWeb.UserAuth, :fetch_current_user, 2, [file: 'lib/my_app_web/user_auth.ex', line: 90]}
+    PageLoad.query([:my_app, :repo], %{stacktrace: repo_stacktrace([accounts, auth])})
+    # in a transaction's function: that function, the innermost of the app's
+    transaction =
+      repo_stacktrace([{MyApp.Orders, :reserve, 1, [file: 'lib/my_app/orders.ex', line: 7]}]) ++
+        [
+          {DBConnection, :transaction, 3, [file: 'lib/db_connection.ex', line: 1000]},
+          {Ecto.Repo.Transaction, :transaction, 4, [file: 'lib/ecto/repo/transaction.ex', line: 18]},
+          {MyApp.Repo, :transaction, 2, [file: 'lib/my_app/repo.ex', line: 2]},
+          {MyApp.Orders, :place, 1, [file: 'lib/my_app/orders.ex', line: 3]}
+        ]
+
+    PageLoad.query([:my_app, :repo], %{stacktrace: transaction})
+    # only Ecto's and the repo's frames: no caller
+    PageLoad.query([:my_app, :repo], %{stacktrace: repo_stacktrace([])})
+    LvTrace.Telemetry.flush()
+
+    assert jq(path, "select(.event == \"repo.query\") | .caller") == [
+             ~S("lib/my_app/accounts.ex:42 MyApp.Accounts.get_user_by_session_token/1"),
+             ~S("lib/my_app/orders.ex:7 MyApp.Orders.reserve/1"),
+             "null"
+           ]
+  end
+
   test "a component inside a render is named inside it; handle_event has its name", %{path: path} do
     :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: path)
     socket = %Phoenix.LiveView.Socket{view: MyAppWeb.MissionLive, transport_pid: self()}

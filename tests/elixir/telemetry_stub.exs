@@ -65,7 +65,8 @@ defmodule PageLoad do
 
   def token, do: <<0xFE, 0x01, 0x80>> <> :binary.copy(<<0xAB>>, 29)
 
-  def query(repo \\ [:my_app, :repo]) do
+  # OVERRIDES: metadata of this query's own (params, stacktrace, ...)
+  def query(repo \\ [:my_app, :repo], overrides \\ %{}) do
     native = System.convert_time_unit(250, :microsecond, :native)
 
     :telemetry.execute(
@@ -82,6 +83,7 @@ defmodule PageLoad do
         stacktrace: nil,
         options: []
       }
+      |> Map.merge(overrides)
     )
   end
 

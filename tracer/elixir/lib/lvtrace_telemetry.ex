@@ -301,7 +301,7 @@ defmodule LvTrace.Telemetry do
         params: params,
         rows: rows,
         total_us: us(m[:total_time] || 0)
-      ] ++ phase_member() ++ timings ++ caller(Map.get(meta, :stacktrace)) ++ error
+      ] ++ phase_member() ++ timings ++ caller(Map.get(meta, :stacktrace), Map.get(meta, :repo)) ++ error
     )
   end
 
@@ -322,10 +322,16 @@ defmodule LvTrace.Telemetry do
 
   # The first frame of the app's own code, when the repo keeps stacktraces
   # (`stacktrace: true` in its config): "lib/my_app/accounts.ex:42 MyApp.Accounts.get_user/1".
-  defp caller([_ | _] = frames) do
+  # Ecto takes the stacktrace inside the repo (Ecto.Repo.Supervisor.tuplet/2
+  # called by MyApp.Repo.one/2, lib/my_app/repo.ex), so the repo's own frames
+  # are skipped as Ecto's are, as ecto_sql's logger does
+  # (Ecto.Adapters.SQL.first_non_ecto_stacktrace/3 stops at the repo module).
+  # Unlike it, this is the innermost frame of the app's code: a query in a
+  # Repo.transaction's function is the function's, not the transaction's caller.
+  defp caller([_ | _] = frames, repo) do
     frame =
       Enum.find(frames, fn
-        {mod, _f, _a, _loc} when is_atom(mod) ->
+        {mod, _f, _a, _loc} when is_atom(mod) and mod != repo and mod != :erlang ->
           s = Atom.to_string(mod)
           not String.starts_with?(s, ["Elixir.Ecto.", "Elixir.DBConnection", "Elixir.Postgrex", "Elixir.MyXQL"])
 
@@ -343,7 +349,7 @@ defmodule LvTrace.Telemetry do
     end
   end
 
-  defp caller(_), do: []
+  defp caller(_, _), do: []
 
   defp component_start(config, cb, component, socket) do
     {_, mode} = mode(socket)
