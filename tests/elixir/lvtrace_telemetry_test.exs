@@ -183,13 +183,56 @@ defmodule LvTraceTelemetryTest do
     assert jq(path, "select(.event == \"live_view.handle_event.start\") | .name") == [~S("save")]
   end
 
-  test "metadata the handler cannot read is dropped, never raised", %{path: path} do
+  test "metadata the handler cannot read is dropped, never raised, and counted by trace.gap", %{path: path} do
     :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: path)
     assert :telemetry.execute([:phoenix, :live_view, :mount, :start], %{}, %{socket: :not_a_socket}) == :ok
     assert :telemetry.execute([:phoenix, :endpoint, :start], :nonsense, :nonsense) == :ok
     assert :telemetry.execute(@query, %{total_time: "x"}, %{query: {:not, :text}}) == :ok
     assert LvTrace.Telemetry.flush() == :ok
     assert :lvtrace_telemetry in :telemetry.attached()
+    PageLoad.query()
+    # one lost after the last line: said before trace.stop
+    assert :telemetry.execute(@query, %{}, %{query: {:not, :text}}) == :ok
+    :ok = LvTrace.Telemetry.detach()
+
+    assert jq(path, "select(.event != \"trace.start\") | [.event, .lost]") == [
+             ~S(["trace.gap",3]),
+             ~S(["repo.query",null]),
+             ~S(["trace.gap",1]),
+             ~S(["trace.stop",null])
+           ]
+  end
+
+  test "params: true: lists, tuples and maps element by element", %{path: path} do
+    :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: path, params: true)
+    # [1, 2, 3] is not the text "\u0001\u0002\u0003", and [5_000_000] is not text at all
+    ps = [[1, 2, 3], [5_000_000], ["a", PageLoad.token()], {1, "x"}, %{"k" => [1], v: nil}, %{}, [], ~D[2026-01-01]]
+    PageLoad.query([:my_app, :repo], %{params: ps})
+    :ok = LvTrace.Telemetry.detach()
+
+    assert jq(path, "select(.event == \"repo.query\") | .params") ==
+             [~S([[1,2,3],[5000000],["a","<32 bytes>"],[1,"x"],{"k":[1],"v":null},{},[],"2026-01-01"])]
+
+    refute jq(path, ".event") |> Enum.member?(~S("trace.gap"))
+  end
+
+  defmodule Unprintable do
+    defstruct []
+
+    defimpl String.Chars do
+      def to_string(_), do: raise("no text for this")
+    end
+  end
+
+  test "params: true: a parameter that cannot be written is a placeholder, the query is kept", %{path: path} do
+    :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: path, params: true)
+    PageLoad.query([:my_app, :repo], %{params: [%Unprintable{}, "session", [%Unprintable{}, 2]]})
+    :ok = LvTrace.Telemetry.detach()
+
+    assert jq(path, "select(.event == \"repo.query\") | .params") ==
+             [~S(["<unprintable>","session",["<unprintable>",2]])]
+
+    refute jq(path, ".event") |> Enum.member?(~S("trace.gap"))
   end
 
   # ------------------------------------------------------------ faults

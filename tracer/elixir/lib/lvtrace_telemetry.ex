@@ -145,14 +145,16 @@ defmodule LvTrace.Telemetry do
 
   @doc false
   # The one handler of every event. It never raises: what it cannot
-  # understand (metadata of another version of Phoenix) is dropped.
+  # understand (metadata of another version of Phoenix) is dropped, and
+  # counted with the events the mailbox bound dropped, so that the trace's
+  # next trace.gap says so (a query budget must not pass on an undercount).
   def handle_event(event, measurements, metadata, config) do
     try do
       handle(event, measurements, metadata, config)
     rescue
-      _ -> :ok
+      _ -> lost(config)
     catch
-      _, _ -> :ok
+      _, _ -> lost(config)
     end
 
     :ok
@@ -273,7 +275,7 @@ defmodule LvTrace.Telemetry do
   defp query(config, m, meta) do
     params =
       case Map.get(meta, :params) do
-        ps when is_list(ps) and config.params -> Enum.map(ps, &param/1)
+        ps when is_list(ps) and config.params -> Enum.map(ps, &safe_param/1)
         ps when is_list(ps) -> Enum.map(ps, fn _ -> "<redacted>" end)
         _ -> []
       end
@@ -306,18 +308,47 @@ defmodule LvTrace.Telemetry do
   end
 
   # A parameter as JSON can hold it: text that is printable UTF-8 as it is,
-  # other binaries (a session token) as their size only, never their bytes.
+  # other binaries (a session token) as their size only, never their bytes;
+  # a list (an array, `id = ANY($1)`) or a tuple (a composite) as an array of
+  # its elements, a map (jsonb) as an object. One that cannot be written is
+  # "<unprintable>", alone: the query and its other parameters are kept.
+  defp safe_param(v) do
+    try do
+      param(v)
+    rescue
+      _ -> "<unprintable>"
+    catch
+      _, _ -> "<unprintable>"
+    end
+  end
+
   defp param(v) when is_binary(v) do
     if String.printable?(v), do: v, else: "<#{byte_size(v)} bytes>"
   end
 
   defp param(v) when is_integer(v) or is_float(v) or is_boolean(v) or is_nil(v), do: v
+  defp param(v) when is_list(v), do: Enum.map(v, &safe_param/1)
+  defp param(v) when is_tuple(v), do: Enum.map(Tuple.to_list(v), &safe_param/1)
 
+  defp param(v) when is_map(v) and not is_struct(v) do
+    Map.new(v, fn {k, x} -> {key(k), safe_param(x)} end)
+  end
+
+  # a struct: Date, NaiveDateTime, Decimal, ... by their String.Chars
   defp param(v) do
     case String.Chars.impl_for(v) do
       nil -> inspect(v)
       _ -> to_string(v)
     end
+  end
+
+  defp key(k) when is_binary(k), do: k
+  defp key(k) when is_atom(k), do: Atom.to_string(k)
+  defp key(k), do: inspect(k)
+
+  defp lost(config) do
+    :atomics.add(config.counters, 1, 1)
+    :ok
   end
 
   # The first frame of the app's own code, when the repo keeps stacktraces
@@ -485,7 +516,7 @@ defmodule LvTrace.Telemetry do
         send(config.writer, {:event, System.monotonic_time(:microsecond), event, conn, body})
 
       {:message_queue_len, _} ->
-        :atomics.add(config.counters, 1, 1)
+        lost(config)
 
       nil ->
         :ok
@@ -500,8 +531,8 @@ defmodule LvTrace.Telemetry.JSON do
   @moduledoc false
   # A JSON encoder (RFC 8259) for the values the trace holds: strings,
   # integers, floats, booleans, null, lists, and objects given as keyword
-  # lists. Elixir 1.14 has no JSON module, and a JSON library would have to
-  # come from Hex, which an app may not reach: so the few lines here.
+  # lists or as maps. Elixir 1.14 has no JSON module, and a JSON library
+  # would have to come from Hex, which an app may not reach: so the few lines here.
   # Strings are binaries: each byte sequence that is not UTF-8 becomes
   # U+FFFD; quote, backslash and control characters are escaped.
 
@@ -515,6 +546,7 @@ defmodule LvTrace.Telemetry.JSON do
   def encode(s) when is_binary(s), do: string(s)
 
   def encode([{k, _} | _] = kv) when is_atom(k) or is_binary(k), do: ["{", members_list(kv, ""), "}"]
+  def encode(m) when is_map(m) and not is_struct(m), do: ["{", members_list(Enum.to_list(m), ""), "}"]
 
   def encode(list) when is_list(list) do
     ["[", Enum.intersperse(Enum.map(list, &encode/1), ","), "]"]
@@ -719,7 +751,10 @@ defmodule LvTrace.Telemetry.Writer do
     state =
       if state.fd do
         t = System.monotonic_time(:microsecond)
-        {iodata, state} = line(state, t, "trace.stop", "app", JSON.members(statements: state.statements), true)
+        # events lost since the last line are said before the trace ends
+        {gap, state} = gap(state, t, "app")
+        {stop, state} = line(state, t, "trace.stop", "app", JSON.members(statements: state.statements), true)
+        iodata = [gap, stop]
 
         case write(state, iodata) do
           {:ok, state} -> state
