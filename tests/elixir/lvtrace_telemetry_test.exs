@@ -99,6 +99,59 @@ defmodule LvTraceTelemetryTest do
              [~S(["MissionLive",false,false]), ~S(["MissionLive",true,false])]
   end
 
+  defp events(path), do: jq(path, "select(.event != \"trace.start\") | [.event, .conn, .phase, .halted, .status]")
+
+  test "endpoint.stop before router_dispatch.stop (Plug.Telemetry's before_send), or after: the same trace", %{path: path} do
+    :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: path)
+    PageLoad.run(true, :sent)
+    :ok = LvTrace.Telemetry.detach()
+    other = path <> ".other"
+    :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: other)
+    PageLoad.run(true, :dispatch_first)
+    :ok = LvTrace.Telemetry.detach()
+
+    assert events(path) == events(other)
+
+    assert jq(path, "select(.conn == \"http:1\") | .event") |> Enum.take(-3) ==
+             [~S("live_view.render.start"), ~S("live_view.render.stop"), ~S("endpoint.stop")]
+  end
+
+  test "a pipeline that answers and halts: plug.stop (halted) before endpoint.stop, in either order", %{path: path} do
+    expected = [
+      ~S(["endpoint.start","http:1",null,null,null]),
+      ~S(["plug.start","http:1","plug:browser,require_authenticated_user",null,null]),
+      ~S(["repo.query","http:1","plug:browser,require_authenticated_user",null,null]),
+      ~S(["plug.stop","http:1","plug:browser,require_authenticated_user",true,null]),
+      ~S(["endpoint.stop","http:1",null,null,302]),
+      ~S(["endpoint.start","http:2",null,null,null])
+    ]
+
+    for order <- [:sent, :dispatch_first] do
+      file = "#{path}.#{order}"
+      :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: file)
+      PageLoad.halted(order)
+      # the next request of the same process (a keep-alive connection)
+      :telemetry.execute([:phoenix, :endpoint, :start], %{system_time: 0}, %{conn: %Plug.Conn{}, options: []})
+      LvTrace.Telemetry.flush()
+      assert events(file) == expected, "#{order}"
+      assert jq(file, "select(.event == \"plug.stop\") | .duration_us") == ["1"], "#{order}"
+      :ok = LvTrace.Telemetry.detach()
+    end
+  end
+
+  test "an endpoint.stop whose dispatch never stopped is written at the process's next request", %{path: path} do
+    :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: path)
+    conn = %Plug.Conn{status: 200}
+    :telemetry.execute([:phoenix, :endpoint, :start], %{system_time: 0}, %{conn: conn, options: []})
+    :telemetry.execute([:phoenix, :router_dispatch, :start], %{system_time: 0}, %{conn: conn, pipe_through: [:api]})
+    :telemetry.execute([:phoenix, :endpoint, :stop], %{duration: 0}, %{conn: conn, options: []})
+    :telemetry.execute([:phoenix, :endpoint, :start], %{system_time: 0}, %{conn: conn, options: []})
+    :ok = LvTrace.Telemetry.detach()
+
+    assert jq(path, "select(.event | startswith(\"endpoint\")) | [.event, .conn]") ==
+             [~S(["endpoint.start","http:1"]), ~S(["endpoint.stop","http:1"]), ~S(["endpoint.start","http:2"])]
+  end
+
   test "a query has Ecto's sql, source, rows and total_us", %{path: path} do
     :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: path)
     PageLoad.query()

@@ -161,6 +161,9 @@ defmodule LvTrace.Telemetry do
   end
 
   defp handle([:phoenix, :endpoint, :start], _m, meta, config) do
+    # the last request of this process (a keep-alive connection) ended
+    # without its router_dispatch.stop
+    endpoint_stop_pending(config)
     conn = "http:#{:atomics.add_get(config.counters, 2, 1)}"
     Process.put(:lvtrace_conn, conn)
     Process.put(:lvtrace_stack, [{:endpoint, "plug:endpoint"}])
@@ -175,18 +178,31 @@ defmodule LvTrace.Telemetry do
     emit(config, "endpoint.start", conn, [method: Map.get(c, :method), path: Map.get(c, :request_path)] ++ query)
   end
 
+  # Plug.Telemetry's stop runs in the conn's before_send, when the response
+  # is sent: inside the router's dispatch, before its router_dispatch.stop.
+  # A dead render has closed the pipeline's span at its mount; a controller
+  # or a pipeline that answered (halted) has not, and its plug.stop (with
+  # the dispatch's duration and halted) is written first: endpoint.stop waits
+  # for router_dispatch.stop.
   defp handle([:phoenix, :endpoint, :stop], m, meta, config) do
     conn = Process.get(:lvtrace_conn) || "http:?"
     c = Map.get(meta, :conn, %{})
-    Process.delete(:lvtrace_stack)
-    Process.delete(:lvtrace_conn)
 
-    emit(config, "endpoint.stop", conn,
+    members = [
       method: Map.get(c, :method),
       path: Map.get(c, :request_path),
       status: Map.get(c, :status),
       duration_us: us(m[:duration])
-    )
+    ]
+
+    case Process.get(:lvtrace_stack, []) do
+      [{:pipeline, _} | _] ->
+        Process.put(:lvtrace_endpoint_stop, {conn, members})
+
+      _ ->
+        end_request()
+        emit(config, "endpoint.stop", conn, members)
+    end
   end
 
   defp handle([:phoenix, :router_dispatch, :start], _m, meta, config) do
@@ -205,6 +221,7 @@ defmodule LvTrace.Telemetry do
     halted = Map.get(Map.get(meta, :conn, %{}), :halted) == true
     end_pipeline(config, m[:duration], halted)
     drop_to(:endpoint)
+    endpoint_stop_pending(config)
   end
 
   defp handle([:phoenix, :live_view, cb, :start], _m, meta, config) do
@@ -417,6 +434,22 @@ defmodule LvTrace.Telemetry do
       _ ->
         :ok
     end
+  end
+
+  defp endpoint_stop_pending(config) do
+    case Process.delete(:lvtrace_endpoint_stop) do
+      {conn, members} ->
+        end_request()
+        emit(config, "endpoint.stop", conn, members)
+
+      nil ->
+        :ok
+    end
+  end
+
+  defp end_request do
+    Process.delete(:lvtrace_stack)
+    Process.delete(:lvtrace_conn)
   end
 
   defp joined(config, socket, view, result) do
