@@ -99,6 +99,59 @@ defmodule LvTraceTelemetryTest do
              [~S(["MissionLive",false,false]), ~S(["MissionLive",true,false])]
   end
 
+  defp events(path), do: jq(path, "select(.event != \"trace.start\") | [.event, .conn, .phase, .halted, .status]")
+
+  test "endpoint.stop before router_dispatch.stop (Plug.Telemetry's before_send), or after: the same trace", %{path: path} do
+    :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: path)
+    PageLoad.run(true, :sent)
+    :ok = LvTrace.Telemetry.detach()
+    other = path <> ".other"
+    :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: other)
+    PageLoad.run(true, :dispatch_first)
+    :ok = LvTrace.Telemetry.detach()
+
+    assert events(path) == events(other)
+
+    assert jq(path, "select(.conn == \"http:1\") | .event") |> Enum.take(-3) ==
+             [~S("live_view.render.start"), ~S("live_view.render.stop"), ~S("endpoint.stop")]
+  end
+
+  test "a pipeline that answers and halts: plug.stop (halted) before endpoint.stop, in either order", %{path: path} do
+    expected = [
+      ~S(["endpoint.start","http:1",null,null,null]),
+      ~S(["plug.start","http:1","plug:browser,require_authenticated_user",null,null]),
+      ~S(["repo.query","http:1","plug:browser,require_authenticated_user",null,null]),
+      ~S(["plug.stop","http:1","plug:browser,require_authenticated_user",true,null]),
+      ~S(["endpoint.stop","http:1",null,null,302]),
+      ~S(["endpoint.start","http:2",null,null,null])
+    ]
+
+    for order <- [:sent, :dispatch_first] do
+      file = "#{path}.#{order}"
+      :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: file)
+      PageLoad.halted(order)
+      # the next request of the same process (a keep-alive connection)
+      :telemetry.execute([:phoenix, :endpoint, :start], %{system_time: 0}, %{conn: %Plug.Conn{}, options: []})
+      LvTrace.Telemetry.flush()
+      assert events(file) == expected, "#{order}"
+      assert jq(file, "select(.event == \"plug.stop\") | .duration_us") == ["1"], "#{order}"
+      :ok = LvTrace.Telemetry.detach()
+    end
+  end
+
+  test "an endpoint.stop whose dispatch never stopped is written at the process's next request", %{path: path} do
+    :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: path)
+    conn = %Plug.Conn{status: 200}
+    :telemetry.execute([:phoenix, :endpoint, :start], %{system_time: 0}, %{conn: conn, options: []})
+    :telemetry.execute([:phoenix, :router_dispatch, :start], %{system_time: 0}, %{conn: conn, pipe_through: [:api]})
+    :telemetry.execute([:phoenix, :endpoint, :stop], %{duration: 0}, %{conn: conn, options: []})
+    :telemetry.execute([:phoenix, :endpoint, :start], %{system_time: 0}, %{conn: conn, options: []})
+    :ok = LvTrace.Telemetry.detach()
+
+    assert jq(path, "select(.event | startswith(\"endpoint\")) | [.event, .conn]") ==
+             [~S(["endpoint.start","http:1"]), ~S(["endpoint.stop","http:1"]), ~S(["endpoint.start","http:2"])]
+  end
+
   test "a query has Ecto's sql, source, rows and total_us", %{path: path} do
     :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: path)
     PageLoad.query()
@@ -124,6 +177,42 @@ defmodule LvTraceTelemetryTest do
     assert jq(path, "select(.event == \"repo.query\") | .params") == [~S(["<32 bytes>","session","2026-01-01 00:00:00"])]
   end
 
+  # :erlang.process_info(self(), :current_stacktrace) as Ecto.Repo.Supervisor.tuplet/2
+  # takes it, called by the repo's one/2 (use Ecto.Repo), called by the app
+  defp repo_stacktrace(app_frames) do
+    [
+      {Ecto.Repo.Supervisor, :tuplet, 2, [file: 'lib/ecto/repo/supervisor.ex', line: 185]},
+      {MyApp.Repo, :one, 2, [file: 'lib/my_app/repo.ex', line: 2]}
+    ] ++ app_frames
+  end
+
+  test "caller: the first frame of the app's code, past Ecto's and the repo's", %{path: path} do
+    :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: path)
+    accounts = {MyApp.Accounts, :get_user_by_session_token, 1, [file: 'lib/my_app/accounts.ex', line: 42]}
+    auth = {MyAppWeb.UserAuth, :fetch_current_user, 2, [file: 'lib/my_app_web/user_auth.ex', line: 90]}
+    PageLoad.query([:my_app, :repo], %{stacktrace: repo_stacktrace([accounts, auth])})
+    # in a transaction's function: that function, the innermost of the app's
+    transaction =
+      repo_stacktrace([{MyApp.Orders, :reserve, 1, [file: 'lib/my_app/orders.ex', line: 7]}]) ++
+        [
+          {DBConnection, :transaction, 3, [file: 'lib/db_connection.ex', line: 1000]},
+          {Ecto.Repo.Transaction, :transaction, 4, [file: 'lib/ecto/repo/transaction.ex', line: 18]},
+          {MyApp.Repo, :transaction, 2, [file: 'lib/my_app/repo.ex', line: 2]},
+          {MyApp.Orders, :place, 1, [file: 'lib/my_app/orders.ex', line: 3]}
+        ]
+
+    PageLoad.query([:my_app, :repo], %{stacktrace: transaction})
+    # only Ecto's and the repo's frames: no caller
+    PageLoad.query([:my_app, :repo], %{stacktrace: repo_stacktrace([])})
+    LvTrace.Telemetry.flush()
+
+    assert jq(path, "select(.event == \"repo.query\") | .caller") == [
+             ~S("lib/my_app/accounts.ex:42 MyApp.Accounts.get_user_by_session_token/1"),
+             ~S("lib/my_app/orders.ex:7 MyApp.Orders.reserve/1"),
+             "null"
+           ]
+  end
+
   test "a component inside a render is named inside it; handle_event has its name", %{path: path} do
     :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: path)
     socket = %Phoenix.LiveView.Socket{view: MyAppWeb.MissionLive, transport_pid: self()}
@@ -147,25 +236,96 @@ defmodule LvTraceTelemetryTest do
     assert jq(path, "select(.event == \"live_view.handle_event.start\") | .name") == [~S("save")]
   end
 
-  test "metadata the handler cannot read is dropped, never raised", %{path: path} do
+  test "metadata the handler cannot read is dropped, never raised, and counted by trace.gap", %{path: path} do
     :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: path)
     assert :telemetry.execute([:phoenix, :live_view, :mount, :start], %{}, %{socket: :not_a_socket}) == :ok
     assert :telemetry.execute([:phoenix, :endpoint, :start], :nonsense, :nonsense) == :ok
     assert :telemetry.execute(@query, %{total_time: "x"}, %{query: {:not, :text}}) == :ok
     assert LvTrace.Telemetry.flush() == :ok
     assert :lvtrace_telemetry in :telemetry.attached()
+    PageLoad.query()
+    # one lost after the last line: said before trace.stop
+    assert :telemetry.execute(@query, %{}, %{query: {:not, :text}}) == :ok
+    :ok = LvTrace.Telemetry.detach()
+
+    assert jq(path, "select(.event != \"trace.start\") | [.event, .lost]") == [
+             ~S(["trace.gap",3]),
+             ~S(["repo.query",null]),
+             ~S(["trace.gap",1]),
+             ~S(["trace.stop",null])
+           ]
+  end
+
+  test "params: true: lists, tuples and maps element by element", %{path: path} do
+    :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: path, params: true)
+    # [1, 2, 3] is not the text "\u0001\u0002\u0003", and [5_000_000] is not text at all
+    ps = [[1, 2, 3], [5_000_000], ["a", PageLoad.token()], {1, "x"}, %{"k" => [1], v: nil}, %{}, [], ~D[2026-01-01]]
+    PageLoad.query([:my_app, :repo], %{params: ps})
+    :ok = LvTrace.Telemetry.detach()
+
+    assert jq(path, "select(.event == \"repo.query\") | .params") ==
+             [~S([[1,2,3],[5000000],["a","<32 bytes>"],[1,"x"],{"k":[1],"v":null},{},[],"2026-01-01"])]
+
+    refute jq(path, ".event") |> Enum.member?(~S("trace.gap"))
+  end
+
+  defmodule Unprintable do
+    defstruct []
+
+    defimpl String.Chars do
+      def to_string(_), do: raise("no text for this")
+    end
+  end
+
+  test "params: true: a parameter that cannot be written is a placeholder, the query is kept", %{path: path} do
+    :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: path, params: true)
+    PageLoad.query([:my_app, :repo], %{params: [%Unprintable{}, "session", [%Unprintable{}, 2]]})
+    :ok = LvTrace.Telemetry.detach()
+
+    assert jq(path, "select(.event == \"repo.query\") | .params") ==
+             [~S(["<unprintable>","session",["<unprintable>",2]])]
+
+    refute jq(path, ".event") |> Enum.member?(~S("trace.gap"))
   end
 
   # ------------------------------------------------------------ faults
 
-  test "a file that cannot be opened: one warning, {:error, _}, nothing attached" do
+  test "a missing directory is made, as tmp/ of a fresh phx.new app", %{path: path} do
+    dir = Path.join(Path.rootname(path), "tmp/deeper")
+    file = Path.join(dir, "lvtrace.jsonl")
+    refute File.exists?(dir)
+    :ok = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: file)
+    PageLoad.query()
+    :ok = LvTrace.Telemetry.detach()
+    assert jq(file, ".event") == [~S("trace.start"), ~S("repo.query"), ~S("trace.stop")]
+  end
+
+  test "a directory that cannot be made: one warning, {:error, _}, nothing attached", %{path: path} do
+    # under a regular file, which no mkdir -p can go through (root or not)
+    File.write!(path, "")
+    bad = Path.join(path, "tmp/t.jsonl")
+
     log =
       capture_log(fn ->
-        assert {:error, _} = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: "/no/such/dir/t.jsonl")
+        assert {:error, {:cannot_write, _}} = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: bad)
       end)
 
     assert length(String.split(log, "lvtrace: ")) == 2, log
-    assert log =~ "cannot write '/no/such/dir/t.jsonl': no such file or directory"
+    assert log =~ "cannot write '#{bad}': cannot create directory '#{Path.dirname(bad)}': not a directory"
+    refute :lvtrace_telemetry in :telemetry.attached()
+  end
+
+  test "a file that cannot be opened: one warning, {:error, _}, nothing attached", %{path: path} do
+    # the directory is there, the file is a directory
+    File.mkdir_p!(path)
+
+    log =
+      capture_log(fn ->
+        assert {:error, _} = LvTrace.Telemetry.attach(repo: [:my_app, :repo], path: path)
+      end)
+
+    assert length(String.split(log, "lvtrace: ")) == 2, log
+    assert log =~ "cannot write '#{path}': illegal operation on a directory"
     refute :lvtrace_telemetry in :telemetry.attached()
   end
 

@@ -57,7 +57,8 @@ end
 # One page load of a LiveView route, with the measurements and metadata
 # Phoenix, LiveView and Ecto document for each event: the GET (the browser
 # pipeline with fetch_current_user's query, the dead mount, handle_params,
-# render), then the connected mount in a LiveView process of its own.
+# render; endpoint.stop before router_dispatch.stop, as Phoenix sends them),
+# then the connected mount in a LiveView process of its own.
 # DEAD_QUERY: false for assign_new, whose dead mount takes current_user from
 # conn.assigns instead of querying.
 defmodule PageLoad do
@@ -65,7 +66,8 @@ defmodule PageLoad do
 
   def token, do: <<0xFE, 0x01, 0x80>> <> :binary.copy(<<0xAB>>, 29)
 
-  def query(repo \\ [:my_app, :repo]) do
+  # OVERRIDES: metadata of this query's own (params, stacktrace, ...)
+  def query(repo \\ [:my_app, :repo], overrides \\ %{}) do
     native = System.convert_time_unit(250, :microsecond, :native)
 
     :telemetry.execute(
@@ -82,10 +84,51 @@ defmodule PageLoad do
         stacktrace: nil,
         options: []
       }
+      |> Map.merge(overrides)
     )
   end
 
-  def run(dead_query) do
+  # ORDER :sent, Phoenix's: Plug.Telemetry's endpoint.stop runs in the
+  # conn's before_send, when the response is sent inside the router's
+  # dispatch, so before router_dispatch.stop; :dispatch_first, the other
+  # (an endpoint whose Plug.Telemetry is not the one that sends).
+  def request_stop(order, dispatch, done, duration) do
+    endpoint_stop = fn -> :telemetry.execute([:phoenix, :endpoint, :stop], %{duration: 2 * duration}, %{conn: done, options: []}) end
+    dispatch_stop = fn -> :telemetry.execute([:phoenix, :router_dispatch, :stop], %{duration: duration}, %{dispatch | conn: done}) end
+
+    if order == :sent do
+      endpoint_stop.()
+      dispatch_stop.()
+    else
+      dispatch_stop.()
+      endpoint_stop.()
+    end
+  end
+
+  # A route of DISPATCH (pipelines, plug) whose pipeline answers with STATUS
+  # and halts (require_authenticated_user's redirect), one query in it.
+  def halted(order, status \\ 302) do
+    conn = %Plug.Conn{method: "GET", request_path: "/users/settings"}
+    :telemetry.execute([:phoenix, :endpoint, :start], %{system_time: System.system_time()}, %{conn: conn, options: []})
+    dispatch = %{conn: conn, route: "/users/settings", plug: Phoenix.LiveView.Plug, plug_opts: :edit,
+                 path_params: %{}, pipe_through: [:browser, :require_authenticated_user], log: :debug}
+    :telemetry.execute([:phoenix, :router_dispatch, :start], %{system_time: System.system_time()}, dispatch)
+    query()
+    # halt() comes after redirect(): the conn sent is not halted yet
+    sent = %{conn | status: status}
+
+    case order do
+      :sent ->
+        :telemetry.execute([:phoenix, :endpoint, :stop], %{duration: 2000}, %{conn: sent, options: []})
+        :telemetry.execute([:phoenix, :router_dispatch, :stop], %{duration: 1000}, %{dispatch | conn: %{sent | halted: true}})
+
+      :dispatch_first ->
+        :telemetry.execute([:phoenix, :router_dispatch, :stop], %{duration: 1000}, %{dispatch | conn: %{sent | halted: true}})
+        :telemetry.execute([:phoenix, :endpoint, :stop], %{duration: 2000}, %{conn: sent, options: []})
+    end
+  end
+
+  def run(dead_query, order \\ :sent) do
     conn = %Plug.Conn{method: "GET", request_path: "/mission"}
     span = fn event, meta, body ->
       :telemetry.execute(event ++ [:start], %{system_time: System.system_time(), monotonic_time: System.monotonic_time()}, meta)
@@ -100,8 +143,7 @@ defmodule PageLoad do
     query()
     live(nil, dead_query, span)
     done = %{conn | status: 200}
-    :telemetry.execute([:phoenix, :router_dispatch, :stop], %{duration: 1000}, %{dispatch | conn: done})
-    :telemetry.execute([:phoenix, :endpoint, :stop], %{duration: 2000}, %{conn: done, options: []})
+    request_stop(order, dispatch, done, 1000)
 
     # the join: a LiveView process of its own, over the socket's transport
     transport = spawn(fn -> receive do: (:never -> :ok) end)

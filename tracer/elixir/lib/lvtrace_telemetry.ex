@@ -145,20 +145,25 @@ defmodule LvTrace.Telemetry do
 
   @doc false
   # The one handler of every event. It never raises: what it cannot
-  # understand (metadata of another version of Phoenix) is dropped.
+  # understand (metadata of another version of Phoenix) is dropped, and
+  # counted with the events the mailbox bound dropped, so that the trace's
+  # next trace.gap says so (a query budget must not pass on an undercount).
   def handle_event(event, measurements, metadata, config) do
     try do
       handle(event, measurements, metadata, config)
     rescue
-      _ -> :ok
+      _ -> lost(config)
     catch
-      _, _ -> :ok
+      _, _ -> lost(config)
     end
 
     :ok
   end
 
   defp handle([:phoenix, :endpoint, :start], _m, meta, config) do
+    # the last request of this process (a keep-alive connection) ended
+    # without its router_dispatch.stop
+    endpoint_stop_pending(config)
     conn = "http:#{:atomics.add_get(config.counters, 2, 1)}"
     Process.put(:lvtrace_conn, conn)
     Process.put(:lvtrace_stack, [{:endpoint, "plug:endpoint"}])
@@ -173,18 +178,31 @@ defmodule LvTrace.Telemetry do
     emit(config, "endpoint.start", conn, [method: Map.get(c, :method), path: Map.get(c, :request_path)] ++ query)
   end
 
+  # Plug.Telemetry's stop runs in the conn's before_send, when the response
+  # is sent: inside the router's dispatch, before its router_dispatch.stop.
+  # A dead render has closed the pipeline's span at its mount; a controller
+  # or a pipeline that answered (halted) has not, and its plug.stop (with
+  # the dispatch's duration and halted) is written first: endpoint.stop waits
+  # for router_dispatch.stop.
   defp handle([:phoenix, :endpoint, :stop], m, meta, config) do
     conn = Process.get(:lvtrace_conn) || "http:?"
     c = Map.get(meta, :conn, %{})
-    Process.delete(:lvtrace_stack)
-    Process.delete(:lvtrace_conn)
 
-    emit(config, "endpoint.stop", conn,
+    members = [
       method: Map.get(c, :method),
       path: Map.get(c, :request_path),
       status: Map.get(c, :status),
       duration_us: us(m[:duration])
-    )
+    ]
+
+    case Process.get(:lvtrace_stack, []) do
+      [{:pipeline, _} | _] ->
+        Process.put(:lvtrace_endpoint_stop, {conn, members})
+
+      _ ->
+        end_request()
+        emit(config, "endpoint.stop", conn, members)
+    end
   end
 
   defp handle([:phoenix, :router_dispatch, :start], _m, meta, config) do
@@ -203,6 +221,7 @@ defmodule LvTrace.Telemetry do
     halted = Map.get(Map.get(meta, :conn, %{}), :halted) == true
     end_pipeline(config, m[:duration], halted)
     drop_to(:endpoint)
+    endpoint_stop_pending(config)
   end
 
   defp handle([:phoenix, :live_view, cb, :start], _m, meta, config) do
@@ -273,7 +292,7 @@ defmodule LvTrace.Telemetry do
   defp query(config, m, meta) do
     params =
       case Map.get(meta, :params) do
-        ps when is_list(ps) and config.params -> Enum.map(ps, &param/1)
+        ps when is_list(ps) and config.params -> Enum.map(ps, &safe_param/1)
         ps when is_list(ps) -> Enum.map(ps, fn _ -> "<redacted>" end)
         _ -> []
       end
@@ -301,18 +320,38 @@ defmodule LvTrace.Telemetry do
         params: params,
         rows: rows,
         total_us: us(m[:total_time] || 0)
-      ] ++ phase_member() ++ timings ++ caller(Map.get(meta, :stacktrace)) ++ error
+      ] ++ phase_member() ++ timings ++ caller(Map.get(meta, :stacktrace), Map.get(meta, :repo)) ++ error
     )
   end
 
   # A parameter as JSON can hold it: text that is printable UTF-8 as it is,
-  # other binaries (a session token) as their size only, never their bytes.
+  # other binaries (a session token) as their size only, never their bytes;
+  # a list (an array, `id = ANY($1)`) or a tuple (a composite) as an array of
+  # its elements, a map (jsonb) as an object. One that cannot be written is
+  # "<unprintable>", alone: the query and its other parameters are kept.
+  defp safe_param(v) do
+    try do
+      param(v)
+    rescue
+      _ -> "<unprintable>"
+    catch
+      _, _ -> "<unprintable>"
+    end
+  end
+
   defp param(v) when is_binary(v) do
     if String.printable?(v), do: v, else: "<#{byte_size(v)} bytes>"
   end
 
   defp param(v) when is_integer(v) or is_float(v) or is_boolean(v) or is_nil(v), do: v
+  defp param(v) when is_list(v), do: Enum.map(v, &safe_param/1)
+  defp param(v) when is_tuple(v), do: Enum.map(Tuple.to_list(v), &safe_param/1)
 
+  defp param(v) when is_map(v) and not is_struct(v) do
+    Map.new(v, fn {k, x} -> {key(k), safe_param(x)} end)
+  end
+
+  # a struct: Date, NaiveDateTime, Decimal, ... by their String.Chars
   defp param(v) do
     case String.Chars.impl_for(v) do
       nil -> inspect(v)
@@ -320,12 +359,27 @@ defmodule LvTrace.Telemetry do
     end
   end
 
+  defp key(k) when is_binary(k), do: k
+  defp key(k) when is_atom(k), do: Atom.to_string(k)
+  defp key(k), do: inspect(k)
+
+  defp lost(config) do
+    :atomics.add(config.counters, 1, 1)
+    :ok
+  end
+
   # The first frame of the app's own code, when the repo keeps stacktraces
   # (`stacktrace: true` in its config): "lib/my_app/accounts.ex:42 MyApp.Accounts.get_user/1".
-  defp caller([_ | _] = frames) do
+  # Ecto takes the stacktrace inside the repo (Ecto.Repo.Supervisor.tuplet/2
+  # called by MyApp.Repo.one/2, lib/my_app/repo.ex), so the repo's own frames
+  # are skipped as Ecto's are, as ecto_sql's logger does
+  # (Ecto.Adapters.SQL.first_non_ecto_stacktrace/3 stops at the repo module).
+  # Unlike it, this is the innermost frame of the app's code: a query in a
+  # Repo.transaction's function is the function's, not the transaction's caller.
+  defp caller([_ | _] = frames, repo) do
     frame =
       Enum.find(frames, fn
-        {mod, _f, _a, _loc} when is_atom(mod) ->
+        {mod, _f, _a, _loc} when is_atom(mod) and mod != repo and mod != :erlang ->
           s = Atom.to_string(mod)
           not String.starts_with?(s, ["Elixir.Ecto.", "Elixir.DBConnection", "Elixir.Postgrex", "Elixir.MyXQL"])
 
@@ -343,7 +397,7 @@ defmodule LvTrace.Telemetry do
     end
   end
 
-  defp caller(_), do: []
+  defp caller(_, _), do: []
 
   defp component_start(config, cb, component, socket) do
     {_, mode} = mode(socket)
@@ -380,6 +434,22 @@ defmodule LvTrace.Telemetry do
       _ ->
         :ok
     end
+  end
+
+  defp endpoint_stop_pending(config) do
+    case Process.delete(:lvtrace_endpoint_stop) do
+      {conn, members} ->
+        end_request()
+        emit(config, "endpoint.stop", conn, members)
+
+      nil ->
+        :ok
+    end
+  end
+
+  defp end_request do
+    Process.delete(:lvtrace_stack)
+    Process.delete(:lvtrace_conn)
   end
 
   defp joined(config, socket, view, result) do
@@ -479,7 +549,7 @@ defmodule LvTrace.Telemetry do
         send(config.writer, {:event, System.monotonic_time(:microsecond), event, conn, body})
 
       {:message_queue_len, _} ->
-        :atomics.add(config.counters, 1, 1)
+        lost(config)
 
       nil ->
         :ok
@@ -494,8 +564,8 @@ defmodule LvTrace.Telemetry.JSON do
   @moduledoc false
   # A JSON encoder (RFC 8259) for the values the trace holds: strings,
   # integers, floats, booleans, null, lists, and objects given as keyword
-  # lists. Elixir 1.14 has no JSON module, and a JSON library would have to
-  # come from Hex, which an app may not reach: so the few lines here.
+  # lists or as maps. Elixir 1.14 has no JSON module, and a JSON library
+  # would have to come from Hex, which an app may not reach: so the few lines here.
   # Strings are binaries: each byte sequence that is not UTF-8 becomes
   # U+FFFD; quote, backslash and control characters are escaped.
 
@@ -509,6 +579,7 @@ defmodule LvTrace.Telemetry.JSON do
   def encode(s) when is_binary(s), do: string(s)
 
   def encode([{k, _} | _] = kv) when is_atom(k) or is_binary(k), do: ["{", members_list(kv, ""), "}"]
+  def encode(m) when is_map(m) and not is_struct(m), do: ["{", members_list(Enum.to_list(m), ""), "}"]
 
   def encode(list) when is_list(list) do
     ["[", Enum.intersperse(Enum.map(list, &encode/1), ","), "]"]
@@ -614,7 +685,11 @@ defmodule LvTrace.Telemetry.Writer do
   # conns are numbered from that seq on, so none is one of the earlier run's
   # (that run had fewer conns than lines).
   defp open(state, append) do
-    existing = if append, do: last_line(state.path), else: :none
+    existing =
+      case mkdir_parent(state.path) do
+        :ok -> if append, do: last_line(state.path), else: :none
+        error -> error
+      end
 
     case existing do
       {:error, why} ->
@@ -650,6 +725,17 @@ defmodule LvTrace.Telemetry.Writer do
           {:error, reason} ->
             {:error, :file.format_error(reason)}
         end
+    end
+  end
+
+  # A fresh `mix phx.new` app has no tmp/: the trace's directory is made
+  # as `mkdir -p` would.
+  defp mkdir_parent(path) do
+    dir = Path.dirname(path)
+
+    case File.mkdir_p(dir) do
+      :ok -> :ok
+      {:error, reason} -> {:error, "cannot create directory '#{dir}': #{:file.format_error(reason)}"}
     end
   end
 
@@ -698,7 +784,10 @@ defmodule LvTrace.Telemetry.Writer do
     state =
       if state.fd do
         t = System.monotonic_time(:microsecond)
-        {iodata, state} = line(state, t, "trace.stop", "app", JSON.members(statements: state.statements), true)
+        # events lost since the last line are said before the trace ends
+        {gap, state} = gap(state, t, "app")
+        {stop, state} = line(state, t, "trace.stop", "app", JSON.members(statements: state.statements), true)
+        iodata = [gap, stop]
 
         case write(state, iodata) do
           {:ok, state} -> state
