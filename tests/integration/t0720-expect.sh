@@ -74,6 +74,19 @@ test_expect_success 'a bad expectation: exit 2, which argument, where in it, and
 	grep -q "at least one expectation" err
 '
 
+test_expect_success 'lines lost while a page load was traced (its variant'"'"'s trace.gap): that page load holds nothing' '
+	at=$(grep -n "\"event\":\"endpoint.start\",.*\"path\":\"/assign_new/mission\"" "$T" | head -n 1 | cut -d: -f1) &&
+	test -n "$at" &&
+	awk -v at="$at" "{ print } NR == at { t = \$0; sub(/.*\"t_us\":/, \"\", t); sub(/,.*/, \"\", t);
+		print \"{\\\"seq\\\":0,\\\"t_us\\\":\" t \",\\\"event\\\":\\\"trace.gap\\\",\\\"conn\\\":\\\"assign_new/app\\\",\\\"variant\\\":\\\"assign_new\\\",\\\"lost\\\":4}\" }" "$T" |
+		awk "{ sub(/^[{]\"seq\":[0-9]+,/, \"{\\\"seq\\\":\" NR \",\"); print }" >gap.jsonl &&
+	grep -q "\"event\":\"trace.gap\"" gap.jsonl &&
+	test_expect_code 1 "$LVTRACE" expect gap.jsonl --page /mission "queries assign_new=2" >out 2>err &&
+	grep -q "^  page load GET /mission: 4 events were lost while it was traced (a trace.gap line): its count cannot be trusted, not checked$" out &&
+	"$LVTRACE" expect gap.jsonl --page /mission "queries assign=3" >out &&
+	test "$(tail -n 1 out)" = "1 passed, 0 failed"
+'
+
 test_expect_success '--junit: a case per expectation, the failure explained, written whole' '
 	test_expect_code 1 "$LVTRACE" expect "$T" --page /mission --junit report.xml \
 		"queries phase=plug:* 1" "queries phase=mount:dead* 0" >out &&
