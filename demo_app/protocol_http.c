@@ -18,6 +18,9 @@
 #include "lws_header.h"
 #include "request.h"
 
+/* the most one write of a response carries: its headers and a page after them */
+#define HTTP_WRITE_MAX 16384
+
 /* The vhost's: the process state and the request numbers. */
 struct vhd_http {
 	struct app *app; /* first: protocol_enter sets it */
@@ -321,7 +324,7 @@ static int request_start(struct lws *wsi, struct pss_http *pss, struct vhd_http 
 static int request_write(struct lws *wsi, struct pss_http *pss)
 {
 	struct request *req = pss->req;
-	unsigned char buf[LWS_PRE + 16384], *start = &buf[LWS_PRE], *p = start,
+	unsigned char buf[LWS_PRE + HTTP_WRITE_MAX], *start = &buf[LWS_PRE], *p = start,
 		*end = &buf[sizeof(buf) - 1];
 	int head_only = req->method == HTTP_HEAD;
 
@@ -502,4 +505,8 @@ const struct lws_protocols protocol_http = {
 	.name = "http",
 	.callback = callback_http,
 	.per_session_data_size = sizeof(struct pss_http),
+	/* what one send may carry: else lws 4.1.6 cuts a write to its service
+	 * buffer (4096 bytes and a few), keeps the rest and sends it when the
+	 * socket is next writable: two sends and another loop pass for a page */
+	.tx_packet_size = HTTP_WRITE_MAX,
 };
