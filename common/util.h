@@ -39,6 +39,8 @@ void buf_reset(struct buf *b);
 int buf_add(struct buf *b, const void *data, size_t len);
 int buf_adds(struct buf *b, const char *s);
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append V in decimal (what "%lld" prints, without printf: the hot paths' numbers). */
+void buf_add_int(struct buf *b, long long v);
 /* Append S with &, <, >, " and ' escaped for HTML (and XML) text and
  * attributes; control characters XML cannot hold become '?'. */
 void buf_add_html(struct buf *b, const char *s);

@@ -31,7 +31,7 @@ static char *int_text(int v)
 {
 	struct buf b;
 	buf_init(&b);
-	buf_addf(&b, "%d", v);
+	buf_add_int(&b, v);
 	return b.data;
 }
 
@@ -43,8 +43,10 @@ static const char *agent_email(const struct lv *lv)
 /* A live navigation link (data-phx-link="redirect"): a new mount, no HTTP. */
 static void nav_link(struct buf *b, const struct lv *lv, const char *path, const char *label)
 {
-	buf_addf(b, "<a href=\"/%s%s\" data-phx-link=\"redirect\" data-phx-link-state=\"push\">",
-		 lv->variant->name, path);
+	buf_adds(b, "<a href=\"/");
+	buf_adds(b, lv->variant->name);
+	buf_adds(b, path);
+	buf_adds(b, "\" data-phx-link=\"redirect\" data-phx-link-state=\"push\">");
 	buf_add_html(b, label);
 	buf_adds(b, "</a> ");
 }
@@ -96,10 +98,17 @@ static void mission_render(struct lv *lv, struct lv_rendered *r)
 	r->dyn[1] = int_text(lv->clue);
 	r->dyn[2] = html_text(clues[lv->clue]);
 	buf_init(&b);
-	for (int i = 0; i < CLUE_COUNT; i++)
-		buf_addf(&b, "<a href=\"/%s/mission?clue=%d\" data-phx-link=\"patch\" "
-			     "data-phx-link-state=\"push\" id=\"patch-%d\">clue %d</a> ",
-			 lv->variant->name, i, i, i);
+	for (int i = 0; i < CLUE_COUNT; i++) {
+		buf_adds(&b, "<a href=\"/");
+		buf_adds(&b, lv->variant->name);
+		buf_adds(&b, "/mission?clue=");
+		buf_add_int(&b, i);
+		buf_adds(&b, "\" data-phx-link=\"patch\" data-phx-link-state=\"push\" id=\"patch-");
+		buf_add_int(&b, i);
+		buf_adds(&b, "\">clue ");
+		buf_add_int(&b, i);
+		buf_adds(&b, "</a> ");
+	}
 	r->dyn[3] = b.data;
 	buf_init(&b);
 	nav_link(&b, lv, "/dossier", "Open your dossier");

@@ -228,12 +228,18 @@ static void panel_why(struct buf *out, const struct live_panel_why *w)
 static void panel_row(struct buf *out, const char *id, const char *name, int shown, unsigned n,
 		      const char *why_html)
 {
-	buf_addf(out, "<tr id=\"lvpanel-%s\"><th scope=\"row\">%s</th><td class=\"n\">", id, name);
+	buf_adds(out, "<tr id=\"lvpanel-");
+	buf_adds(out, id);
+	buf_adds(out, "\"><th scope=\"row\">");
+	buf_adds(out, name);
+	buf_adds(out, "</th><td class=\"n\">");
 	if (shown)
-		buf_addf(out, "%u", n);
+		buf_add_int(out, n);
 	else
 		buf_adds(out, "&#8212;");
-	buf_addf(out, "</td><td class=\"why\">%s</td></tr>", why_html);
+	buf_adds(out, "</td><td class=\"why\">");
+	buf_adds(out, why_html);
+	buf_adds(out, "</td></tr>");
 }
 
 void view_live_panel(struct buf *out, const struct live_panel *p, const char *variant,
@@ -249,8 +255,11 @@ void view_live_panel(struct buf *out, const struct live_panel *p, const char *va
 	struct buf why;
 
 	buf_adds(out, "<aside class=\"lvpanel\" id=\"lvpanel\" aria-label=\"database queries\">");
-	buf_addf(out, "<h2>Database queries of %s: <span id=\"lvpanel-total\">%u</span>%s</h2>",
-		 what[p->kind], total, p->connected ? "" : " so far");
+	buf_adds(out, "<h2>Database queries of ");
+	buf_adds(out, what[p->kind]);
+	buf_adds(out, ": <span id=\"lvpanel-total\">");
+	buf_add_int(out, total);
+	buf_adds(out, p->connected ? "</span></h2>" : "</span> so far</h2>");
 	buf_adds(out, "<p>Variant <strong class=\"variant\" id=\"lvpanel-variant\">");
 	buf_add_html(out, variant);
 	buf_adds(out, "</strong>, counted from lvdemo's trace of it.</p><table>");
@@ -267,9 +276,9 @@ void view_live_panel(struct buf *out, const struct live_panel *p, const char *va
 		buf_adds(&why, "not connected yet: the socket's join will add it");
 	panel_row(out, "connected", "connected mount", p->connected, p->connected_q, buf_str(&why));
 	buf_release(&why);
-	buf_addf(out, "<tr class=\"total\"><th scope=\"row\">in all</th><td class=\"n\">%u</td>"
-		      "<td></td></tr></table><p>This page in the other variants: ",
-		 total);
+	buf_adds(out, "<tr class=\"total\"><th scope=\"row\">in all</th><td class=\"n\">");
+	buf_add_int(out, total);
+	buf_adds(out, "</td><td></td></tr></table><p>This page in the other variants: ");
 	for (size_t i = 0; i < variant_count; i++) {
 		if (strcmp(variants[i].name, variant) == 0)
 			continue;

@@ -2,7 +2,7 @@
  * test_util.c: the growable string (util.h): printed appends that fit the
  * room there is, that fill it to the last byte, that need it to grow, and
  * long runs of them, always NUL-terminated and equal to what snprintf
- * makes of the same.
+ * makes of the same; integers in decimal without printf.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -64,11 +64,30 @@ static void test_addf_runs(void **state)
 	buf_release(&b);
 }
 
+static void test_add_int(void **state)
+{
+	(void)state;
+	static const long long values[] = {0, 1, -1, 9, 10, -10, 1796184586, -2147483648LL,
+					   9223372036854775807LL, -9223372036854775807LL - 1};
+	char want[32];
+
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		struct buf b;
+		buf_init(&b);
+		buf_adds(&b, "x");
+		buf_add_int(&b, values[i]);
+		snprintf(want, sizeof(want), "x%lld", values[i]);
+		assert_string_equal(buf_str(&b), want);
+		buf_release(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_addf_at_every_size),
 		cmocka_unit_test(test_addf_runs),
+		cmocka_unit_test(test_add_int),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
