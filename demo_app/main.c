@@ -342,6 +342,31 @@ static int probe_listen(const char *host, int port)
 	return rc;
 }
 
+/*
+ * HOST as the numeric address lws binds its listening socket to, into
+ * NUMERIC; *IPV4 when it is an IPv4 one. lws 4.1.6 takes its iface as an
+ * interface name or an address, but with IPv6 on (Debian's build) an IPv4
+ * address is written into the IPv6 socket address as if it were an IPv4
+ * one, at the flow-info bytes, and the socket listens on [::], every
+ * interface: --host 127.0.0.1 served the whole network (lws_interface_to_sa
+ * in lib/plat/unix/unix-sockets.c). So a name is resolved here, and an
+ * IPv4 address is given to lws with its IPv6 off, which binds it as such.
+ * Returns 0, or -1 when HOST is no address of this machine's resolver.
+ */
+static int listen_address(const char *host, char *numeric, size_t len, int *ipv4)
+{
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+	struct addrinfo *res = NULL;
+
+	if (getaddrinfo(host, NULL, &hints, &res) != 0 || !res)
+		return -1;
+	int rc = getnameinfo(res->ai_addr, res->ai_addrlen, numeric, (socklen_t)len, NULL, 0,
+			     NI_NUMERICHOST) == 0 ? 0 : -1;
+	*ipv4 = res->ai_family == AF_INET;
+	freeaddrinfo(res);
+	return rc;
+}
+
 /* lws's own messages while the context starts: the caller says what went wrong, once. */
 static void quiet_log(int level, const char *line)
 {
@@ -402,7 +427,6 @@ int main(int argc, char **argv)
 							 .secs_since_valid_hangup = 0};
 	struct lws_context_creation_info info = {
 		.port = o.port,
-		.iface = o.host,
 		.protocols = protocols,
 		.mounts = &mount,
 		.user = &app,
@@ -444,6 +468,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lvdemo: cannot listen on %s:%d: %s\n", o.host, o.port, strerror(errno));
 		return 1;
 	}
+	char numeric[NI_MAXHOST];
+	int ipv4 = 0;
+	if (listen_address(o.host, numeric, sizeof(numeric), &ipv4) < 0) {
+		fprintf(stderr, "lvdemo: cannot listen on %s:%d: not an address of this machine\n", o.host,
+			o.port);
+		return 1;
+	}
+	info.iface = numeric;
+	if (ipv4)
+		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 	lws_set_log_level(LLL_ERR, quiet_log);
 	struct lws_context *ctx = lws_create_context(&info);
 	lws_set_log_level(LLL_ERR, lwsl_emit_stderr);

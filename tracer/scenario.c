@@ -751,9 +751,9 @@ static int parse_expect_queries(struct parser *p, const struct syntax *s)
 	const char *cmd = s->name;
 	struct token *phase = NULL, *source = NULL, *bare = NULL;
 	/* the tokens of the V=N counts, in the order of the scenario's variants */
-	struct token *per[VARIANT_COUNT] = {0};
+	struct token *per[SC_MAX_NAMES] = {0};
 	struct token *first_per = NULL;
-	long bare_n = 0, per_n[VARIANT_COUNT] = {0};
+	long bare_n = 0, per_n[SC_MAX_NAMES] = {0};
 	size_t nper = 0;
 	const struct scenario *sc = p->sc;
 

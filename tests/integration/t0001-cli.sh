@@ -62,6 +62,25 @@ else
 	echo "ok $test_count # skip an IPv6 address: this machine has no ::1"
 fi
 
+# An address of this machine that is not loopback, to see where lvdemo listens
+OTHER_IP=$(hostname -I 2>/dev/null | tr " " "\n" | grep -E "^[0-9]+(\.[0-9]+){3}$" | grep -v "^127\." | head -n 1)
+if [ -n "$OTHER_IP" ]; then
+test_expect_success "by default only this machine reaches it: not on $OTHER_IP, unless --host 0.0.0.0" '
+	start_own_lvdemo lo --db lo.db --no-trace &&
+	test_when_finished "kill $OWN_PID 2>/dev/null; wait $OWN_PID 2>/dev/null" &&
+	port=${OWN_URL##*:} &&
+	test "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$port/")" = 200 &&
+	test_expect_code 7 curl -s -o /dev/null "http://$OTHER_IP:$port/" &&
+	kill $OWN_PID && wait $OWN_PID &&
+	start_own_lvdemo any --host 0.0.0.0 --db lo.db --no-trace &&
+	test_when_finished "kill $OWN_PID 2>/dev/null; wait $OWN_PID 2>/dev/null" &&
+	test "$(curl -s -o /dev/null -w "%{http_code}" "http://$OTHER_IP:${OWN_URL##*:}/")" = 200
+'
+else
+	test_count=$((test_count + 1))
+	echo "ok $test_count # skip where lvdemo listens: this machine has no IPv4 address but loopback"
+fi
+
 test_expect_success 'a trace left by the run before is kept (PATH.1, PATH.2), never overwritten' '
 	for run in 1 2 3; do
 		start_own_lvdemo keep --db keep.db --trace keep.jsonl &&
