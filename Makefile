@@ -253,7 +253,7 @@ $(TRACER_BENCH): tests/bench/tracer_bench.c $(BUILD)/tracer/cli.o $(TUI_OBJ) \
 # dictionary (tests/fuzz/H.dict); what it finds goes to build/fuzz/corpus/H.
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := fuzz_form fuzz_scenario fuzz_trace_line fuzz_session fuzz_model \
-	fuzz_channel fuzz_http fuzz_token
+	fuzz_channel fuzz_http fuzz_token fuzz_otlp
 FUZZ_SRC := $(DEMO_SRC) $(TRACE_SRC) $(COMMON_SRC) tracer/scenario.c
 # the harnesses that need a whole lvdemo app (an in-memory database, workers)
 FUZZ_APP_TARGETS := fuzz_channel fuzz_http
@@ -269,6 +269,7 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_SRC) | fuzz-deps
 
 # a prerequisite added here joins $^ of the rule above
 $(FUZZ_APP_TARGETS:%=build/fuzz/%): tests/fuzz/fuzz_app.c tests/fuzz/fuzz_app.h
+build/fuzz/fuzz_otlp: tracer/import_otlp.c
 
 # the model: its C with clang, its simdjson interface with clang++
 FUZZ_MODEL_SRC := $(TRACE_SRC) $(COMMON_SRC) $(wildcard tracer/model*.c) $(wildcard tracer/view_*.c) tracer/scenario.c

@@ -352,6 +352,12 @@ static int read_line(FILE *in, struct reader *r, char **buf, size_t *cap, size_t
 {
 	size_t n = 0;
 	int c;
+	if (!*buf) {
+		/* an empty first line is a line too: it needs its NUL */
+		if (!(*buf = malloc(65536)))
+			return bad(r, "out of memory");
+		*cap = 65536;
+	}
 	while ((c = getc(in)) != EOF && c != '\n') {
 		if (n == OTLP_LINE_MAX)
 			return bad(r, "line longer than %d bytes", OTLP_LINE_MAX);
@@ -371,8 +377,7 @@ static int read_line(FILE *in, struct reader *r, char **buf, size_t *cap, size_t
 		return 0;
 	if (n && (*buf)[n - 1] == '\r')
 		n--;
-	if (*buf)
-		(*buf)[n] = '\0';
+	(*buf)[n] = '\0';
 	*len = n;
 	return 1;
 }

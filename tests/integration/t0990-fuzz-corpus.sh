@@ -6,7 +6,7 @@
 # or runs past its time fails its harness's test.
 . "$(dirname "$0")/lib.sh"
 
-HARNESSES="fuzz_form fuzz_scenario fuzz_trace_line fuzz_session fuzz_model fuzz_channel fuzz_http fuzz_token"
+HARNESSES="fuzz_form fuzz_scenario fuzz_trace_line fuzz_session fuzz_model fuzz_channel fuzz_http fuzz_token fuzz_otlp"
 FUZZ=$TEST_ROOT/tests/fuzz
 
 test_expect_success 'every harness of tests/fuzz is replayed here, with seeds' '

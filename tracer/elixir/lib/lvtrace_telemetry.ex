@@ -117,8 +117,22 @@ defmodule LvTrace.Telemetry do
     _ = :telemetry.detach(@handler_id)
 
     case Process.whereis(@writer) do
-      nil -> :ok
-      pid -> safe_call(pid, :stop)
+      nil ->
+        :ok
+
+      pid ->
+        # the writer answers before it exits, and its name is free only once
+        # it has: wait for that, so that an attach right after finds it free
+        ref = Process.monitor(pid)
+        result = safe_call(pid, :stop)
+
+        receive do
+          {:DOWN, ^ref, :process, _, _} -> :ok
+        after
+          5_000 -> Process.demonitor(ref, [:flush])
+        end
+
+        result
     end
   end
 
