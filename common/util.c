@@ -141,9 +141,9 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-void buf_add_int(struct buf *b, long long v)
+size_t int_to_text(char out[INT_TEXT_MAX], long long v)
 {
-	char digits[24], *p = digits + sizeof(digits);
+	char digits[INT_TEXT_MAX], *p = digits + sizeof(digits);
 	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
 
 	do
@@ -151,7 +151,15 @@ void buf_add_int(struct buf *b, long long v)
 	while (u /= 10);
 	if (v < 0)
 		*--p = '-';
-	buf_add(b, p, (size_t)(digits + sizeof(digits) - p));
+	size_t n = (size_t)(digits + sizeof(digits) - p);
+	memcpy(out, p, n);
+	return n;
+}
+
+void buf_add_int(struct buf *b, long long v)
+{
+	char digits[INT_TEXT_MAX];
+	buf_add(b, digits, int_to_text(digits, v));
 }
 
 void buf_add_html(struct buf *b, const char *s)

@@ -41,6 +41,9 @@ int buf_adds(struct buf *b, const char *s);
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append V in decimal (what "%lld" prints, without printf: the hot paths' numbers). */
 void buf_add_int(struct buf *b, long long v);
+/* V in decimal into OUT, not NUL-terminated: its length (at most INT_TEXT_MAX). */
+#define INT_TEXT_MAX 20
+size_t int_to_text(char out[INT_TEXT_MAX], long long v);
 /* Append S with &, <, >, " and ' escaped for HTML (and XML) text and
  * attributes; control characters XML cannot hold become '?'. */
 void buf_add_html(struct buf *b, const char *s);

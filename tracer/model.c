@@ -1297,11 +1297,6 @@ static int load_line(struct model *m, size_t off, size_t len, char *err, size_t 
 /* A line of a batch the worker parsed. */
 static int load_ahead(struct model *m, const struct pline *pl, char *err, size_t errlen)
 {
-	if (pl->status == PL_LONG) {
-		snprintf(err, errlen, "%s:%ld:1: line longer than %d bytes", m->scan.name,
-			 m->scan.lineno + 1, TRACE_LINE_MAX);
-		return keep_error(m, err);
-	}
 	if (pl->status == PL_SLOW || !m->scan.started)
 		return load_line(m, pl->off, pl->len, err, errlen);
 	return load_parsed(m, pl->off, pl->len, &pl->ml, err, errlen);
@@ -1313,6 +1308,8 @@ static int load_ahead(struct model *m, const struct pline *pl, char *err, size_t
  * trace followed live grows by a few lines at a time).
  */
 #define PIPE_BATCH (512u << 10)
+/* a line longer than the limit is never in a batch: the one-line path says so */
+_Static_assert(PIPE_BATCH < TRACE_LINE_MAX, "a batch is shorter than the longest line");
 
 /* Hand the worker the batches after those out or being added, while there are whole ones. */
 static void pipe_next(struct model *m)

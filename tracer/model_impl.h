@@ -103,7 +103,7 @@ struct model {
 };
 
 /* model_pipe.c: lines parsed by a worker thread, a batch at a time, in the order handed out */
-enum { PL_OK, PL_SLOW, PL_LONG }; /* parsed; for the one-line path (empty, bad); too long */
+enum { PL_OK, PL_SLOW }; /* parsed; for the one-line path (empty, or not JSON) */
 struct pline {
 	size_t off, len; /* the line, without its newline (or a CR before it) */
 	size_t next;	 /* the byte after its newline */

@@ -39,40 +39,51 @@ int mj_parse(struct mj *p, const char *line, size_t len)
 	return 0;
 }
 
-static const char *const key_names[] = {
+static constexpr const char *key_names[] = {
 	"seq",	   "t_us",	  "step", "line", "event",     "conn",	"variant", "phase",
 	"scenario", "title",	  "description", "kind", "text", "method", "path",    "view",
 	"connected", "child",	  "plug", "key",  "source",    "from",	"outcome", "label", "name", "app",
 	"src_variant",
 };
 static_assert(sizeof(key_names) / sizeof(key_names[0]) == MK_COUNT, "a name for every key");
+// the longest name of a key, and one more
+constexpr size_t KEY_LEN_MAX = 16;
+static_assert([] {
+	for (const char *n : key_names)
+		if (std::string_view(n).size() >= KEY_LEN_MAX)
+			return false;
+	return true;
+}(), "every key's name is shorter than KEY_LEN_MAX");
 
 const char *mj_key_name(enum mj_key key)
 {
 	return key_names[key];
 }
 
-// The key named NAME, or MK_COUNT: only the names of its length compared
-// (a line has a dozen members, each looked for among the keys).
+// The keys by the length of their names, made once from key_names: a
+// name is compared only with those of its length (a line has a dozen
+// members, each looked for among the keys).
+struct keys_by_len {
+	signed char k[KEY_LEN_MAX][MK_COUNT + 1];
+	constexpr keys_by_len() : k()
+	{
+		for (size_t n = 0; n < KEY_LEN_MAX; n++) {
+			size_t m = 0;
+			for (int key = 0; key < MK_COUNT; key++)
+				if (std::string_view(key_names[key]).size() == n)
+					k[n][m++] = (signed char)key;
+			k[n][m] = -1;
+		}
+	}
+};
+static constexpr keys_by_len by_len;
+
+// The key named NAME, or MK_COUNT.
 static int key_of(std::string_view name)
 {
-	static const signed char by_len[12][12] = {
-		{-1},
-		{-1},
-		{-1},
-		{MK_SEQ, MK_KEY, MK_APP, -1},
-		{MK_T_US, MK_STEP, MK_LINE, MK_CONN, MK_KIND, MK_TEXT, MK_PATH, MK_VIEW, MK_PLUG, MK_FROM, MK_NAME, -1},
-		{MK_EVENT, MK_PHASE, MK_TITLE, MK_CHILD, MK_LABEL, -1},
-		{MK_METHOD, MK_SOURCE, -1},
-		{MK_VARIANT, MK_OUTCOME, -1},
-		{MK_SCENARIO, -1},
-		{MK_CONNECTED, -1},
-		{-1},
-		{MK_DESCRIPTION, MK_SRC_VARIANT, -1},
-	};
-	if (name.size() >= 12)
+	if (name.size() >= KEY_LEN_MAX)
 		return MK_COUNT;
-	for (const signed char *k = by_len[name.size()]; *k >= 0; k++)
+	for (const signed char *k = by_len.k[name.size()]; *k >= 0; k++)
 		if (memcmp(key_names[*k], name.data(), name.size()) == 0)
 			return *k;
 	return MK_COUNT;

@@ -74,11 +74,6 @@ static void parse_batch(struct mj *mj, struct batch *b)
 		pl->off = at;
 		pl->next = at + len + (nl ? 1 : 0);
 		at = pl->next;
-		if (len > TRACE_LINE_MAX) {
-			pl->status = PL_LONG;
-			pl->len = len;
-			continue;
-		}
 		if (len > 0 && start[len - 1] == '\r')
 			len--;
 		pl->len = len;

@@ -12,6 +12,7 @@
  * the programs that emit it.
  */
 #include "trace.h"
+#include "util.h"
 
 #include <errno.h>
 #include <math.h>
@@ -369,15 +370,8 @@ static inline void out_add(struct out *o, const char *s, size_t n)
 /* An integer in decimal, as cJSON prints an integral number below 1e15. */
 static void out_int(struct out *o, long long v)
 {
-	char digits[24], *p = digits + sizeof(digits);
-	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (v < 0)
-		*--p = '-';
-	out_add(o, p, (size_t)(digits + sizeof(digits) - p));
+	char digits[INT_TEXT_MAX];
+	out_add(o, digits, int_to_text(digits, v));
 }
 
 /* ITEM's value as cJSON prints it, by cJSON: into what is left of the
