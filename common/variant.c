@@ -36,3 +36,10 @@ const struct variant *variant_find(const char *name, size_t len)
 			return &variants[i];
 	return NULL;
 }
+
+int variant_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 0 && n < 32 &&
+	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == n;
+}

@@ -30,6 +30,13 @@ extern const size_t variant_count; /* VARIANT_COUNT */
 /* The names, in the table's order (for word lists and suggestions). */
 extern const char *const *const variant_names;
 
+/*
+ * 1 when NAME can be a variant's name in a trace and a scenario's word: 1
+ * to 31 letters, digits, '_', '-' or '.' (what lvtrace import --variant
+ * takes, and an expectation may name).
+ */
+int variant_name_ok(const char *name);
+
 /* The variant named NAME (LEN bytes), or NULL. */
 const struct variant *variant_find(const char *name, size_t len);
 

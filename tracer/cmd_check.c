@@ -105,7 +105,7 @@ static int check_exec(int argc, char **argv)
 	if (jf)
 		report_junit_begin(jf, nfiles);
 	int width = report_width(stdout);
-	int npassed = 0, nfailed = 0;
+	int npassed = 0, nfailed = 0, incomplete = 0;
 	for (size_t i = 0; i < nfiles && !cli_interrupted; i++) {
 		struct run run;
 		long long t0 = (long long)trace_clock_us();
@@ -113,7 +113,8 @@ static int check_exec(int argc, char **argv)
 		size_t tlen = 0;
 		FILE *mem = open_memstream(&text, &tlen);
 		if (!mem) {
-			fprintf(stderr, "lvtrace: out of memory\n");
+			fprintf(stderr, "lvtrace: out of memory: not every expectation was checked\n");
+			incomplete = 1;
 			break;
 		}
 		int ok = 0, passed = 0, failed = 0;
@@ -154,7 +155,14 @@ static int check_exec(int argc, char **argv)
 			runner_release(&run);
 		fflush(stdout);
 	}
-	int write_failed = jf && cli_junit_close(jf, &jw) < 0;
+	/* a report of what was not all checked is no report: exit 2, and no JUnit file */
+	int write_failed = incomplete;
+	if (jf && incomplete) {
+		fclose(jf);
+		cli_whole_close(&jw, 0);
+	} else if (jf && cli_junit_close(jf, &jw) < 0) {
+		write_failed = 1;
+	}
 	if (tap)
 		printf("1..%zu\n", nfiles);
 	printf("%d passed, %d failed\n", npassed, nfailed);

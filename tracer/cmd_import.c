@@ -15,14 +15,7 @@
 #include "cli.h"
 #include "import_otlp.h"
 #include "trace.h"
-
-/* A variant is a word: it names a column and goes into every line. */
-static int variant_ok(const char *v)
-{
-	size_t n = strlen(v);
-	return n > 0 && n < 32 &&
-	       strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == n;
-}
+#include "variant.h"
 
 static int import_exec(int argc, char **argv)
 {
@@ -53,7 +46,7 @@ static int import_exec(int argc, char **argv)
 		return cli_bad_usage("unexpected argument (the input is --otlp FILE)", argv[optind]);
 	if (!input)
 		return cli_bad_usage("import needs its input: --otlp FILE.json", NULL);
-	if (variant && !variant_ok(variant))
+	if (variant && !variant_name_ok(variant))
 		return cli_bad_usage("--variant takes a word of up to 31 letters, digits, '_', '-' or '.'", variant);
 
 	FILE *in = strcmp(input, "-") == 0 ? stdin : fopen(input, "r");

@@ -722,10 +722,9 @@ static cJSON *item_fields(const struct span *s, int stop, const char **event, ch
 	return f;
 }
 
-int otlp_write(const struct otlp *co, struct trace *t, const char *variant, struct otlp_counts *c,
+int otlp_write(struct otlp *o, struct trace *t, const char *variant, struct otlp_counts *c,
 	       char *err, size_t errlen)
 {
-	struct otlp *o = (struct otlp *)co; /* the walk notes each span's conn and phase in it */
 	struct walk w = {.o = o};
 	size_t *roots = NULL, nroots = 0, *fill = NULL;
 	int rc = -1;
@@ -741,11 +740,6 @@ int otlp_write(const struct otlp *co, struct trace *t, const char *variant, stru
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < o->n; i++)
-		if (classify(&o->s[i]) < 0) {
-			snprintf(err, errlen, "out of memory");
-			goto out;
-		}
 	/* children by parent (counted, then placed), each list by start time */
 	for (size_t i = 0; i < o->n; i++)
 		if (o->s[i].parent != NO_SPAN)
@@ -840,6 +834,12 @@ struct otlp *otlp_read(FILE *in, const char *name, char *err, size_t errlen)
 		goto fail;
 	if (link_parents(o, name, err, errlen) < 0)
 		goto fail;
+	/* what each span is, once: otlp_write reads it */
+	for (size_t i = 0; i < o->n; i++)
+		if (classify(&o->s[i]) < 0) {
+			snprintf(err, errlen, "%s: out of memory", name);
+			goto fail;
+		}
 	free(buf);
 	return o;
 fail:

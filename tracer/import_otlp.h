@@ -37,9 +37,10 @@ struct otlp_counts {
 /*
  * Write O's spans as events of T (opened by the caller: its trace.start is
  * written), in time order, each with VARIANT (NULL: none), then a
- * trace.stop. Returns 0, or -1 with ERR when T cannot be written.
+ * trace.stop. The walk notes each span's conn and phase in O: write it
+ * once. Returns 0, or -1 with ERR when T cannot be written.
  */
-int otlp_write(const struct otlp *o, struct trace *t, const char *variant, struct otlp_counts *c,
+int otlp_write(struct otlp *o, struct trace *t, const char *variant, struct otlp_counts *c,
 	       char *err, size_t errlen);
 
 #endif

@@ -7,6 +7,7 @@
  * a page load is, is said in merge.h.
  */
 #include "merge.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -146,8 +147,9 @@ static int name_ok(const char *name)
 /* PATH's base name without .jsonl (or .json), cut to a name's length. */
 static void base_name(const char *path, char *out, size_t outlen)
 {
-	const char *b = strrchr(path, '/');
-	b = b && b[1] ? b + 1 : path;
+	const char *b = path_basename(path);
+	if (!b[0])
+		b = path; /* "dir/": the whole of it */
 	size_t n = strlen(b);
 	if (n > 6 && strcmp(b + n - 6, ".jsonl") == 0)
 		n -= 6;

@@ -515,6 +515,20 @@ static int format_line(struct trace *t, uint64_t t_us, const char *event, const 
 	return 0;
 }
 
+/*
+ * An event that could not even be formatted (memory ran out): counted with
+ * the lost ones, so that a trace.gap says so, and the trace fails at its
+ * close. Returns -1.
+ */
+static int lost_one(struct trace *t)
+{
+	t->failed = 1;
+	t->lost++;
+	if (!t->err)
+		t->err = ENOMEM;
+	return -1;
+}
+
 /* Write one line: the members every line has, then FIELDS (consumed). */
 static int emit_line(struct trace *t, uint64_t t_us, const char *event, const char *conn,
 		     const char *variant, cJSON *fields)
@@ -544,10 +558,8 @@ static int emit_line(struct trace *t, uint64_t t_us, const char *event, const ch
 	}
 	int rc = format_line(t, t_us, event, conn, variant, fields, &len);
 	cJSON_Delete(fields);
-	if (rc < 0) {
-		t->failed = 1;
-		return -1;
-	}
+	if (rc < 0)
+		return lost_one(t);
 	t->seq++;
 	return put_line(t, t->scratch, len, 0);
 }
@@ -601,7 +613,7 @@ int trace_emit_copy(struct trace *t, uint64_t t_us, const struct trace_event *ev
 
 	cJSON *copy = cJSON_Duplicate(ev->json, 1);
 	if (!copy)
-		return -1;
+		return lost_one(t);
 	for (size_t k = 0; k < sizeof(own) / sizeof(own[0]); k++)
 		cJSON_DeleteItemFromObjectCaseSensitive(copy, own[k]);
 	cJSON_AddNumberToObject(copy, "src_seq", (double)ev->seq);
