@@ -358,7 +358,12 @@ int cli_merge(char *const *paths, size_t n, const char *as, const char *out)
 		goto out;
 	}
 	if (merge_traces((const char *const *)paths, n, names, whole ? w.part : out, err, sizeof(err)) < 0) {
-		fprintf(stderr, "lvtrace: %s\n", err);
+		/* a write's failure is said of OUT, not of the file beside it that was to replace it */
+		const char *part = whole ? strstr(err, w.part) : NULL;
+		if (part)
+			fprintf(stderr, "lvtrace: %.*s%s%s\n", (int)(part - err), err, out, part + strlen(w.part));
+		else
+			fprintf(stderr, "lvtrace: %s\n", err);
 		if (whole)
 			cli_whole_close(&w, 0);
 		goto out;
